@@ -1,0 +1,39 @@
+/* Host backends inside the core: creating chardevs and block devices by name, polling host input. */
+#ifndef EMU_CORE_BACKENDS_H
+#define EMU_CORE_BACKENDS_H
+
+#include "emu/chardev.h"
+#include "emu/block.h"
+#include "machine.h"
+
+/* Chardev specs: "stdio", "null", "file:PATH", "tcp:127.0.0.1:PORT"
+   (a server on loopback; the guest's output is dropped until a client
+   connects), "pty" (prints the slave path), "buffer" (memory, for tests
+   and Lua consoles). */
+int emu_backends_add_chardev(emu_machine *m, const char *name, const char *spec, emu_error **err);
+emu_chardev *emu_backends_chardev(emu_machine *m, const char *name);
+/* Checks the spec's form without opening anything (for validation). */
+int emu_chardev_spec_check(const char *spec, emu_error **err);
+/* Bytes the guest wrote to a "buffer" chardev, and feeding it input. */
+const char *emu_chardev_buffer_output(emu_chardev *c, size_t *len);
+void emu_chardev_buffer_clear(emu_chardev *c);
+void emu_chardev_buffer_input(emu_chardev *c, const void *buf, size_t len);
+
+typedef enum emu_block_mode {
+    EMU_BLOCK_RW,        /* guest writes reach the file */
+    EMU_BLOCK_RO,        /* guest writes fail */
+    EMU_BLOCK_SNAPSHOT,  /* guest writes go to a private copy, dropped at exit */
+} emu_block_mode;
+int emu_backends_add_blockdev(emu_machine *m, const char *name, const char *path,
+                              emu_block_mode mode, emu_error **err);
+emu_blockdev *emu_backends_blockdev(emu_machine *m, const char *name);
+
+/* Deliver pending host input to devices; wait up to timeout_ms (0 = just
+   poll, -1 = until input arrives) when nothing is pending. */
+void emu_backends_poll(emu_machine *m, int timeout_ms);
+/* Put the terminal back the way it was (idempotent; async-signal-safe). */
+void emu_backends_restore_terminal(void);
+/* Flush every block device. */
+void emu_backends_flush_all(emu_machine *m);
+
+#endif

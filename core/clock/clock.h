@@ -1,0 +1,24 @@
+/* The virtual clock inside the core: what the run loop uses to advance time and fire timers. */
+#ifndef EMU_CORE_CLOCK_H
+#define EMU_CORE_CLOCK_H
+
+#include "emu/clock.h"
+#include "machine.h"
+
+/* Deadline of the earliest armed timer, or UINT64_MAX. */
+uint64_t emu_clock_next_deadline(emu_machine *m);
+/* Move virtual time forward to `ns` (never backwards). */
+void emu_clock_advance_to(emu_machine *m, uint64_t ns);
+/* Fire, in deadline order, every timer due at the current time (timers a
+   callback arms for "now" or earlier fire in the same call). */
+void emu_clock_run_due(emu_machine *m);
+/* Deterministic mode: virtual nanoseconds per executed instruction (default 1). */
+void emu_clock_set_ns_per_insn(emu_machine *m, uint64_t ns);
+uint64_t emu_clock_ns_per_insn(emu_machine *m);
+/* Real-time mode: virtual time follows CLOCK_MONOTONIC from now on. */
+void emu_clock_set_realtime(emu_machine *m, bool on);
+bool emu_clock_is_realtime(emu_machine *m);
+/* Real-time mode: host time now, as virtual ns. */
+uint64_t emu_clock_host_ns(emu_machine *m);
+
+#endif

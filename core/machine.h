@@ -1,0 +1,55 @@
+/* The machine: what every core subsystem hangs its state on.  Internal to libemu. */
+#ifndef EMU_CORE_MACHINE_H
+#define EMU_CORE_MACHINE_H
+
+#include "emu/device.h"
+#include "util.h"
+
+struct emu_mem;       /* memory/ */
+struct emu_clock;     /* clock/ */
+struct emu_backends;  /* backends/: chardevs and block devices */
+struct emu_exec;      /* exec/: CPUs, translated code */
+
+typedef void (*emu_line_observer)(void *opaque, emu_device *dev, const char *line,
+                                  unsigned index, int level);
+
+struct emu_machine {
+    char *name;
+    char *source;                 /* machine file path, for messages (may be NULL) */
+    struct emu_mem *mem;
+    struct emu_clock *clock;
+    struct emu_backends *backends;
+    struct emu_exec *exec;
+
+    emu_device **devices;         /* in creation order (cpus first, then devices) */
+    size_t ndevices, devices_cap;
+
+    emu_line_observer line_observer;  /* the Lua on_irq hook, or NULL */
+    void *line_observer_opaque;
+
+    char **scripts;               /* Lua scripts from the machine file's `scripts:` (absolute) */
+    size_t nscripts, scripts_cap;
+
+    bool realtime;                /* --realtime: clock follows the host */
+    volatile int quit_requested;
+    int exit_code;
+};
+
+/* Create an empty machine with the "system" space, a clock and no devices. */
+emu_machine *emu_machine_new(const char *name, emu_error **err);
+/* Destroy devices (reverse order), then backends, memory, clock. Flushes block devices. */
+void emu_machine_free(emu_machine *m);
+/* Reset every device (creation order) and CPU. */
+void emu_machine_reset(emu_machine *m);
+/* Ask the run loop to stop with `code` (safe from signal handlers). */
+void emu_machine_request_quit(emu_machine *m, int code);
+
+/* Subsystem constructors/destructors, called by emu_machine_new/free. */
+int emu_mem_init(emu_machine *m, emu_error **err);
+void emu_mem_fini(emu_machine *m);
+int emu_clock_init(emu_machine *m, emu_error **err);
+void emu_clock_fini(emu_machine *m);
+int emu_backends_init(emu_machine *m, emu_error **err);
+void emu_backends_fini(emu_machine *m);
+
+#endif

@@ -1,0 +1,68 @@
+/* One run of emu: build the machine from its file, run it, tear it down; exit statuses. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "backends/backends.h"
+#include "clock/clock.h"
+#include "config/machine-file.h"
+#include "plugins.h"
+#include "run.h"
+#include "session.h"
+
+#define EXIT_USAGE 2
+
+static emu_machine *running;
+
+static void on_signal(int sig)
+{
+    /* Leave the terminal usable, then let the run loop finish (flushing disks). */
+    emu_backends_restore_terminal();
+    if (running && !running->quit_requested) {
+        emu_machine_request_quit(running, 128 + sig);
+        return;
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void install_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGQUIT, &sa, NULL);
+}
+
+int emu_session_machine(const emu_options *o)
+{
+    emu_error *err = NULL;
+    emu_machine *m = emu_machine_load(o->machine, o->sets, o->nsets, &err);
+    if (!m) {
+        fprintf(stderr, "emu: %s\n", emu_error_message(err));
+        emu_error_free(err);
+        emu_plugins_shutdown();
+        return EXIT_USAGE;
+    }
+    if (o->realtime)
+        emu_clock_set_realtime(m, true);
+    running = m;
+    install_signals();
+    int code = emu_machine_run(m);
+    running = NULL;
+    emu_machine_free(m);
+    emu_backends_restore_terminal();
+    emu_plugins_shutdown();
+    return code;
+}
+
+int emu_session_user(const emu_options *o)
+{
+    fprintf(stderr, "emu: --user %s: user-mode emulation is not built into this emu yet\n",
+            o->user_program);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,1 @@
+## Device plugins (one module per device model).

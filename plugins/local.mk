@@ -1,0 +1,2 @@
+## Plugins: every CPU, device, board and frontend is a libtool module.
+include plugins/devices/local.mk

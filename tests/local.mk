@@ -1,0 +1,3 @@
+## Tests: TAP programs and scripts run by `make check`.
+EXTRA_DIST += tests/tap.h tests/tap.sh
+include tests/unit/local.mk

@@ -1,0 +1,5 @@
+## Unit tests of core pieces (C, TAP).
+check_PROGRAMS += tests/unit/test-util
+tests_unit_test_util_SOURCES = tests/unit/test-util.c
+tests_unit_test_util_LDADD = core/libemu.la
+TESTS += tests/unit/test-util
