@@ -9,4 +9,5 @@
 #include "clock.h"
 #include "chardev.h"
 #include "block.h"
+#include "cpu.h"
 #endif
