@@ -90,9 +90,44 @@ static bool running_uninstalled(void)
     return !strncmp(exe, build, bl) && exe[bl] == '/';
 }
 
-static const char *const build_subdirs[] = {
-    "plugins/cpu", "plugins/devices", "plugins/machines", "plugins/frontends", "tests/plugins",
-};
+static void add_candidates_from_dir(const char *dir);
+
+/* In the build tree, modules sit in plugins/<kind>/ or one folder deeper
+   (plugins/cpu/ppc/ppc.la); .libs holds libtool's copies and is skipped. */
+static void add_build_tree_candidates(const char *dir, int depth)
+{
+    add_candidates_from_dir(dir);
+    if (depth == 0)
+        return;
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    char **subs = NULL;
+    size_t n = 0, cap = 0;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        char *sub = emu_asprintf("%s/%s", dir, e->d_name);
+        struct stat st;
+        if (stat(sub, &st) == 0 && S_ISDIR(st.st_mode))
+            EMU_PUSH(subs, n, cap, sub);
+        else
+            free(sub);
+    }
+    closedir(d);
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && strcmp(subs[j - 1], subs[j]) > 0; j--) {
+            char *t = subs[j];
+            subs[j] = subs[j - 1];
+            subs[j - 1] = t;
+        }
+    for (size_t i = 0; i < n; i++) {
+        add_build_tree_candidates(subs[i], depth - 1);
+        free(subs[i]);
+    }
+    free(subs);
+}
 
 static void add_candidates_from_dir(const char *dir)
 {
@@ -156,11 +191,9 @@ static void scan(void)
         free(copy);
     }
     if (running_uninstalled()) {
-        for (size_t i = 0; i < EMU_ARRAY_SIZE(build_subdirs); i++) {
-            char *d = emu_asprintf("%s/%s", EMU_BUILDDIR, build_subdirs[i]);
-            add_candidates_from_dir(d);
-            free(d);
-        }
+        char *d = emu_asprintf("%s/plugins", EMU_BUILDDIR);
+        add_build_tree_candidates(d, 2);
+        free(d);
     }
     add_candidates_from_dir(EMU_PKGLIBDIR);
 }

@@ -3,3 +3,8 @@ check_PROGRAMS += tests/unit/test-util
 tests_unit_test_util_SOURCES = tests/unit/test-util.c
 tests_unit_test_util_LDADD = core/libemu.la
 TESTS += tests/unit/test-util
+
+check_PROGRAMS += tests/unit/test-object
+tests_unit_test_object_SOURCES = tests/unit/test-object.c
+tests_unit_test_object_LDADD = core/libemu.la
+TESTS += tests/unit/test-object
