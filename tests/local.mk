@@ -1,3 +1,4 @@
 ## Tests: TAP programs and scripts run by `make check`.
 EXTRA_DIST += tests/tap.h tests/tap.sh
 include tests/unit/local.mk
+include tests/plugins/local.mk

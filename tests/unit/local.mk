@@ -8,3 +8,6 @@ check_PROGRAMS += tests/unit/test-object
 tests_unit_test_object_SOURCES = tests/unit/test-object.c
 tests_unit_test_object_LDADD = core/libemu.la
 TESTS += tests/unit/test-object
+
+dist_noinst_SCRIPTS += tests/unit/test-cli.sh
+TESTS += tests/unit/test-cli.sh
