@@ -160,46 +160,43 @@ static int check_range(const emu_prop_desc *p, int64_t v, bool is_unsigned, uint
     return 0;
 }
 
-/* Parse `text` into the storage of property p. */
-static int set_prop(emu_device *dev, const emu_prop_desc *p, const char *text, emu_error **err)
+/* A scalar property value parsed from text, before it is stored. */
+typedef union prop_value {
+    int64_t i;
+    uint64_t u;
+    bool b;
+    int choice;
+} prop_value;
+
+/* Parse and range-check `text` for property p.  LINK, CHARDEV and BLOCK
+   values are names looked up in a machine later; here they only have to
+   be non-empty.  Shared by set_prop and emu_prop_check. */
+static int parse_prop(const emu_prop_desc *p, const char *text, prop_value *v, emu_error **err)
 {
     const char *why = NULL;
-    void *f = field(dev, p);
     switch (p->type) {
-    case EMU_PROP_INT: {
-        int64_t v;
-        if (emu_parse_i64(text, &v, &why) < 0)
+    case EMU_PROP_INT:
+        if (emu_parse_i64(text, &v->i, &why) < 0)
             goto bad_number;
-        if (check_range(p, v, false, 0, err) < 0)
-            return -1;
-        *(int64_t *)f = v;
-        return 0;
-    }
+        return check_range(p, v->i, false, 0, err);
     case EMU_PROP_SIZE:
-    case EMU_PROP_ADDR: {
-        uint64_t v;
-        if (emu_parse_u64(text, p->type == EMU_PROP_SIZE, &v, &why) < 0)
+    case EMU_PROP_ADDR:
+        if (emu_parse_u64(text, p->type == EMU_PROP_SIZE, &v->u, &why) < 0)
             goto bad_number;
-        if (check_range(p, 0, true, v, err) < 0)
-            return -1;
-        *(uint64_t *)f = v;
-        return 0;
-    }
+        return check_range(p, 0, true, v->u, err);
     case EMU_PROP_BOOL:
-        if (emu_parse_bool(text, (bool *)f) < 0) {
+        if (emu_parse_bool(text, &v->b) < 0) {
             emu_error_set(err, "property '%s': '%s' is not a boolean (expected true or false)",
                           p->name, text);
             return -1;
         }
         return 0;
     case EMU_PROP_STRING:
-        free(*(char **)f);
-        *(char **)f = emu_xstrdup(text);
         return 0;
     case EMU_PROP_ENUM:
         for (int i = 0; p->choices && p->choices[i]; i++) {
             if (!strcmp(p->choices[i], text)) {
-                *(int *)f = i;
+                v->choice = i;
                 return 0;
             }
         }
@@ -209,6 +206,55 @@ static int set_prop(emu_device *dev, const emu_prop_desc *p, const char *text, e
             free(c);
         }
         return -1;
+    case EMU_PROP_LINK:
+    case EMU_PROP_CHARDEV:
+    case EMU_PROP_BLOCK:
+        if (!*text) {
+            emu_error_set(err, "property '%s': empty name (expected the name of a %s)", p->name,
+                          p->type == EMU_PROP_LINK ? "device" : p->type == EMU_PROP_CHARDEV
+                          ? "chardev" : "block device");
+            return -1;
+        }
+        return 0;
+    }
+    emu_error_set(err, "property '%s': bad property type in plugin", p->name);
+    return -1;
+bad_number:
+    emu_error_set(err, "property '%s': '%s': %s", p->name, text, why);
+    return -1;
+}
+
+int emu_prop_check(const emu_prop_desc *p, const char *text, emu_error **err)
+{
+    prop_value v;
+    return parse_prop(p, text, &v, err);
+}
+
+/* Parse `text` into the storage of property p. */
+static int set_prop(emu_device *dev, const emu_prop_desc *p, const char *text, emu_error **err)
+{
+    prop_value v;
+    if (parse_prop(p, text, &v, err) < 0)
+        return -1;
+    void *f = field(dev, p);
+    switch (p->type) {
+    case EMU_PROP_INT:
+        *(int64_t *)f = v.i;
+        return 0;
+    case EMU_PROP_SIZE:
+    case EMU_PROP_ADDR:
+        *(uint64_t *)f = v.u;
+        return 0;
+    case EMU_PROP_BOOL:
+        *(bool *)f = v.b;
+        return 0;
+    case EMU_PROP_STRING:
+        free(*(char **)f);
+        *(char **)f = emu_xstrdup(text);
+        return 0;
+    case EMU_PROP_ENUM:
+        *(int *)f = v.choice;
+        return 0;
     case EMU_PROP_LINK: {
         emu_device *target = emu_machine_device(dev->machine, text);
         if (!target) {
@@ -244,10 +290,6 @@ static int set_prop(emu_device *dev, const emu_prop_desc *p, const char *text, e
         return 0;
     }
     }
-    emu_error_set(err, "property '%s': bad property type in plugin", p->name);
-    return -1;
-bad_number:
-    emu_error_set(err, "property '%s': '%s': %s", p->name, text, why);
     return -1;
 }
 

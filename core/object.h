@@ -19,6 +19,10 @@ void emu_device_reset(emu_device *dev);
 void emu_device_free(emu_device *dev);
 
 const emu_prop_desc *emu_type_prop(const emu_type *type, const char *name);
+/* Check that `text` is a valid value for property p (syntax, range,
+   choices) without an instance.  LINK, CHARDEV and BLOCK names are only
+   checked to be non-empty: whether they exist depends on the machine. */
+int emu_prop_check(const emu_prop_desc *p, const char *text, emu_error **err);
 /* Index of the region/line named `name` in the type's table, or -1. */
 int emu_type_region_index(const emu_type *type, const char *name);
 int emu_type_input_index(const emu_type *type, const char *name);
