@@ -21,4 +21,12 @@ bool emu_clock_is_realtime(emu_machine *m);
 /* Real-time mode: host time now, as virtual ns. */
 uint64_t emu_clock_host_ns(emu_machine *m);
 
+/* The execution engine tells the clock how many instructions the current
+   emu_exec_run call has executed so far (0 outside emu_exec_run), so that in
+   deterministic mode emu_clock_ns() read by a device in the middle of a
+   slice is exact: time at the slice start + executed * ns_per_insn.  The
+   run loop then advances the clock by the same amount.  NULL removes it. */
+typedef uint64_t (*emu_clock_insn_fn)(void *opaque);
+void emu_clock_set_insn_source(emu_machine *m, emu_clock_insn_fn fn, void *opaque);
+
 #endif
