@@ -1,4 +1,5 @@
-/* The execution engine as the run loop sees it: run every CPU of a machine for a slice of time. */
+/* The execution engine as the run loop and the command line see it: run every CPU of a machine
+ * for a slice of time, kick, debug output.  User mode: see user-exec.h. */
 #ifndef EMU_CORE_EXEC_H
 #define EMU_CORE_EXEC_H
 
@@ -15,5 +16,14 @@ typedef enum emu_exec_status {
 emu_exec_status emu_exec_run(emu_machine *m, uint64_t budget, uint64_t *executed);
 /* Make emu_exec_run return soon (from a device callback or timer). */
 void emu_exec_kick(emu_machine *m);
+
+/* Debug output (to the log file, category-independent):
+   EMU_EXEC_TRACE_INSNS  each translated block disassembled (Capstone) and
+                         each executed block's address (--trace-insns);
+   EMU_EXEC_TRACE_IR     the IR of each translated block (--trace-ir).
+   Blocks executed are also logged under EMU_LOG_EXEC when that is on. */
+#define EMU_EXEC_TRACE_INSNS 1u
+#define EMU_EXEC_TRACE_IR    2u
+void emu_exec_set_trace(unsigned flags);
 
 #endif
