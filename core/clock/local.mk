@@ -1,2 +1,3 @@
-## core/clock (placeholder until the real implementation lands)
-core_libemu_la_SOURCES += core/clock/placeholder.c
+## core/clock: the virtual clock (deterministic or real time) and timers.
+core_libemu_la_SOURCES += \
+	core/clock/clock.h core/clock/clock-private.h core/clock/clock.c core/clock/timer.c
