@@ -22,3 +22,4 @@ include core/exec/local.mk
 
 # Internal interfaces between core areas (each area lists its own private headers).
 noinst_HEADERS += core/backends/backends.h core/clock/clock.h core/config/machine-file.h
+include core/user/local.mk

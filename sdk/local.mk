@@ -3,5 +3,5 @@ emuinclude_HEADERS += \
 	sdk/include/emu/base.h sdk/include/emu/plugin.h sdk/include/emu/device.h \
 	sdk/include/emu/memory.h sdk/include/emu/line.h sdk/include/emu/clock.h \
 	sdk/include/emu/chardev.h sdk/include/emu/block.h sdk/include/emu/cpu.h \
-	sdk/include/emu/emu.h sdk/include/emu/ir.h sdk/include/emu/cpu-plugin.h
+	sdk/include/emu/emu.h sdk/include/emu/linux-abi.h sdk/include/emu/ir.h sdk/include/emu/cpu-plugin.h
 EXTRA_DIST += sdk/examples
