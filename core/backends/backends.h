@@ -6,24 +6,37 @@
 #include "emu/block.h"
 #include "machine.h"
 
-/* Chardev specs: "stdio", "null", "file:PATH", "tcp:127.0.0.1:PORT"
-   (a server on loopback; the guest's output is dropped until a client
-   connects), "pty" (prints the slave path), "buffer" (memory, for tests
-   and Lua consoles). */
+/* Chardev specs: "stdio" (raw terminal while stdin is a terminal, else
+   stdin read as a byte stream; one per process), "null", "file:PATH"
+   (output only, the file is truncated), "tcp:127.0.0.1:PORT" (a server on
+   loopback, "localhost" also accepted, one client at a time; the guest's
+   output is dropped until a client connects; port 0 picks a free port and
+   prints it), "pty" (prints "emu: chardev NAME: /dev/pts/N" to stderr),
+   "buffer" (memory, for tests and Lua consoles).  Output never blocks the
+   guest: what the host does not take is queued (1 MiB) and then dropped
+   with a warning. */
 int emu_backends_add_chardev(emu_machine *m, const char *name, const char *spec, emu_error **err);
 emu_chardev *emu_backends_chardev(emu_machine *m, const char *name);
 /* Checks the spec's form without opening anything (for validation). */
 int emu_chardev_spec_check(const char *spec, emu_error **err);
-/* Bytes the guest wrote to a "buffer" chardev, and feeding it input. */
+/* Bytes the guest wrote to a "buffer" chardev (NUL-terminated; the newest
+   16 MiB are kept), and feeding input (queued, delivered to the device by
+   emu_backends_poll; works for any chardev kind). */
 const char *emu_chardev_buffer_output(emu_chardev *c, size_t *len);
 void emu_chardev_buffer_clear(emu_chardev *c);
 void emu_chardev_buffer_input(emu_chardev *c, const void *buf, size_t len);
+/* The port a "tcp" chardev listens on (0 for other kinds). */
+uint16_t emu_chardev_tcp_port(const emu_chardev *c);
 
 typedef enum emu_block_mode {
     EMU_BLOCK_RW,        /* guest writes reach the file */
     EMU_BLOCK_RO,        /* guest writes fail */
     EMU_BLOCK_SNAPSHOT,  /* guest writes go to a private copy, dropped at exit */
 } emu_block_mode;
+/* "rw", "ro" or "snapshot" -> mode; -1 for anything else. */
+int emu_block_mode_parse(const char *text, emu_block_mode *mode);
+/* Open a raw image (a regular file or a block device).  The image is
+   locked (shared for ro/snapshot, exclusive for rw) against concurrent use. */
 int emu_backends_add_blockdev(emu_machine *m, const char *name, const char *path,
                               emu_block_mode mode, emu_error **err);
 emu_blockdev *emu_backends_blockdev(emu_machine *m, const char *name);

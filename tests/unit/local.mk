@@ -11,3 +11,8 @@ TESTS += tests/unit/test-object
 
 dist_noinst_SCRIPTS += tests/unit/test-cli.sh
 TESTS += tests/unit/test-cli.sh
+
+check_PROGRAMS += tests/unit/test-backends
+tests_unit_test_backends_SOURCES = tests/unit/test-backends.c
+tests_unit_test_backends_LDADD = core/libemu.la
+TESTS += tests/unit/test-backends

@@ -23,7 +23,10 @@ typedef struct emu_chardev_client {
 EMU_API size_t emu_chardev_write(emu_chardev *c, const void *buf, size_t len);
 /* Attach the device that receives input (one per chardev). */
 EMU_API void emu_chardev_attach(emu_chardev *c, const emu_chardev_client *client, void *opaque);
-/* Tell the core the device can take input again after can_receive said 0. */
+/* Tell the core the device can take input again after can_receive said 0.
+   Input already queued may be delivered before this returns (receive is
+   called, never nested inside another receive), so call it once the
+   device's state is consistent, e.g. at the end of a register read. */
 EMU_API void emu_chardev_accept_input(emu_chardev *c);
 EMU_API const char *emu_chardev_name(const emu_chardev *c);
 

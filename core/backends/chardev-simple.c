@@ -1,0 +1,83 @@
+/* The chardev kinds with no terminal or network behind them: null, file:PATH and buffer. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+#include "chardev-internal.h"
+
+/* A buffer chardev keeps at most this much output; older bytes give way to newer ones. */
+#define BUFFER_MAX (16u << 20)
+
+/* ---- null: output vanishes, input never comes ---- */
+
+static int null_open(emu_chardev *c, const char *arg, emu_error **err)
+{
+    return 0;
+}
+
+static void null_write(emu_chardev *c, const void *buf, size_t len)
+{
+}
+
+const chardev_kind emu_chardev_null_kind = {
+    .name = "null", .usage = "null", .open = null_open, .write = null_write,
+};
+
+/* ---- file:PATH: output appended to a file created (or truncated) at start; no input ---- */
+
+static int file_check(const char *arg, emu_error **err)
+{
+    if (!*arg) {
+        emu_error_set(err, "chardev 'file:': expected file:PATH (a file to write the output to)");
+        return -1;
+    }
+    return 0;
+}
+
+static int file_open(emu_chardev *c, const char *path, emu_error **err)
+{
+    /* O_NONBLOCK: a FIFO without a reader must not hang emu at start, nor later. */
+    c->out_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0666);
+    if (c->out_fd < 0) {
+        emu_error_set(err, "chardev file:%s: cannot open for writing: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+const chardev_kind emu_chardev_file_kind = {
+    .name = "file", .usage = "file:PATH", .has_arg = true,
+    .check = file_check, .open = file_open,
+};
+
+/* ---- buffer: output kept in memory, input injected with emu_chardev_buffer_input ---- */
+
+static int buffer_open(emu_chardev *c, const char *arg, emu_error **err)
+{
+    return 0;
+}
+
+static void buffer_write(emu_chardev *c, const void *buf, size_t len)
+{
+    const uint8_t *p = buf;
+    if (len > BUFFER_MAX) {
+        p += len - BUFFER_MAX;
+        len = BUFFER_MAX;
+    }
+    if (c->captured.len + len > BUFFER_MAX) {
+        if (!c->dropped)
+            emu_log(NULL, EMU_LOG_WARN, "chardev %s: buffer full (%u bytes); dropping the oldest output",
+                    c->name, BUFFER_MAX);
+        size_t drop = c->captured.len + len - BUFFER_MAX;
+        c->dropped += drop;
+        byte_queue_drop(&c->captured, drop);
+    }
+    byte_queue_push(&c->captured, p, len);
+    /* Keep a NUL after the bytes so readers may treat the output as a string. */
+    byte_queue_push(&c->captured, "", 1);
+    c->captured.len--;
+}
+
+const chardev_kind emu_chardev_buffer_kind = {
+    .name = "buffer", .usage = "buffer", .open = buffer_open, .write = buffer_write,
+};
