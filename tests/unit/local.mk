@@ -16,3 +16,10 @@ check_PROGRAMS += tests/unit/test-backends
 tests_unit_test_backends_SOURCES = tests/unit/test-backends.c
 tests_unit_test_backends_LDADD = core/libemu.la
 TESTS += tests/unit/test-backends
+
+check_PROGRAMS += tests/unit/test-memory tests/unit/test-clock
+tests_unit_test_memory_SOURCES = tests/unit/test-memory.c
+tests_unit_test_memory_LDADD = core/libemu.la
+tests_unit_test_clock_SOURCES = tests/unit/test-clock.c
+tests_unit_test_clock_LDADD = core/libemu.la
+TESTS += tests/unit/test-memory tests/unit/test-clock

@@ -1,0 +1,419 @@
+/* Unit tests of the memory system: regions, priorities, flat views, MMIO size and byte-order
+ * rules, unassigned accesses, dirty and code tracking, listeners. */
+#include <stdio.h>
+#include "emu/memory.h"
+#include "machine.h"
+#include "memory/memory-internal.h"
+#include "../tap.h"
+
+/* ---- a test device: 16 byte-addressed registers, every call recorded ---- */
+
+typedef struct call {
+    char kind;              /* 'r' or 'w' */
+    uint64_t offset, value;
+    unsigned size;
+} call;
+
+typedef struct testdev {
+    emu_endian endian;
+    uint8_t regs[16];
+    call calls[32];
+    unsigned ncalls;
+} testdev;
+
+static uint64_t dev_read(void *opaque, uint64_t offset, unsigned size)
+{
+    testdev *d = opaque;
+    uint64_t v = 0;
+    for (unsigned i = 0; i < size; i++) {
+        unsigned k = d->endian == EMU_BIG_ENDIAN ? size - 1 - i : i;
+        v |= (uint64_t)d->regs[(offset + k) % 16] << (8 * i);
+    }
+    if (d->ncalls < 32)
+        d->calls[d->ncalls++] = (call){ 'r', offset, v, size };
+    return v;
+}
+
+static void dev_write(void *opaque, uint64_t offset, uint64_t value, unsigned size)
+{
+    testdev *d = opaque;
+    for (unsigned i = 0; i < size; i++) {
+        unsigned k = d->endian == EMU_BIG_ENDIAN ? size - 1 - i : i;
+        d->regs[(offset + k) % 16] = (uint8_t)(value >> (8 * i));
+    }
+    if (d->ncalls < 32)
+        d->calls[d->ncalls++] = (call){ 'w', offset, value, size };
+}
+
+static void dev_init(testdev *d, emu_endian e)
+{
+    memset(d, 0, sizeof *d);
+    d->endian = e;
+    for (unsigned i = 0; i < 16; i++)
+        d->regs[i] = (uint8_t)(0x10 + i);
+}
+
+static emu_region *dev_region(emu_machine *m, const char *name, testdev *d, emu_endian e,
+                              unsigned vmin, unsigned vmax, unsigned imin, unsigned imax)
+{
+    emu_mmio_ops ops = { sizeof ops, dev_read, dev_write, e, (uint8_t)vmin, (uint8_t)vmax,
+                         (uint8_t)imin, (uint8_t)imax, false };
+    dev_init(d, e);
+    return emu_region_mmio(m, name, 16, &ops, d);
+}
+
+static uint64_t rd(emu_space *s, uint64_t a, unsigned size, emu_endian e)
+{
+    uint64_t v = 0xdeadbeef;
+    emu_space_read(s, a, size, e, &v);
+    return v;
+}
+
+static int map(emu_region *c, uint64_t a, emu_region *r, int prio)
+{
+    emu_error *err = NULL;
+    int rc = emu_region_map(c, a, r, prio, &err);
+    if (err) {
+        tap_diag("map: %s", emu_error_message(err));
+        emu_error_free(err);
+    }
+    return rc;
+}
+
+/* ---- listeners ---- */
+
+static int map_calls;
+static void on_map(void *opaque, emu_space *s)
+{
+    (void)opaque;
+    (void)s;
+    map_calls++;
+}
+
+static int protect_calls;
+static const uint8_t *protect_host;
+static void on_protect(void *opaque, const uint8_t *host, size_t len)
+{
+    (void)opaque;
+    (void)len;
+    protect_calls++;
+    protect_host = host;
+}
+
+static int code_calls;
+static uint64_t code_addr, code_len;
+static emu_space *code_space;
+static void on_code(void *opaque, emu_space *s, uint64_t addr, uint64_t len)
+{
+    (void)opaque;
+    code_calls++;
+    code_space = s;
+    code_addr = addr;
+    code_len = len;
+}
+
+static void test_ram_rom(emu_machine *m, emu_space *sys)
+{
+    emu_region *ram = emu_region_ram(m, "ram", 0x10000);
+    ok(ram && map(emu_space_root(sys), 0x10000, ram, 0) == 0, "RAM mapped");
+    emu_space_write(sys, 0x10000, 4, EMU_BIG_ENDIAN, 0x11223344);
+    is_u64(rd(sys, 0x10000, 4, EMU_LITTLE_ENDIAN), 0x44332211, "big-endian write, little-endian read");
+    is_u64(rd(sys, 0x10000, 2, EMU_BIG_ENDIAN), 0x1122, "2-byte big-endian read");
+    is_u64(rd(sys, 0x10003, 1, EMU_LITTLE_ENDIAN), 0x44, "1-byte read");
+    emu_space_write(sys, 0x10008, 8, EMU_LITTLE_ENDIAN, 0x0102030405060708ull);
+    is_u64(emu_region_ram_ptr(ram)[8], 0x08, "8-byte little-endian write stores the low byte first");
+    is_u64(rd(sys, 0x10008, 8, EMU_BIG_ENDIAN), 0x0807060504030201ull, "8-byte read in the other order");
+    is_u64(rd(sys, 0x10009, 4, EMU_LITTLE_ENDIAN), 0x04050607, "unaligned RAM read");
+
+    emu_region *rom = emu_region_rom(m, "rom", 0x1000);
+    map(emu_space_root(sys), 0xfff00000, rom, 0);
+    emu_space_write(sys, 0xfff00000, 4, EMU_BIG_ENDIAN, 0xcafebabe);
+    is_u64(rd(sys, 0xfff00000, 4, EMU_BIG_ENDIAN), 0, "guest write to ROM ignored");
+    const uint8_t img[4] = { 0x48, 0x00, 0x00, 0x01 };
+    ok(emu_space_write_bytes(sys, 0xfff00000, img, 4, true) == 0, "loader writes ROM with force");
+    is_u64(rd(sys, 0xfff00000, 4, EMU_BIG_ENDIAN), 0x48000001, "ROM holds the loaded image");
+    emu_space_write_bytes(sys, 0xfff00000, "\0\0\0\0", 4, false);
+    is_u64(rd(sys, 0xfff00000, 4, EMU_BIG_ENDIAN), 0x48000001, "byte write without force leaves ROM");
+
+    emu_error *err = NULL;
+    emu_region *ram2 = emu_region_ram(m, "ram2", 0x1000);
+    ok(emu_region_map(emu_space_root(sys), 0x1f000, ram2, 0, &err) < 0, "overlapping RAM refused");
+    has_str(err ? emu_error_message(err) : NULL, "overlaps ram", "message names the other region");
+    emu_error_free(err);
+    err = NULL;
+    ok(emu_region_map(emu_space_root(sys), 0x1f000, ram2, 1, NULL) == 0,
+       "overlapping RAM accepted at a higher priority");
+    emu_space_write(sys, 0x1f000, 1, EMU_LITTLE_ENDIAN, 0x5a);
+    ok(emu_region_ram_ptr(ram2)[0] == 0x5a && emu_region_ram_ptr(ram)[0xf000] == 0,
+       "the higher-priority RAM takes the write");
+    ok(emu_region_map(emu_space_root(sys), 0x90000, ram2, 0, &err) < 0, "a region maps only once");
+    has_str(err ? emu_error_message(err) : NULL, "already mapped", "message says it is mapped");
+    emu_error_free(err);
+}
+
+static void test_mmio(emu_machine *m, emu_space *sys)
+{
+    static testdev be, narrow, wide, sz;
+    emu_region *r = dev_region(m, "be", &be, EMU_BIG_ENDIAN, 0, 0, 0, 0);
+    map(emu_space_root(sys), 0x100000, r, 0);
+    is_u64(rd(sys, 0x100000, 4, EMU_LITTLE_ENDIAN), 0x13121110, "big-endian device read little-endian");
+    ok(be.ncalls == 1 && be.calls[0].size == 4 && be.calls[0].value == 0x10111213,
+       "device sees its own byte order, one call");
+    be.ncalls = 0;
+    emu_space_write(sys, 0x100004, 4, EMU_LITTLE_ENDIAN, 0xaabbccdd);
+    ok(be.ncalls == 1 && be.calls[0].value == 0xddccbbaa && be.calls[0].offset == 4,
+       "little-endian write reaches a big-endian device swapped");
+    is_u64(rd(sys, 0x100004, 4, EMU_BIG_ENDIAN), 0xddccbbaa, "same-order read gives the device value");
+
+    /* valid sizes 1..4: an 8-byte access is refused */
+    emu_region *rs = dev_region(m, "sized", &sz, EMU_LITTLE_ENDIAN, 1, 4, 0, 0);
+    map(emu_space_root(sys), 0x100100, rs, 0);
+    uint64_t v = 0;
+    ok(emu_space_read(sys, 0x100100, 8, EMU_LITTLE_ENDIAN, &v) == EMU_MEM_BAD_SIZE,
+       "access wider than valid_max refused");
+    ok(v == UINT64_MAX && sz.ncalls == 0, "refused read answers all ones, no callback");
+    ok(emu_space_read(sys, 0x100102, 4, EMU_LITTLE_ENDIAN, &v) == EMU_MEM_BAD_SIZE,
+       "unaligned access refused without unaligned_ok");
+
+    /* impl 1..1: an 8-byte access becomes 8 byte calls */
+    emu_region *rn = dev_region(m, "narrow", &narrow, EMU_LITTLE_ENDIAN, 0, 0, 1, 1);
+    map(emu_space_root(sys), 0x100200, rn, 0);
+    is_u64(rd(sys, 0x100200, 8, EMU_BIG_ENDIAN), 0x1011121314151617ull, "split read assembled in order");
+    ok(narrow.ncalls == 8 && narrow.calls[0].offset == 0 && narrow.calls[7].offset == 7 &&
+       narrow.calls[3].size == 1, "8-byte read split into 8 one-byte calls");
+    narrow.ncalls = 0;
+    emu_space_write(sys, 0x100208, 4, EMU_BIG_ENDIAN, 0xa1a2a3a4);
+    ok(narrow.ncalls == 4 && narrow.calls[0].value == 0xa1 && narrow.calls[3].value == 0xa4 &&
+       narrow.calls[3].offset == 0xb, "split write sends bytes to their addresses");
+
+    /* impl 4..4: a byte access is widened */
+    emu_region *rw = dev_region(m, "wide", &wide, EMU_LITTLE_ENDIAN, 0, 0, 4, 4);
+    map(emu_space_root(sys), 0x100300, rw, 0);
+    is_u64(rd(sys, 0x100305, 1, EMU_LITTLE_ENDIAN), 0x15, "widened read extracts the byte");
+    ok(wide.ncalls == 1 && wide.calls[0].offset == 4 && wide.calls[0].size == 4,
+       "widened read is one aligned 4-byte call");
+    wide.ncalls = 0;
+    emu_space_write(sys, 0x100306, 1, EMU_LITTLE_ENDIAN, 0x77);
+    ok(wide.ncalls == 1 && wide.calls[0].offset == 4 && wide.calls[0].value == 0x00770000,
+       "widened write: 4-byte call, other bytes 0");
+
+    /* a 4-byte access crossing from RAM into MMIO */
+    emu_region *ram = emu_region_ram(m, "ram-before-mmio", 0x1000);
+    map(emu_space_root(sys), 0x200000, ram, 0);
+    static testdev cross;
+    emu_region *rc = dev_region(m, "cross", &cross, EMU_LITTLE_ENDIAN, 0, 0, 0, 0);
+    map(emu_space_root(sys), 0x201000, rc, 0);
+    emu_region_ram_ptr(ram)[0xffe] = 0xaa;
+    emu_region_ram_ptr(ram)[0xfff] = 0xbb;
+    is_u64(rd(sys, 0x200ffe, 4, EMU_LITTLE_ENDIAN), 0x1110bbaa, "access split at a region boundary");
+    ok(cross.ncalls == 1 && cross.calls[0].offset == 0 && cross.calls[0].size == 2,
+       "the MMIO part is one 2-byte call at offset 0");
+}
+
+static void test_layout(emu_machine *m, emu_space *sys)
+{
+    emu_region *root = emu_space_root(sys);
+    /* priorities: stub over RAM, later equal priority wins, lower never wins */
+    emu_region *ram = emu_region_ram(m, "base", 0x1000);
+    map(root, 0x300000, ram, 0);
+    emu_region_ram_ptr(ram)[0x900] = 0x42;
+    static testdev hi;
+    emu_region *mm = dev_region(m, "hi", &hi, EMU_LITTLE_ENDIAN, 0, 0, 0, 0);
+    map(root, 0x300800, mm, 1);
+    is_u64(rd(sys, 0x300800, 1, EMU_LITTLE_ENDIAN), 0x10, "higher priority MMIO wins over RAM");
+    is_u64(rd(sys, 0x300900, 1, EMU_LITTLE_ENDIAN), 0x42, "RAM shows around it");
+    emu_region *st = emu_region_stub(m, "later", 16, false);
+    map(root, 0x300808, st, 1);
+    is_u64(rd(sys, 0x300808, 1, EMU_LITTLE_ENDIAN), 0, "equal priority: the region mapped last wins");
+    is_u64(rd(sys, 0x300807, 1, EMU_LITTLE_ENDIAN), 0x17, "the earlier one keeps its other part");
+    emu_region *lo = emu_region_stub(m, "low", 0x1000, false);
+    map(root, 0x300000, lo, -1);
+    is_u64(rd(sys, 0x300900, 1, EMU_LITTLE_ENDIAN), 0x42, "a lower priority region mapped later loses");
+
+    /* enable / disable / unmap */
+    emu_region_set_enabled(mm, false);
+    is_u64(rd(sys, 0x300800, 1, EMU_LITTLE_ENDIAN), 0, "disabled MMIO: RAM below shows");
+    emu_region_set_enabled(mm, true);
+    is_u64(rd(sys, 0x300801, 1, EMU_LITTLE_ENDIAN), 0x11, "re-enabled MMIO answers again");
+    emu_region_unmap(st);
+    is_u64(rd(sys, 0x300808, 1, EMU_LITTLE_ENDIAN), 0x18, "unmapped stub no longer hides MMIO");
+    ok(map(root, 0x400000, st, 0) == 0, "an unmapped region can be mapped again");
+
+    /* alias window */
+    emu_region *al = emu_region_alias(m, "window", ram, 0x900, 0x100);
+    map(root, 0x500000, al, 0);
+    is_u64(rd(sys, 0x500000, 1, EMU_LITTLE_ENDIAN), 0x42, "alias shows the target at its offset");
+    emu_mem_where w;
+    ok(!emu_mem_find(sys, 0x500100, &w), "alias window ends at its size");
+
+    /* nested containers */
+    emu_region *outer = emu_region_container(m, "outer", 0x10000);
+    emu_region *inner = emu_region_container(m, "inner", 0x1000);
+    emu_region *leaf = emu_region_ram(m, "leaf", 0x100);
+    map(inner, 0x80, leaf, 0);
+    map(outer, 0x2000, inner, 0);
+    map(root, 0x600000, outer, 0);
+    ok(emu_mem_find(sys, 0x602090, &w) && w.region == leaf && w.offset == 0x10,
+       "nested containers resolve to the leaf and offset");
+
+    /* a space mapped into another: an alias of its root, holding MMIO */
+    emu_error *err = NULL;
+    emu_space *io = emu_space_new(m, "isa-io", 0x10000, &err);
+    ok(io && !emu_space_new(m, "isa-io", 0x10, NULL), "space created, duplicate name refused");
+    static testdev uart;
+    emu_region *ur = dev_region(m, "uart", &uart, EMU_LITTLE_ENDIAN, 0, 0, 0, 0);
+    map(emu_space_root(io), 0x3f8, ur, 0);
+    emu_region *iow = emu_region_alias(m, "isa-io-window", emu_space_root(io), 0, 0x10000);
+    map(root, 0x80000000, iow, 0);
+    emu_space_write(sys, 0x800003fb, 1, EMU_LITTLE_ENDIAN, 0x83);
+    ok(uart.ncalls == 1 && uart.calls[0].kind == 'w' && uart.calls[0].offset == 3 &&
+       uart.calls[0].value == 0x83, "write through the window reaches the device at its offset");
+    is_u64(rd(io, 0x3fb, 1, EMU_LITTLE_ENDIAN), 0x83, "the same register from its own space");
+
+    /* alias of a container that contains MMIO, with an offset */
+    emu_region *part = emu_region_alias(m, "io-part", emu_space_root(io), 0x3f0, 0x10);
+    map(root, 0x700000, part, 0);
+    uart.ncalls = 0;
+    is_u64(rd(sys, 0x700009, 1, EMU_LITTLE_ENDIAN), 0x11, "alias into a container dispatches to MMIO");
+    ok(uart.ncalls == 1 && uart.calls[0].offset == 1, "with the device's own offset");
+
+    /* cycles and nesting */
+    emu_region *loop = emu_region_alias(m, "loop", outer, 0, 0x100);
+    ok(emu_region_map(inner, 0x800, loop, 0, &err) < 0, "alias cycle refused");
+    has_str(err ? emu_error_message(err) : NULL, "cycle", "message names the cycle");
+    emu_error_free(err);
+    err = NULL;
+    emu_region *deep = emu_region_ram(m, "deep", 0x10);
+    for (int i = 0; i < EMU_MEM_MAX_DEPTH + 2; i++) {
+        emu_region *c = emu_region_container(m, "level", 0x100);
+        if (emu_region_map(c, 0, deep, 0, &err) < 0)
+            break;
+        deep = c;
+    }
+    has_str(err ? emu_error_message(err) : NULL, "levels deep", "absurd nesting refused");
+    emu_error_free(err);
+
+    /* unassigned */
+    uint64_t v = 0;
+    ok(emu_space_read(sys, 0x900000, 4, EMU_LITTLE_ENDIAN, &v) == EMU_MEM_UNASSIGNED,
+       "unassigned read reports EMU_MEM_UNASSIGNED");
+    is_u64(v, 0xffffffff, "and answers all ones truncated to the size");
+    emu_space_set_unassigned_value(sys, 0);
+    is_u64(rd(sys, 0x900000, 8, EMU_LITTLE_ENDIAN), 0, "the unassigned value is per space");
+    emu_space_set_unassigned_value(sys, UINT64_MAX);
+    ok(emu_space_write(sys, 0x900000, 2, EMU_LITTLE_ENDIAN, 1) == EMU_MEM_UNASSIGNED,
+       "unassigned write dropped with EMU_MEM_UNASSIGNED");
+    uint8_t buf[4];
+    ok(emu_space_read_bytes(sys, 0x300ffe, buf, 4) < 0 && buf[0] == 0 && buf[3] == 0xff,
+       "byte read across a hole copies what exists and fails");
+
+    char *dump = NULL;
+    size_t dlen = 0;
+    FILE *f = open_memstream(&dump, &dlen);
+    emu_space_dump(sys, f);
+    fclose(f);
+    has_str(dump, "isa-io-window @isa-io", "dump shows the alias and its target");
+    free(dump);
+}
+
+static void test_tracking(emu_machine *m, emu_space *sys)
+{
+    emu_region *fb = emu_region_ram(m, "fb", 0x4000);
+    map(emu_space_root(sys), 0x1000000, fb, 0);
+    emu_mem_add_protect_listener(m, on_protect, NULL);
+    emu_mem_page pg;
+    emu_mem_page_lookup(sys, 0x1000000, &pg);
+    ok(pg.host == emu_region_ram_ptr(fb) && pg.flags == (EMU_PAGE_READ_FAST | EMU_PAGE_WRITE_FAST),
+       "TLB fill of plain RAM: host pointer, read and write fast");
+
+    protect_calls = 0;
+    emu_region_track_dirty(fb, true);
+    ok(protect_calls == 1, "tracking a region takes back fast writes");
+    ok(!emu_region_test_and_clear_dirty(fb, 0, 0x4000), "clean after tracking starts");
+    emu_mem_page_lookup(sys, 0x1001000, &pg);
+    ok(!(pg.flags & EMU_PAGE_WRITE_FAST), "clean tracked page is not write fast");
+    emu_space_write(sys, 0x1001004, 4, EMU_BIG_ENDIAN, 1);
+    emu_mem_page_lookup(sys, 0x1001000, &pg);
+    ok(pg.flags & EMU_PAGE_WRITE_FAST, "once dirty it is write fast");
+    ok(!emu_region_test_and_clear_dirty(fb, 0x2000, 0x2000), "other pages still clean");
+    ok(emu_region_test_and_clear_dirty(fb, 0, 0x4000), "the written page is dirty");
+    ok(!emu_region_test_and_clear_dirty(fb, 0, 0x4000), "and clean after the test");
+    emu_space_write_bytes(sys, 0x1003ff0, "abcd", 4, false);
+    ok(emu_region_test_and_clear_dirty(fb, 0x3000, 0x1000), "byte writes mark pages too");
+
+    /* code pages */
+    emu_region *ram = emu_region_ram(m, "code-ram", 0x10000);
+    map(emu_space_root(sys), 0x2000000, ram, 0);
+    emu_mem_add_code_write_handler(m, on_code, NULL);
+    protect_calls = 0;
+    ok(emu_mem_mark_code(sys, 0x2001000, 0x20) == 0, "RAM page marked as code");
+    ok(protect_calls == 1 && protect_host == emu_region_ram_ptr(ram) + 0x1000,
+       "protect listener gets the page's host address");
+    emu_mem_page_lookup(sys, 0x2001000, &pg);
+    ok(pg.flags == EMU_PAGE_READ_FAST, "code page is read fast, not write fast");
+    emu_space_write(sys, 0x2001ffc, 4, EMU_BIG_ENDIAN, 0x60000000);
+    ok(code_calls == 1 && code_space == sys && code_addr == 0x2001ffc && code_len == 4,
+       "write to a code page calls the handler with space, address, length");
+    is_u64(rd(sys, 0x2001ffc, 4, EMU_BIG_ENDIAN), 0x60000000, "and the write is stored");
+    emu_space_write(sys, 0x2001000, 4, EMU_BIG_ENDIAN, 0);
+    ok(code_calls == 1, "the bit is cleared after the first hit");
+    emu_mem_page_lookup(sys, 0x2001000, &pg);
+    ok(pg.flags & EMU_PAGE_WRITE_FAST, "page write fast again");
+    emu_region *mm = emu_region_stub(m, "not-ram", 0x1000, false);
+    map(emu_space_root(sys), 0x2100000, mm, 0);
+    ok(emu_mem_mark_code(sys, 0x2100000, 4) < 0, "marking code outside RAM/ROM fails");
+
+    /* map listener */
+    emu_mem_add_map_listener(m, on_map, NULL);
+    emu_mem_page_lookup(sys, 0x2000000, &pg);   /* a CPU fills its TLB from the view */
+    map_calls = 0;
+    emu_region_set_enabled(ram, false);
+    ok(map_calls >= 1, "map listener told when the layout changes");
+    emu_mem_page_lookup(sys, 0x2000000, &pg);
+    ok(pg.host == NULL && pg.flags == 0, "disabled RAM gives no fast access");
+    emu_mem_remove_map_listener(m, on_map, NULL);
+    map_calls = 0;
+    emu_region_set_enabled(ram, true);
+    ok(map_calls == 0, "removed listener not called");
+}
+
+static void test_many(emu_machine *m, emu_space *sys)
+{
+    /* 10,000 small RAM regions, 16 bytes each, every 32 bytes */
+    emu_region *c = emu_region_container(m, "many", 0x100000);
+    map(emu_space_root(sys), 0x10000000, c, 0);
+    enum { N = 10000 };
+    for (unsigned i = 0; i < N; i++)
+        map(c, (uint64_t)i * 32, emu_region_ram(m, "small", 16), 0);
+    for (unsigned i = 0; i < N; i++)
+        emu_space_write(sys, 0x10000000 + (uint64_t)i * 32 + 4, 4, EMU_LITTLE_ENDIAN, i);
+    unsigned good = 0, holes = 0;
+    for (unsigned i = 0; i < N; i++) {
+        uint64_t v;
+        if (rd(sys, 0x10000000 + (uint64_t)(N - 1 - i) * 32 + 4, 4, EMU_LITTLE_ENDIAN) == N - 1 - i)
+            good++;
+        if (emu_space_read(sys, 0x10000000 + (uint64_t)i * 32 + 16, 4, EMU_LITTLE_ENDIAN, &v) ==
+            EMU_MEM_UNASSIGNED)
+            holes++;
+    }
+    is_u64(good, N, "10,000 regions each hold their own value");
+    is_u64(holes, N, "the gaps between them are unassigned");
+}
+
+int main(void)
+{
+    emu_error *err = NULL;
+    emu_machine *m = emu_machine_new("test", &err);
+    ok(m != NULL, "machine created");
+    if (!m)
+        return tap_done();
+    emu_space *sys = emu_machine_space(m, "system");
+    ok(sys && !strcmp(emu_space_name(sys), "system"), "the system space exists");
+    test_ram_rom(m, sys);
+    test_mmio(m, sys);
+    test_layout(m, sys);
+    test_tracking(m, sys);
+    test_many(m, sys);
+    emu_machine_free(m);
+    return tap_done();
+}
