@@ -19,6 +19,7 @@ include core/clock/local.mk
 include core/backends/local.mk
 include core/config/local.mk
 include core/exec/local.mk
+include core/lua/local.mk
 
 # Internal interfaces between core areas (each area lists its own private headers).
 noinst_HEADERS += core/backends/backends.h core/clock/clock.h core/config/machine-file.h

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "backends/backends.h"
+#include "hooks.h"
 #include "machine.h"
 #include "object.h"
 
@@ -23,6 +24,7 @@ void emu_machine_free(emu_machine *m)
     for (size_t i = m->ndevices; i-- > 0;)
         emu_device_free(m->devices[i]);
     free(m->devices);
+    emu_hooks_free(m);
     if (m->backends)
         emu_backends_fini(m);
     if (m->mem)

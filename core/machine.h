@@ -9,6 +9,7 @@ struct emu_mem;       /* memory/ */
 struct emu_clock;     /* clock/ */
 struct emu_backends;  /* backends/: chardevs and block devices */
 struct emu_exec;      /* exec/: CPUs, translated code */
+struct emu_hooks;     /* hooks.c: instrumentation hooks */
 
 typedef void (*emu_line_observer)(void *opaque, emu_device *dev, const char *line,
                                   unsigned index, int level);
@@ -33,6 +34,9 @@ struct emu_machine {
     bool realtime;                /* --realtime: clock follows the host */
     volatile int quit_requested;
     int exit_code;
+
+    struct emu_hooks *hooks;      /* instrumentation hooks (hooks.h), created by the first one */
+    uint32_t hook_mask;           /* bit k: a live hook of kind k exists (see emu_hooks_any) */
 };
 
 /* Create an empty machine with the "system" space, a clock and no devices. */

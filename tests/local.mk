@@ -3,3 +3,4 @@ EXTRA_DIST += tests/tap.h tests/tap.sh
 include tests/unit/local.mk
 include tests/plugins/local.mk
 include tests/user/local.mk
+include tests/lua/local.mk

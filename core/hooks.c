@@ -1,0 +1,331 @@
+/* The instrumentation hook registry: per-kind lists of hooks, the kind mask the engine tests,
+ * range queries for the translator, and the firing functions (see hooks.h). */
+#include <stdlib.h>
+#include <string.h>
+#include "hooks.h"
+
+typedef struct hook {
+    emu_hook_id id;
+    uint64_t lo, hi;
+    emu_device *device;
+    emu_hook_fn fn;
+    void *opaque;
+    void (*release)(void *opaque);
+    bool dead;                 /* removed: never fires again, reclaimed at depth 0 */
+} hook;
+
+typedef struct hook_list {
+    hook *v;
+    size_t n, cap;
+    size_t live;
+} hook_list;
+
+struct emu_hooks {
+    hook_list lists[EMU_HOOK_NKINDS];
+    emu_hook_id next_id;
+    unsigned depth;            /* callbacks running (firing nests: a callback may raise a line) */
+    bool garbage;              /* some list holds dead records */
+    bool exit_fired;
+    emu_hooks_invalidate_fn invalidate;
+    void *invalidate_opaque;
+};
+
+/* Kinds whose hooks the engine compiles into code or caches in its TLB. */
+#define INVALIDATING_KINDS (EMU_HOOK_BIT(EMU_HOOK_EXEC) | EMU_HOOK_BIT(EMU_HOOK_INSN) | \
+                            EMU_HOOK_BIT(EMU_HOOK_BLOCK) | EMU_HOOK_BIT(EMU_HOOK_READ) | \
+                            EMU_HOOK_BIT(EMU_HOOK_WRITE))
+
+static void irq_observer(void *opaque, emu_device *dev, const char *line, unsigned index, int level);
+
+static void update_mask(emu_machine *m, emu_hook_kind kind)
+{
+    if (m->hooks->lists[kind].live)
+        m->hook_mask |= EMU_HOOK_BIT(kind);
+    else
+        m->hook_mask &= ~EMU_HOOK_BIT(kind);
+    if (kind != EMU_HOOK_IRQ)
+        return;
+    /* The registry is the line observer only while someone listens. */
+    if (m->hook_mask & EMU_HOOK_BIT(EMU_HOOK_IRQ)) {
+        m->line_observer = irq_observer;
+        m->line_observer_opaque = m;
+    } else if (m->line_observer == irq_observer) {
+        m->line_observer = NULL;
+        m->line_observer_opaque = NULL;
+    }
+}
+
+static void invalidate(emu_machine *m, emu_hook_kind kind, uint64_t lo, uint64_t hi)
+{
+    struct emu_hooks *h = m->hooks;
+    if ((INVALIDATING_KINDS & EMU_HOOK_BIT(kind)) && h->invalidate)
+        h->invalidate(h->invalidate_opaque, kind, lo, hi);
+}
+
+emu_hook_id emu_hooks_add(emu_machine *m, const emu_hook_spec *spec, emu_error **err)
+{
+    if ((unsigned)spec->kind >= EMU_HOOK_NKINDS) {
+        emu_error_set(err, "unknown hook kind %u", (unsigned)spec->kind);
+        return 0;
+    }
+    if (!spec->fn) {
+        emu_error_set(err, "a hook needs a callback");
+        return 0;
+    }
+    uint64_t lo = spec->lo, hi = spec->hi;
+    switch (spec->kind) {
+    case EMU_HOOK_EXEC:
+        if (lo != hi) {
+            emu_error_set(err, "an exec hook is on one address (got 0x%llx..0x%llx)",
+                          (unsigned long long)lo, (unsigned long long)hi);
+            return 0;
+        }
+        break;
+    case EMU_HOOK_INSN: case EMU_HOOK_BLOCK: case EMU_HOOK_READ: case EMU_HOOK_WRITE:
+        if (lo > hi) {
+            emu_error_set(err, "empty range 0x%llx..0x%llx (the low end is above the high end)",
+                          (unsigned long long)lo, (unsigned long long)hi);
+            return 0;
+        }
+        break;
+    default:
+        lo = 0, hi = UINT64_MAX;
+        break;
+    }
+    if (!m->hooks)
+        m->hooks = emu_xcalloc(1, sizeof *m->hooks);
+    struct emu_hooks *h = m->hooks;
+    hook_list *l = &h->lists[spec->kind];
+    bool takes_device = spec->kind == EMU_HOOK_IO || spec->kind == EMU_HOOK_IRQ;
+    hook rec = {
+        .id = ++h->next_id, .lo = lo, .hi = hi, .device = takes_device ? spec->device : NULL,
+        .fn = spec->fn, .opaque = spec->opaque, .release = spec->release,
+    };
+    EMU_PUSH(l->v, l->n, l->cap, rec);
+    l->live++;
+    update_mask(m, spec->kind);
+    invalidate(m, spec->kind, lo, hi);
+    return rec.id;
+}
+
+/* Reclaim dead records (only when no callback runs, so none is in use). */
+static void collect(emu_machine *m)
+{
+    struct emu_hooks *h = m->hooks;
+    h->garbage = false;
+    for (unsigned k = 0; k < EMU_HOOK_NKINDS; k++) {
+        hook_list *l = &h->lists[k];
+        size_t out = 0;
+        for (size_t i = 0; i < l->n; i++) {
+            if (!l->v[i].dead) {
+                l->v[out++] = l->v[i];
+                continue;
+            }
+            if (l->v[i].release)
+                l->v[i].release(l->v[i].opaque);
+        }
+        l->n = out;
+    }
+}
+
+int emu_hooks_remove(emu_machine *m, emu_hook_id id)
+{
+    struct emu_hooks *h = m->hooks;
+    if (!h || id == 0)
+        return -1;
+    for (unsigned k = 0; k < EMU_HOOK_NKINDS; k++) {
+        hook_list *l = &h->lists[k];
+        for (size_t i = 0; i < l->n; i++) {
+            hook *r = &l->v[i];
+            if (r->id != id)
+                continue;
+            if (r->dead)
+                return -1;
+            r->dead = true;
+            l->live--;
+            h->garbage = true;
+            uint64_t lo = r->lo, hi = r->hi;
+            update_mask(m, (emu_hook_kind)k);
+            invalidate(m, (emu_hook_kind)k, lo, hi);
+            if (h->depth == 0)
+                collect(m);
+            return 0;
+        }
+    }
+    return -1;
+}
+
+void emu_hooks_free(emu_machine *m)
+{
+    struct emu_hooks *h = m->hooks;
+    if (!h)
+        return;
+    for (unsigned k = 0; k < EMU_HOOK_NKINDS; k++) {
+        hook_list *l = &h->lists[k];
+        for (size_t i = 0; i < l->n; i++)
+            l->v[i].dead = true;
+        l->live = 0;
+        update_mask(m, (emu_hook_kind)k);
+    }
+    collect(m);
+    for (unsigned k = 0; k < EMU_HOOK_NKINDS; k++)
+        free(h->lists[k].v);
+    free(h);
+    m->hooks = NULL;
+    m->hook_mask = 0;
+}
+
+void emu_hooks_set_invalidator(emu_machine *m, emu_hooks_invalidate_fn fn, void *opaque)
+{
+    if (!m->hooks) {
+        if (!fn)
+            return;
+        m->hooks = emu_xcalloc(1, sizeof *m->hooks);
+    }
+    m->hooks->invalidate = fn;
+    m->hooks->invalidate_opaque = fn ? opaque : NULL;
+}
+
+bool emu_hooks_exec_at(emu_machine *m, uint64_t pc)
+{
+    return emu_hooks_overlap(m, EMU_HOOK_EXEC, pc, pc);
+}
+
+bool emu_hooks_overlap(emu_machine *m, emu_hook_kind kind, uint64_t lo, uint64_t hi)
+{
+    if (!emu_hooks_any(m, kind))
+        return false;
+    const hook_list *l = &m->hooks->lists[kind];
+    for (size_t i = 0; i < l->n; i++) {
+        const hook *r = &l->v[i];
+        if (!r->dead && r->lo <= hi && lo <= r->hi)
+            return true;
+    }
+    return false;
+}
+
+/*
+ * Call every live hook of ev->kind whose range overlaps [lo, hi] and whose
+ * device filter accepts ev->device.  Hooks added by a callback wait for the
+ * next event; hooks removed by a callback are skipped from then on.  The
+ * list may move (a callback adding a hook grows it), so it is re-read by
+ * index on each step.
+ */
+static void fire(emu_machine *m, emu_hook_event *ev, uint64_t lo, uint64_t hi)
+{
+    struct emu_hooks *h = m->hooks;
+    hook_list *l = &h->lists[ev->kind];
+    size_t n = l->n;
+    h->depth++;
+    for (size_t i = 0; i < n; i++) {
+        hook *r = &l->v[i];
+        if (r->dead || r->hi < lo || hi < r->lo || (r->device && r->device != ev->device))
+            continue;
+        r->fn(r->opaque, ev);
+    }
+    if (--h->depth == 0 && h->garbage)
+        collect(m);
+}
+
+static uint64_t access_end(uint64_t addr, unsigned size)
+{
+    uint64_t end = addr + (size ? size - 1 : 0);
+    return end < addr ? UINT64_MAX : end;   /* an access wrapping the top covers the rest */
+}
+
+void emu_hooks_fire_exec(emu_machine *m, emu_cpu *cpu, uint64_t pc)
+{
+    emu_hook_event ev = { .kind = EMU_HOOK_EXEC, .cpu = cpu, .pc = pc };
+    if (emu_hooks_any(m, EMU_HOOK_EXEC))
+        fire(m, &ev, pc, pc);
+    if (emu_hooks_any(m, EMU_HOOK_INSN)) {
+        ev.kind = EMU_HOOK_INSN;
+        fire(m, &ev, pc, pc);
+    }
+}
+
+void emu_hooks_fire_block(emu_machine *m, emu_cpu *cpu, uint64_t pc, unsigned ninsns)
+{
+    if (!emu_hooks_any(m, EMU_HOOK_BLOCK))
+        return;
+    emu_hook_event ev = { .kind = EMU_HOOK_BLOCK, .cpu = cpu, .pc = pc, .size = ninsns };
+    fire(m, &ev, pc, pc);
+}
+
+uint64_t emu_hooks_fire_read(emu_machine *m, emu_cpu *cpu, uint64_t pc, uint64_t addr,
+                             unsigned size, uint64_t value)
+{
+    if (!emu_hooks_any(m, EMU_HOOK_READ))
+        return value;
+    emu_hook_event ev = { .kind = EMU_HOOK_READ, .cpu = cpu, .pc = pc, .addr = addr,
+                          .size = size, .value = value };
+    fire(m, &ev, addr, access_end(addr, size));
+    if (!ev.replace)
+        return value;
+    /* The instruction sees `size` bytes: a replacement wider than that is cut. */
+    return size >= 8 ? ev.value : ev.value & ((1ull << (size * 8)) - 1);
+}
+
+void emu_hooks_fire_write(emu_machine *m, emu_cpu *cpu, uint64_t pc, uint64_t addr,
+                          unsigned size, uint64_t value)
+{
+    if (!emu_hooks_any(m, EMU_HOOK_WRITE))
+        return;
+    emu_hook_event ev = { .kind = EMU_HOOK_WRITE, .cpu = cpu, .pc = pc, .addr = addr,
+                          .size = size, .value = value };
+    fire(m, &ev, addr, access_end(addr, size));
+}
+
+bool emu_hooks_fire_syscall(emu_machine *m, emu_cpu *cpu, uint64_t pc, int64_t nr,
+                            const uint64_t args[6], int64_t *result)
+{
+    if (!emu_hooks_any(m, EMU_HOOK_SYSCALL))
+        return false;
+    emu_hook_event ev = { .kind = EMU_HOOK_SYSCALL, .cpu = cpu, .pc = pc, .nr = nr };
+    memcpy(ev.args, args, sizeof ev.args);
+    fire(m, &ev, 0, UINT64_MAX);
+    if (ev.skip)
+        *result = ev.result;
+    return ev.skip;
+}
+
+void emu_hooks_fire_io(emu_machine *m, emu_cpu *cpu, emu_device *dev, const char *region,
+                       uint64_t offset, unsigned size, uint64_t value, bool is_write)
+{
+    if (!emu_hooks_any(m, EMU_HOOK_IO))
+        return;
+    emu_hook_event ev = { .kind = EMU_HOOK_IO, .cpu = cpu, .device = dev, .region = region,
+                          .addr = offset, .size = size, .value = value, .is_write = is_write };
+    fire(m, &ev, 0, UINT64_MAX);
+}
+
+static void irq_observer(void *opaque, emu_device *dev, const char *line, unsigned index, int level)
+{
+    emu_machine *m = opaque;
+    if (!emu_hooks_any(m, EMU_HOOK_IRQ))
+        return;
+    emu_hook_event ev = { .kind = EMU_HOOK_IRQ, .device = dev, .line = line, .index = index,
+                          .level = level };
+    fire(m, &ev, 0, UINT64_MAX);
+}
+
+void emu_hooks_fire_exception(emu_machine *m, emu_cpu *cpu, unsigned code, const char *name,
+                              uint64_t pc)
+{
+    if (!emu_hooks_any(m, EMU_HOOK_EXCEPTION))
+        return;
+    emu_hook_event ev = { .kind = EMU_HOOK_EXCEPTION, .cpu = cpu, .code = code, .name = name,
+                          .pc = pc };
+    fire(m, &ev, 0, UINT64_MAX);
+}
+
+void emu_hooks_fire_exit(emu_machine *m, int code)
+{
+    if (!m->hooks || m->hooks->exit_fired)
+        return;
+    m->hooks->exit_fired = true;
+    if (!emu_hooks_any(m, EMU_HOOK_EXIT))
+        return;
+    emu_hook_event ev = { .kind = EMU_HOOK_EXIT, .exit_code = code };
+    fire(m, &ev, 0, UINT64_MAX);
+}

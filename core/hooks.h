@@ -1,0 +1,203 @@
+/* The instrumentation hook registry: which guest events (execution, memory, I/O, lines,
+ * exceptions, system calls, exit) someone asked to see, and the calls that report them.
+ * Internal to libemu: Lua scripts (core/lua/) add hooks; the execution engine, the memory
+ * system and the user-mode runtime test for them and fire them. */
+#ifndef EMU_CORE_HOOKS_H
+#define EMU_CORE_HOOKS_H
+
+#include "emu/cpu.h"
+#include "machine.h"
+
+/*
+ * Principle: with no hook of a kind registered, nothing of that kind is
+ * called and translated code is the same as a build without hooks.  The
+ * engine tests emu_hooks_any() (one load and one bit test of m->hook_mask)
+ * before doing anything hook-related, and at translation time emits a hook
+ * call only where emu_hooks_exec_at() / emu_hooks_overlap() say a hook
+ * applies.
+ *
+ * Addresses (pc, memory addresses, ranges) are guest virtual addresses: the
+ * address the instruction fetched from or used.  Ranges are inclusive.
+ *
+ * Every callback may add and remove hooks, change guest state through
+ * emu_cpu_* (registers, pc, memory) and call emu_machine_request_quit().
+ * After firing any hook of EXEC, INSN, BLOCK, READ, WRITE, SYSCALL or
+ * EXCEPTION, the engine must therefore (1) re-read guest registers it
+ * keeps in host registers, (2) continue at emu_cpu_pc(cpu) if the callback
+ * moved the pc, and (3) stop soon if m->quit_requested is set.
+ */
+
+typedef enum emu_hook_kind {
+    EMU_HOOK_EXEC,        /* before the instruction at one address (lo == hi) */
+    EMU_HOOK_INSN,        /* before each instruction whose address is in [lo, hi] */
+    EMU_HOOK_BLOCK,       /* each executed translated block whose first address is in [lo, hi] */
+    EMU_HOOK_READ,        /* after each data load overlapping [lo, hi]; may replace the value */
+    EMU_HOOK_WRITE,       /* before each data store overlapping [lo, hi] */
+    EMU_HOOK_SYSCALL,     /* user mode: before each system call; may skip it with a result */
+    EMU_HOOK_IO,          /* each access to an MMIO region of a device (or of any device) */
+    EMU_HOOK_IRQ,         /* each level change of an input line of a device (or of any device) */
+    EMU_HOOK_EXCEPTION,   /* each exception or interrupt a CPU takes */
+    EMU_HOOK_EXIT,        /* once, when the machine or the user-mode program stops */
+    EMU_HOOK_NKINDS
+} emu_hook_kind;
+
+#define EMU_HOOK_BIT(kind) (1u << (kind))
+
+/* What happened.  The firing function fills the fields its kind uses
+   (listed per field); the others are zero. */
+typedef struct emu_hook_event {
+    emu_hook_kind kind;
+    emu_cpu *cpu;          /* the CPU (NULL for IRQ and EXIT; for IO the accessing CPU or NULL) */
+    uint64_t pc;           /* EXEC, INSN, BLOCK: the address; READ, WRITE, SYSCALL, EXCEPTION:
+                              the address of the instruction that caused it */
+    uint64_t addr;         /* READ, WRITE: address of the access; IO: offset in the region */
+    unsigned size;         /* READ, WRITE, IO: access size in bytes; BLOCK: instructions */
+    uint64_t value;        /* READ: the value loaded (in/out); WRITE, IO: the value stored,
+                              or for an IO read the value the device answered */
+    bool is_write;         /* IO */
+    emu_device *device;    /* IO: owner of the region; IRQ: device whose input changed */
+    const char *region;    /* IO: the region's name */
+    const char *line;      /* IRQ: the input line's name */
+    unsigned index;        /* IRQ: element of the line array */
+    int level;             /* IRQ: new level, 0 or 1 */
+    int64_t nr;            /* SYSCALL: the guest's system call number */
+    uint64_t args[6];      /* SYSCALL: the six argument registers */
+    unsigned code;         /* EXCEPTION: the CPU plugin's number for it (e.g. a vector offset) */
+    const char *name;      /* EXCEPTION: short name ("program", "dsi"...), or NULL */
+    int exit_code;         /* EXIT: the status emu exits with */
+
+    /* Answers a callback may give. */
+    bool replace;          /* READ: set with `value` to change what the instruction sees */
+    bool skip;             /* SYSCALL: do not perform the call; `result` is its return value */
+    int64_t result;        /* SYSCALL with skip: what the kernel would return (-errno on error) */
+} emu_hook_event;
+
+typedef void (*emu_hook_fn)(void *opaque, emu_hook_event *ev);
+
+typedef uint64_t emu_hook_id;   /* 0 is never an id; ids are not reused */
+
+typedef struct emu_hook_spec {
+    emu_hook_kind kind;
+    uint64_t lo, hi;       /* EXEC: lo == hi == the address; INSN, BLOCK, READ, WRITE: the
+                              range (0, UINT64_MAX for everything); other kinds: ignored */
+    emu_device *device;    /* IO, IRQ: only this device (NULL: every device); others: ignored */
+    emu_hook_fn fn;        /* required */
+    void *opaque;
+    /* optional: called once the registry no longer uses `opaque` (after
+       removal, at a point where no callback of this hook is running) */
+    void (*release)(void *opaque);
+} emu_hook_spec;
+
+/* Register a hook.  Returns its id, or 0 (with a message) when the spec is
+   invalid (no callback, lo > hi, EXEC with lo != hi, unknown kind).  The
+   hook fires from the next event on: for EXEC, INSN, BLOCK, READ and
+   WRITE the invalidator is called with the range first. */
+emu_hook_id emu_hooks_add(emu_machine *m, const emu_hook_spec *spec, emu_error **err);
+
+/* Remove a hook.  It never fires again from the moment of the call, also
+   when called from inside a callback (its own or another's); the record
+   and its `release` are deferred until no callback is running.  For EXEC,
+   INSN, BLOCK, READ and WRITE the invalidator is called with the range.
+   Returns 0, or -1 when no live hook has that id. */
+int emu_hooks_remove(emu_machine *m, emu_hook_id id);
+
+/* Drop every hook, then the registry (emu_machine_free calls it). */
+void emu_hooks_free(emu_machine *m);
+
+/* ---- for the execution engine ---- */
+
+/* Any live hook of `kind`?  Inline and cheap: the engine may test it on
+   every event of that kind, or keep &m->hook_mask and test the bit. */
+static inline bool emu_hooks_any(const emu_machine *m, emu_hook_kind kind)
+{
+    return (m->hook_mask & EMU_HOOK_BIT(kind)) != 0;
+}
+
+/* Translation time: is there a live EXEC hook at `pc`?  The translator
+   asks for each instruction (only when emu_hooks_any(m, EMU_HOOK_EXEC))
+   and emits a call to emu_hooks_fire_exec() before that one instruction. */
+bool emu_hooks_exec_at(emu_machine *m, uint64_t pc);
+
+/* Is there a live hook of `kind` (INSN, BLOCK, READ or WRITE) whose range
+   overlaps [lo, hi]?  The translator asks INSN for each instruction's
+   address and BLOCK for the block's first address; the engine asks READ
+   and WRITE when it fills a TLB entry for a page (see emu_hooks_fire_read). */
+bool emu_hooks_overlap(emu_machine *m, emu_hook_kind kind, uint64_t lo, uint64_t hi);
+
+/* Called when a hook of `kind` covering [lo, hi] is added or removed, so
+   that the change takes effect at the next instruction:
+    - EXEC, INSN, BLOCK: drop translated blocks containing guest code in
+      [lo, hi] (BLOCK: blocks starting there).
+    - READ, WRITE: flush TLB entries of pages overlapping [lo, hi] (so the
+      next access refills and re-checks emu_hooks_overlap), and drop
+      translated code that inlined memory accesses if the engine does that.
+   It may be called from inside a hook callback, i.e. while a CPU runs a
+   translated block: like a code-write handler, it must not free the
+   running block; it sets a flag and the CPU leaves the block when the
+   callback returns.  One invalidator per machine; fn NULL removes it. */
+typedef void (*emu_hooks_invalidate_fn)(void *opaque, emu_hook_kind kind, uint64_t lo, uint64_t hi);
+void emu_hooks_set_invalidator(emu_machine *m, emu_hooks_invalidate_fn fn, void *opaque);
+
+/* Before the instruction at `pc` (EXEC hooks at pc, then INSN hooks
+   covering pc).  Guest state in the CPU structure must be current (pc ==
+   `pc`).  The engine calls it from the translated code it emitted where
+   emu_hooks_exec_at / emu_hooks_overlap(INSN) said so. */
+void emu_hooks_fire_exec(emu_machine *m, emu_cpu *cpu, uint64_t pc);
+
+/* Before each executed block that starts at `pc` and holds `ninsns`
+   instructions, when emu_hooks_overlap(m, EMU_HOOK_BLOCK, pc, pc) was true
+   at translation time (a block holding a hook call for each of its
+   executions, or the dispatcher calling it on block entry). */
+void emu_hooks_fire_block(emu_machine *m, emu_cpu *cpu, uint64_t pc, unsigned ninsns);
+
+/* After a data load of `size` bytes at `addr` by the instruction at `pc`
+   produced `value` (as the instruction sees it: in the guest's byte order
+   resolved, zero-extended, before any sign extension), when [addr,
+   addr+size-1] overlaps a READ hook.  Returns the value the instruction
+   must use (a hook may replace it).  How the engine gets there without
+   slowing other addresses: when filling a TLB entry for a virtual page,
+   if emu_hooks_any(m, EMU_HOOK_READ) && emu_hooks_overlap(m, EMU_HOOK_READ,
+   page, page + size_of_page - 1), the entry gets no fast read permission;
+   the slow path performs the load, then calls this when the access
+   overlaps a hook.  Loads made by the engine for itself (instruction
+   fetch, page-table walks) are not reported. */
+uint64_t emu_hooks_fire_read(emu_machine *m, emu_cpu *cpu, uint64_t pc, uint64_t addr,
+                             unsigned size, uint64_t value);
+
+/* Before a data store of `value` (`size` bytes at `addr`, by the
+   instruction at `pc`), when it overlaps a WRITE hook; same TLB rule as
+   reads with EMU_HOOK_WRITE.  A callback may read the old contents. */
+void emu_hooks_fire_write(emu_machine *m, emu_cpu *cpu, uint64_t pc, uint64_t addr,
+                          unsigned size, uint64_t value);
+
+/* Before a system call: nr and the six argument registers as the guest
+   ABI passes them, pc of the system call instruction.  Returns true when
+   a hook said to skip the call: the runtime does not perform it and
+   returns *result to the guest as the call's result (negative = -errno,
+   set into the guest registers as for a real call). */
+bool emu_hooks_fire_syscall(emu_machine *m, emu_cpu *cpu, uint64_t pc, int64_t nr,
+                            const uint64_t args[6], int64_t *result);
+
+/* One access to the MMIO region `region` owned by device `dev`, at
+   `offset`, of `size` bytes, as the guest (or DMA) made it, before the core
+   splits or widens it for the device: reads once the device answered
+   (value = the answer), writes before the device sees them.  The memory
+   system calls it when emu_hooks_any(m, EMU_HOOK_IO); cpu may be NULL. */
+void emu_hooks_fire_io(emu_machine *m, emu_cpu *cpu, emu_device *dev, const char *region,
+                       uint64_t offset, unsigned size, uint64_t value, bool is_write);
+
+/* A CPU takes exception or interrupt `code` (`name` may be NULL) raised by
+   the instruction at `pc` (for an interrupt: the pc it interrupts), before
+   the CPU state is switched to the handler. */
+void emu_hooks_fire_exception(emu_machine *m, emu_cpu *cpu, unsigned code, const char *name,
+                              uint64_t pc);
+
+/* The machine or the user-mode program stops with exit status `code`.
+   Fires EXIT hooks once (later calls do nothing). */
+void emu_hooks_fire_exit(emu_machine *m, int code);
+
+/* IRQ hooks need no call from anyone: while one exists, the registry is
+   the machine's line observer (m->line_observer), which the object model
+   calls on every input-line level change. */
+
+#endif
