@@ -19,7 +19,7 @@
 /* Limits that keep a hostile or broken memory map from exhausting the host:
    nesting of containers and aliases, and ranges one space may render to. */
 #define EMU_MEM_MAX_DEPTH 32
-#define EMU_MEM_MAX_RANGES (1u << 20)
+#define EMU_MEM_MAX_RANGES (1u << 18)
 
 typedef enum emu_region_kind {
     EMU_REGION_RAM = 1,

@@ -2,6 +2,7 @@
  * rules, unassigned accesses, dirty and code tracking, listeners. */
 #include <stdio.h>
 #include "emu/memory.h"
+#include "log.h"
 #include "machine.h"
 #include "memory/memory-internal.h"
 #include "../tap.h"
@@ -292,6 +293,46 @@ static void test_layout(emu_machine *m, emu_space *sys)
     }
     has_str(err ? emu_error_message(err) : NULL, "levels deep", "absurd nesting refused");
     emu_error_free(err);
+    err = NULL;
+
+    /* nesting built top-down passes each map but not the space check */
+    emu_space *tall = emu_space_new(m, "tall", 0x1000, NULL);
+    emu_region *level = emu_space_root(tall);
+    for (int i = 0; i < EMU_MEM_MAX_DEPTH + 2; i++) {
+        emu_region *c = emu_region_container(m, "down", 0x100);
+        map(level, 0, c, 0);
+        level = c;
+    }
+    map(level, 0, emu_region_ram(m, "bottom", 0x10), 0);
+    char *errlog = NULL;
+    size_t errlen = 0;
+    FILE *ef = open_memstream(&errlog, &errlen);
+    emu_log_set_file(ef);
+    ok(emu_space_check(tall, &err) < 0, "space check finds nesting built from the top");
+    emu_log_set_file(NULL);
+    fclose(ef);
+    has_str(errlog, "space 'tall'", "rendering it logs an error naming the space");
+    free(errlog);
+    has_str(err ? emu_error_message(err) : NULL, "levels deep", "and says so");
+    emu_error_free(err);
+    err = NULL;
+
+    /* alias bomb: each level holds eight aliases of the one below */
+    emu_region *bomb = emu_region_ram(m, "byte", 1);
+    uint64_t size = 1;
+    int refused_at = -1;
+    for (int i = 1; i < 12 && refused_at < 0; i++) {
+        emu_region *c = emu_region_container(m, "bomb", size * 8);
+        for (int k = 0; k < 8 && refused_at < 0; k++)
+            if (emu_region_map(c, size * (uint64_t)k, emu_region_alias(m, "eight", bomb, 0, size), 0,
+                               &err) < 0)
+                refused_at = i;
+        bomb = c;
+        size *= 8;
+    }
+    ok(refused_at > 0, "alias bomb refused (at level %d)", refused_at);
+    has_str(err ? emu_error_message(err) : NULL, "ranges", "message says it expands too much");
+    emu_error_free(err);
 
     /* unassigned */
     uint64_t v = 0;
@@ -400,6 +441,25 @@ static void test_many(emu_machine *m, emu_space *sys)
     is_u64(holes, N, "the gaps between them are unassigned");
 }
 
+/* Last: categories enabled here stay enabled for the rest of the process. */
+static void test_logs(emu_space *sys)
+{
+    char *logtext = NULL;
+    size_t loglen = 0;
+    FILE *logf = open_memstream(&logtext, &loglen);
+    const char *bad;
+    emu_log_enable_list("unassigned,guest", &bad);
+    emu_log_set_file(logf);
+    emu_space_write(sys, 0x900010, 4, EMU_BIG_ENDIAN, 0x1234);
+    emu_space_write(sys, 0xfff00000, 1, EMU_BIG_ENDIAN, 0);
+    emu_log_set_file(NULL);
+    fclose(logf);
+    has_str(logtext, "unassigned 4-byte write at 0x900010 in space 'system' (value 0x1234)",
+            "unassigned write logged with space, address, size and value");
+    has_str(logtext, "rom: 1-byte write to ROM", "ROM write logged as a guest error");
+    free(logtext);
+}
+
 int main(void)
 {
     emu_error *err = NULL;
@@ -414,6 +474,7 @@ int main(void)
     test_layout(m, sys);
     test_tracking(m, sys);
     test_many(m, sys);
+    test_logs(sys);
     emu_machine_free(m);
     return tap_done();
 }

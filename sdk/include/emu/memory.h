@@ -33,6 +33,19 @@ typedef enum emu_mem_result {
  *          widens narrower ones (read-modify of the containing unit for
  *          reads; writes are split, or widened with the other bytes 0).
  *          0 means the same as valid_*.
+ *
+ * Precisely: an access wider than impl_max becomes impl_max pieces, lowest
+ * address first.  A read narrower than impl_min reads the impl_min-aligned
+ * unit(s) holding it and keeps the bytes asked for; such a write writes
+ * those unit(s) with the bytes not asked for set to 0 (never a
+ * read-modify-write, since device reads have side effects).  An access not
+ * aligned to its size is refused (EMU_MEM_BAD_SIZE + guest-error log) unless
+ * unaligned_ok.  The part of an access that crosses into or out of the
+ * region, and byte copies (emu_space_*_bytes), are cut into naturally
+ * aligned power-of-two pieces of at most valid_max bytes, each checked as
+ * above.  An access that reaches a region while one of its own callbacks is
+ * running (a device DMAing into its own registers) is refused and logged.
+ * Callbacks are only ever called with offset + size <= the region's size.
  */
 struct emu_mmio_ops {
     uint32_t struct_size;   /* sizeof(emu_mmio_ops) */
@@ -55,19 +68,29 @@ EMU_API const char *emu_space_name(const emu_space *s);
 /* The value an unassigned read answers (default all ones), per space. */
 EMU_API void emu_space_set_unassigned_value(emu_space *s, uint64_t value);
 
-/* Accesses: `size` in 1,2,4,8; `e` is the byte order the accessor uses. */
+/* Accesses: `size` in 1,2,4,8 (others: EMU_MEM_BAD_SIZE); `e` is the byte
+   order the accessor uses.  RAM holds bytes in address order.  An access
+   crossing region boundaries is split so each part goes to its region.
+   Bytes nothing answers (unassigned, refused) read as the space's
+   unassigned value truncated to `size`; unassigned writes are dropped and
+   logged under EMU_LOG_UNASSIGNED.  Addresses wrap at 2^64. */
 EMU_API emu_mem_result emu_space_read(emu_space *s, uint64_t addr, unsigned size,
                                       emu_endian e, uint64_t *value);
 EMU_API emu_mem_result emu_space_write(emu_space *s, uint64_t addr, unsigned size,
                                        emu_endian e, uint64_t value);
 /* Byte copies, e.g. DMA and loaders.  ROM is written by loaders only when
    `force` is set.  Returns 0, or -1 when part of the range is unassigned
-   (the assigned parts are still copied). */
+   (the assigned parts are still copied; unassigned bytes read as the low
+   byte of the space's unassigned value). */
 EMU_API int emu_space_read_bytes(emu_space *s, uint64_t addr, void *buf, size_t len);
 EMU_API int emu_space_write_bytes(emu_space *s, uint64_t addr, const void *buf, size_t len, bool force);
 
 /* ---- regions ---- */
-/* Regions are owned by the machine and freed with it. */
+/* Regions are owned by the machine and freed with it.  The constructors
+   return NULL for size 0, when the host cannot allocate RAM/ROM, for MMIO
+   ops with bad sizes (logged), and for an alias whose window
+   [offset, offset+size) is not inside `target`.  A container of size 0
+   spans 2^64 bytes. */
 EMU_API emu_region *emu_region_ram(emu_machine *m, const char *name, uint64_t size);
 EMU_API emu_region *emu_region_rom(emu_machine *m, const char *name, uint64_t size);
 EMU_API emu_region *emu_region_mmio(emu_machine *m, const char *name, uint64_t size,
@@ -84,21 +107,30 @@ EMU_API emu_region *emu_space_root(emu_space *s);
 
 /* Place `r` at `addr` inside `container`.  On overlap the higher priority
    wins; among equal priorities the region mapped last wins.  Overlapping
-   RAM/ROM at equal priority is refused.  A region is mapped in one place. */
+   RAM/ROM at equal priority is refused.  A region is mapped in one place.
+   Also refused: not fitting in the container, cycles (an alias of a
+   container mapped inside it), nesting deeper than 32 levels, and maps
+   that expand to too many ranges (aliases of aliases).  A disabled region
+   is transparent: what it covers shows through. */
 EMU_API int emu_region_map(emu_region *container, uint64_t addr, emu_region *r,
                            int priority, emu_error **err);
 EMU_API void emu_region_unmap(emu_region *r);
 EMU_API void emu_region_set_enabled(emu_region *r, bool enabled);
 EMU_API uint64_t emu_region_size(const emu_region *r);
 EMU_API const char *emu_region_name(const emu_region *r);
-/* RAM/ROM host memory of the region (NULL for others). */
+/* RAM/ROM host memory of the region (NULL for others).  Writes through the
+   pointer bypass dirty and code tracking: use emu_space_write_bytes, or
+   call emu_machine_invalidate_code after patching guest code. */
 EMU_API uint8_t *emu_region_ram_ptr(emu_region *r);
 
 /* ---- dirty tracking (framebuffers) ---- */
-/* Start tracking writes to a RAM region for a display. */
+/* Start tracking writes to a RAM region for a display.  Tracking is per
+   4 KiB page of the region and starts clean; every write through the
+   memory API and the CPUs marks the pages it touches. */
 EMU_API void emu_region_track_dirty(emu_region *r, bool on);
 /* true if any byte in [offset, offset+len) was written since the last
-   call for that range; clears the range. */
+   call for that range; clears the range (whole pages).  Always true for a
+   region that is not tracked. */
 EMU_API bool emu_region_test_and_clear_dirty(emu_region *r, uint64_t offset, uint64_t len);
 
 #ifdef __cplusplus
