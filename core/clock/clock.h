@@ -5,6 +5,11 @@
 #include "emu/clock.h"
 #include "machine.h"
 
+/* emu_timer_arm() calls emu_exec_kick() when the new deadline is earlier
+   than every other armed one, so a running slice stops in time.  That also
+   happens outside emu_exec_run (from timer callbacks, device setup): the
+   engine should only honour kicks that arrive while it runs. */
+
 /* Deadline of the earliest armed timer, or UINT64_MAX. */
 uint64_t emu_clock_next_deadline(emu_machine *m);
 /* Move virtual time forward to `ns` (never backwards). */
