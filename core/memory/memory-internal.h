@@ -83,7 +83,10 @@ void emu_space_dump(emu_space *s, FILE *f);
  *  - map listeners: the space's layout changed (map, unmap, enable, disable
  *    anywhere in the machine).  Flush every TLB entry of that space.
  *    Called at the moment of the change, also from inside an MMIO callback
- *    (a device remapping a BAR while the CPU runs).
+ *    (a device remapping a BAR while the CPU runs).  After one call, further
+ *    changes to the same space are not reported until something has looked
+ *    the space up again (a TLB fill, an access): until then no TLB can hold
+ *    anything from the new layout, so a burst of maps costs one flush.
  *  - protect listeners: host bytes [host, host+len) lost EMU_PAGE_WRITE_FAST
  *    (a page was marked as code, or a display cleared its dirty bits).
  *    Drop write permission from every entry whose host page overlaps.
