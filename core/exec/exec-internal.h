@@ -1,0 +1,248 @@
+/* The execution engine's internal structures: CPUs, translated blocks, the IR under
+ * construction, the block cache and the software TLB. */
+#ifndef EMU_CORE_EXEC_INTERNAL_H
+#define EMU_CORE_EXEC_INTERNAL_H
+
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdatomic.h>
+#include "emu/cpu-plugin.h"
+#include "emu/memory.h"
+#include "machine.h"
+#include "user-exec.h"
+
+/* ---- IR under construction ---- */
+enum ir_opc {
+    IR_NOP,
+    IR_INSN_START,   /* imm = pc */
+    IR_MOV, IR_MOVI,
+    IR_BINOP,        /* sub = emu_ir_binop_kind; flags IR_F_IMM: c unused, imm */
+    IR_UNOP,
+    IR_SETCOND,      /* sub = cond */
+    IR_SELECT,       /* sub = cond; d = a ? c : e  (x = c, y = e) */
+    IR_CMP3,         /* sub = signed; imm = lt | gt<<8 | eq<<16 (| IR_F_IMM: value in imm2) */
+    IR_FOP, IR_FMA,
+    IR_LOAD, IR_STORE,   /* sub = memop; e = mmu_idx; imm = disp */
+    IR_CALL,         /* fn; sub = flags */
+    IR_LABEL,        /* imm = label */
+    IR_BR, IR_BRCOND, IR_BRTEST,  /* imm = label; BRCOND sub = cond; BRTEST imm2 = mask, sub = if_set */
+    IR_GOTO_TB,      /* sub = slot; imm = pc */
+    IR_EXIT_INDIRECT,/* a = pc */
+    IR_EXIT_LOOP,    /* imm = pc */
+    IR_EXIT_EXCP,    /* sub = class; imm = pc; imm2 = code | completed << 32 */
+};
+
+#define IR_F_IMM 1u   /* second operand is imm2 */
+
+typedef struct ir_op {
+    uint8_t opc;
+    uint8_t type;        /* emu_ir_type of d (or of the operands) */
+    uint8_t flags;
+    uint8_t pad;
+    uint32_t sub;
+    emu_ir_val d, a, c, e;
+    uint64_t imm, imm2;
+    emu_ir_helper fn;
+    uint16_t insn;       /* guest instruction index inside the block */
+} ir_op;
+
+#define IR_MAX_INSNS 64
+#define IR_MAX_OPS 2048
+#define IR_MAX_TEMPS 1024
+#define IR_MAX_LABELS 256
+
+struct emu_ir_block {
+    struct emu_cpu *cpu;
+    uint64_t pc;                  /* first instruction */
+    uint32_t flags;               /* tb_flags */
+    ir_op *ops;
+    unsigned nops;
+    unsigned ntemps;
+    uint8_t temp_type[IR_MAX_TEMPS + 1];
+    unsigned nlabels;
+    unsigned ninsns;
+    uint64_t insn_pc[IR_MAX_INSNS];
+    uint64_t code_end;            /* end of the guest bytes read */
+    uint64_t page0_v, page1_v;    /* virtual pages the code came from (page1 = ~0: none) */
+    uint64_t page0_p, page1_p;    /* and their physical pages */
+    bool overflow;                /* too many ops/temps: the translator must stop */
+};
+
+/* ---- pre-decoded interpreter ops ---- */
+typedef struct iop {
+    const void *h;
+    uint32_t d, a, b, c;
+} iop;
+
+/* ---- translated blocks ---- */
+typedef struct tb tb;
+typedef struct tb_link {          /* a chained jump into a block */
+    tb *from;
+    unsigned slot;
+} tb_inlink;
+
+struct tb {
+    uint64_t pc;                  /* virtual PC of the first instruction */
+    uint64_t phys;                /* physical address (user mode: = pc) */
+    uint32_t flags;
+    atomic_bool valid;
+    uint16_t ninsns;
+    uint16_t nops;
+    uint64_t page_v[2], page_p[2];    /* pages spanned (page_p[1] = ~0 when one page) */
+    _Atomic(tb *) next[2];        /* chained successors for goto_tb slots */
+    uint64_t next_pc[2];          /* their PCs */
+    tb_inlink *in;                 /* blocks chained to this one */
+    size_t nin, in_cap;
+    tb *hash_next;                /* in the global hash bucket */
+    tb *retired_next;
+    uint64_t retired_gen;
+    uint64_t *insn_pc;            /* [ninsns] */
+    uint8_t *op_insn;             /* [nops]: guest instruction index of each op */
+    iop *ops;                     /* [nops] */
+};
+
+/* ---- software TLB (system mode) ---- */
+#define TLB_BITS 8
+#define TLB_SIZE (1u << TLB_BITS)
+typedef struct tlb_entry {
+    uint64_t tag_read, tag_write; /* fast path: the page when it is plain RAM/ROM for that access, else ~0 */
+    uintptr_t addend;             /* host = addend + vaddr on the fast path */
+    uint64_t vpage;               /* page this entry translates, ~0 when empty */
+    uint64_t ppage;               /* its physical page */
+    unsigned prot;                /* EMU_PROT_* the MMU allowed */
+} tlb_entry;
+
+#define JC_BITS 12
+#define JC_SIZE (1u << JC_BITS)
+
+struct emu_exec;
+
+/* A CPU.  The plugin's state (env) follows this header, then the IR temporaries. */
+struct emu_cpu {
+    emu_device *dev;
+    const emu_cpu_ops *ops;
+    struct emu_exec *ex;
+    bool user;                    /* user mode: guest memory is host_base + addr */
+    uint8_t *host_base;
+    const emu_user_space *space;
+    emu_space *sys;               /* system mode: the CPU's address space */
+    uint64_t icount;
+    int64_t budget;               /* instructions left in the current run (memory: survives unwinds) */
+    int64_t run_start;            /* budget at the start of the current run */
+    atomic_int exit_request;      /* leave the current block soon */
+    atomic_int kicked;            /* user mode: emu_user_cpu_kick */
+    bool halted;
+    volatile bool smc_hit;                 /* a store hit code of the running block */
+    uint64_t last_gen;            /* quiescent-state generation seen (UINT64_MAX when out) */
+    /* where a fault inside a block unwinds to */
+    sigjmp_buf jmp;
+    bool in_exec;
+    const iop *cur_op;
+    tb *cur_tb;
+    /* exception being raised */
+    emu_excp_class excp;
+    uint32_t excp_code;
+    bool excp_after;
+    uint64_t fault_addr;
+    int fault_access;
+    bool fault_code_page;         /* user mode: a store hit a write-protected code page */
+    tb *jc[JC_SIZE];
+    tlb_entry tlb[EMU_IR_MMU_MODES][TLB_SIZE];
+    size_t env_size;
+    _Alignas(16) uint8_t env[];
+};
+
+#define TEMP_SLOT 8u
+
+/* Per machine: the CPUs and the shared block cache. */
+struct emu_exec {
+    emu_machine *m;
+    struct emu_cpu **cpus;
+    size_t ncpus, cpus_cap;
+    pthread_mutex_t lock;         /* translation, hash table, chaining, invalidation */
+    tb **hash;                    /* buckets */
+    size_t hash_size, ntbs;
+    tb *retired;                  /* invalidated, waiting for every CPU to pass a quiescent point */
+    _Atomic uint64_t gen;
+    const emu_user_space *space;  /* user mode */
+    uint8_t *code_pages;          /* user mode: bit per guest page write-protected for code */
+    bool listeners;               /* system mode: memory listeners installed */
+    bool clock_hooked;            /* system mode: the clock asks us for the instruction count */
+    size_t rr;                    /* system mode: round-robin position */
+    uint64_t slice_executed;      /* system mode: instructions so far in this emu_exec_run */
+    emu_cpu *running;             /* system mode: CPU inside the interpreter */
+};
+
+extern unsigned emu_exec_trace_flags;
+#define EMU_EXEC_TRACE_INSNS_FLAG 1u   /* = EMU_EXEC_TRACE_INSNS in exec.h */
+#define EMU_EXEC_TRACE_IR_FLAG 2u
+
+/* exec context of a machine (created on first use) */
+struct emu_exec *emu_exec_get(emu_machine *m);
+void emu_exec_release(emu_machine *m);
+
+/* ir.c */
+void ir_block_init(emu_ir_block *b, emu_cpu *cpu, uint64_t pc, uint32_t flags);
+void ir_block_fini(emu_ir_block *b);
+void ir_dump(const emu_ir_block *b, FILE *f);
+
+/* interp.c: compile a block's IR for the interpreter; run from tb until a stop */
+bool interp_compile(emu_cpu *cpu, const emu_ir_block *b, tb *t);
+/* Run blocks starting with t; returns when the budget is used, a block
+   exit needs the loop, or exit_request is set.  *next_pc gets where to
+   continue; *link_from / *link_slot say which exit to chain (or NULL). */
+void interp_run(emu_cpu *cpu, tb *t, int64_t *budget, tb **link_from, unsigned *link_slot);
+
+/* tb.c */
+tb *tb_find(emu_cpu *cpu, uint64_t pc, uint32_t flags);  /* NULL: exception set in cpu */
+void tb_link(emu_cpu *cpu, tb *from, unsigned slot, tb *to);
+void tb_invalidate_phys_range(struct emu_exec *ex, uint64_t start, uint64_t end);
+void tb_flush_all(struct emu_exec *ex);
+void tb_quiescent(emu_cpu *cpu);
+void tb_free(tb *t);
+void tb_jc_clear(emu_cpu *cpu);
+static inline unsigned jc_hash(uint64_t pc)
+{
+    return (unsigned)((pc >> 2) ^ (pc >> (2 + JC_BITS))) & (JC_SIZE - 1);
+}
+
+/* cpu.c */
+static inline void *cpu_env(emu_cpu *cpu) { return cpu->env; }
+static inline uint64_t cpu_get_pc(emu_cpu *cpu)
+{
+    if (cpu->ops->addr_bits == 32)
+        return *(uint32_t *)(cpu->env + cpu->ops->pc_offset);
+    return *(uint64_t *)(cpu->env + cpu->ops->pc_offset);
+}
+static inline void cpu_set_pc(emu_cpu *cpu, uint64_t pc)
+{
+    if (cpu->ops->addr_bits == 32)
+        *(uint32_t *)(cpu->env + cpu->ops->pc_offset) = (uint32_t)pc;
+    else
+        *(uint64_t *)(cpu->env + cpu->ops->pc_offset) = pc;
+}
+emu_cpu *cpu_create(emu_device *dev, bool user, const emu_user_space *space, emu_error **err);
+/* Unwind from inside a block to the run loop (fault, raise). */
+__attribute__((noreturn)) void cpu_unwind(emu_cpu *cpu);
+/* After an unwind: put PC and icount at the faulting instruction. */
+void cpu_restore_state(emu_cpu *cpu);
+
+/* softmmu.c (system mode) */
+void tlb_flush_cpu(emu_cpu *cpu);
+uint64_t sys_load_slow(emu_cpu *cpu, uint64_t addr, unsigned memop, unsigned mmu_idx);
+void sys_store_slow(emu_cpu *cpu, uint64_t addr, uint64_t v, unsigned memop, unsigned mmu_idx);
+/* Translate a code address for block lookup: physical address, or an exception set in cpu. */
+bool sys_code_phys(emu_cpu *cpu, uint64_t pc, unsigned mmu_idx, uint64_t *phys);
+void softmmu_attach(struct emu_exec *ex);
+void softmmu_detach(struct emu_exec *ex);
+
+/* user-exec.c */
+bool user_code_readable(emu_cpu *cpu, uint64_t pc);
+void user_protect_code(emu_cpu *cpu, uint64_t page);
+
+/* trace.c */
+void trace_block(emu_cpu *cpu, const emu_ir_block *b);
+void trace_exec(emu_cpu *cpu, const tb *t);
+
+#endif

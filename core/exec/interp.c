@@ -1,0 +1,812 @@
+/* The first backend: IR compiled to pre-decoded records run by a threaded interpreter
+ * (computed goto).  Operands are byte offsets from the CPU state; temporaries live right
+ * after the plugin's state, so guest registers and temporaries are reached the same way. */
+#include <fenv.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "exec-internal.h"
+#include "util.h"
+
+/* Handler indices.  The order of the binop/cond groups follows the IR enums. */
+enum {
+#define B(n) H_##n##_RR, H_##n##_RI,
+    B(ADD) B(SUB) B(MUL) B(MULUH) B(MULSH) B(DIVS) B(DIVU) B(REMS) B(REMU)
+    B(AND) B(OR) B(XOR) B(ANDC) B(ORC) B(NAND) B(NOR) B(EQV) B(SHL) B(SHR) B(SAR) B(ROTL)
+#undef B
+#define C(n) H_SET_##n##_RR, H_SET_##n##_RI, H_BR_##n##_RR, H_BR_##n##_RI,
+    C(EQ) C(NE) C(LT) C(LE) C(GT) C(GE) C(LTU) C(LEU) C(GTU) C(GEU)
+#undef C
+    H_NOT, H_NEG, H_CLZ, H_CTZ, H_BSWAP16, H_BSWAP32, H_BSWAP64_X, H_EXT8S, H_EXT16S, H_EXT8U,
+    H_EXT16U, H_EXT32S, H_EXT32U, H_TRUNC32,
+    H_MOV32, H_MOV64, H_MOVI32, H_MOVI64,
+    H_BIN64, H_UN64, H_SET64, H_BR64, H_SEL32, H_SEL64,
+    H_CMP3S_RR, H_CMP3S_RI, H_CMP3U_RR, H_CMP3U_RI, H_CMP3_64,
+    H_FADD, H_FSUB, H_FMUL, H_FDIV, H_FSQRT, H_FNEG, H_FABS, H_F32TO64, H_F64TO32, H_FMA,
+    H_ULD8U, H_ULD8S, H_ULD16BU, H_ULD16BS, H_ULD16LU, H_ULD16LS, H_ULD32B, H_ULD32L,
+    H_ULD64B, H_ULD64L,
+    H_UST8, H_UST16B, H_UST16L, H_UST32B, H_UST32L, H_UST64B, H_UST64L,
+    H_SLD, H_SST,
+    H_CALL, H_BR, H_BRTEST_SET, H_BRTEST_CLR, H_BRTEST64,
+    H_GOTO_TB, H_EXIT_IND, H_EXIT_LOOP, H_EXIT_EXCP, H_SMC_CHECK,
+    H_COUNT
+};
+
+static const void *const *handlers;
+
+/* Guest-state and temporary operands: offset from env. */
+static uint32_t opnd(const emu_cpu *cpu, emu_ir_val v)
+{
+    if (v & EMU_IR_ENV_BIT)
+        return v & 0x0fffffffu;
+    return (uint32_t)(cpu->env_size - (IR_MAX_TEMPS + 1) * TEMP_SLOT + v * TEMP_SLOT);
+}
+
+static unsigned optype(const emu_ir_block *b, emu_ir_val v)
+{
+    if (v & EMU_IR_ENV_BIT)
+        return (v >> 28) & 3;
+    return b->temp_type[v];
+}
+
+typedef struct compiler {
+    emu_cpu *cpu;
+    const emu_ir_block *b;
+    iop *out;
+    uint8_t *insn_of;
+    unsigned n, cap;
+    uint32_t label_at[IR_MAX_LABELS];
+    unsigned *fix;                /* iops whose c (or b) field holds a label to resolve */
+    size_t nfix, fix_cap;
+    uint32_t scratch;             /* a temp slot for lowering */
+} compiler;
+
+static iop *put(compiler *k, unsigned h, uint16_t insn)
+{
+    if (k->n == k->cap) {
+        k->cap = k->cap ? k->cap * 2 : 64;
+        k->out = emu_xrealloc(k->out, k->cap * sizeof *k->out);
+        k->insn_of = emu_xrealloc(k->insn_of, k->cap);
+    }
+    iop *o = &k->out[k->n];
+    memset(o, 0, sizeof *o);
+    o->h = (const void *)(uintptr_t)h;   /* index now; turned into an address at the end */
+    k->insn_of[k->n] = (uint8_t)insn;
+    k->n++;
+    return o;
+}
+
+static void want_fix(compiler *k)
+{
+    EMU_PUSH(k->fix, k->nfix, k->fix_cap, k->n - 1);
+}
+
+static unsigned ld_handler(unsigned memop, bool user)
+{
+    if (!user)
+        return H_SLD;
+    bool be = memop & EMU_MO_BE, s = memop & EMU_MO_SIGN;
+    switch (memop & EMU_MO_SIZE) {
+    case EMU_MO_8: return s ? H_ULD8S : H_ULD8U;
+    case EMU_MO_16: return be ? (s ? H_ULD16BS : H_ULD16BU) : (s ? H_ULD16LS : H_ULD16LU);
+    case EMU_MO_32: return be ? H_ULD32B : H_ULD32L;
+    default: return be ? H_ULD64B : H_ULD64L;
+    }
+}
+
+static unsigned st_handler(unsigned memop, bool user)
+{
+    if (!user)
+        return H_SST;
+    bool be = memop & EMU_MO_BE;
+    switch (memop & EMU_MO_SIZE) {
+    case EMU_MO_8: return H_UST8;
+    case EMU_MO_16: return be ? H_UST16B : H_UST16L;
+    case EMU_MO_32: return be ? H_UST32B : H_UST32L;
+    default: return be ? H_UST64B : H_UST64L;
+    }
+}
+
+static void put_imm64(iop *o, uint64_t v)
+{
+    o->b = (uint32_t)v;
+    o->c = (uint32_t)(v >> 32);
+}
+
+/* Lower one IR op.  Returns false on an op the backend cannot express. */
+static bool lower(compiler *k, const ir_op *o)
+{
+    emu_cpu *cpu = k->cpu;
+    const emu_ir_block *b = k->b;
+    uint16_t in = o->insn;
+    bool is64 = o->type == EMU_IR_I64 || o->type == EMU_IR_F64;
+    iop *x;
+    switch (o->opc) {
+    case IR_NOP:
+    case IR_INSN_START:
+        return true;
+    case IR_LABEL:
+        k->label_at[o->imm] = k->n;
+        return true;
+    case IR_MOV:
+        x = put(k, optype(b, o->d) == EMU_IR_I32 ? H_MOV32 : H_MOV64, in);
+        x->d = opnd(cpu, o->d);
+        x->a = opnd(cpu, o->a);
+        return true;
+    case IR_MOVI:
+        if (optype(b, o->d) == EMU_IR_I32) {
+            x = put(k, H_MOVI32, in);
+            x->b = (uint32_t)o->imm;
+        } else {
+            x = put(k, H_MOVI64, in);
+            put_imm64(x, o->imm);
+        }
+        x->d = opnd(cpu, o->d);
+        return true;
+    case IR_BINOP:
+        if (o->sub >= EMU_IR_BINOP_COUNT)
+            return false;
+        if (!is64) {
+            x = put(k, o->sub * 2 + ((o->flags & IR_F_IMM) ? 1 : 0), in);
+            x->d = opnd(cpu, o->d);
+            x->a = opnd(cpu, o->a);
+            x->b = (o->flags & IR_F_IMM) ? (uint32_t)o->imm2 : opnd(cpu, o->c);
+            return true;
+        }
+        if (o->flags & IR_F_IMM) {
+            x = put(k, H_MOVI64, in);
+            x->d = k->scratch;
+            put_imm64(x, o->imm2);
+        }
+        x = put(k, H_BIN64, in);
+        x->d = opnd(cpu, o->d);
+        x->a = opnd(cpu, o->a);
+        x->b = (o->flags & IR_F_IMM) ? k->scratch : opnd(cpu, o->c);
+        x->c = o->sub;
+        return true;
+    case IR_UNOP: {
+        static const unsigned map[EMU_IR_UNOP_COUNT] = {
+            [EMU_IR_NOT] = H_NOT, [EMU_IR_NEG] = H_NEG, [EMU_IR_CLZ] = H_CLZ, [EMU_IR_CTZ] = H_CTZ,
+            [EMU_IR_BSWAP16] = H_BSWAP16, [EMU_IR_BSWAP32] = H_BSWAP32, [EMU_IR_BSWAP64] = H_BSWAP64_X,
+            [EMU_IR_EXT8S] = H_EXT8S, [EMU_IR_EXT16S] = H_EXT16S, [EMU_IR_EXT8U] = H_EXT8U,
+            [EMU_IR_EXT16U] = H_EXT16U, [EMU_IR_EXT32S] = H_EXT32S, [EMU_IR_EXT32U] = H_EXT32U,
+            [EMU_IR_TRUNC32] = H_TRUNC32,
+        };
+        if (o->sub >= EMU_IR_UNOP_COUNT)
+            return false;
+        bool conv = o->sub == EMU_IR_EXT32S || o->sub == EMU_IR_EXT32U || o->sub == EMU_IR_TRUNC32;
+        if (is64 && !conv) {
+            x = put(k, H_UN64, in);
+            x->c = o->sub;
+        } else {
+            if (o->sub == EMU_IR_BSWAP64)
+                return false;
+            x = put(k, map[o->sub], in);
+        }
+        x->d = opnd(cpu, o->d);
+        x->a = opnd(cpu, o->a);
+        return true;
+    }
+    case IR_SETCOND:
+    case IR_BRCOND:
+        if (o->sub > EMU_IR_GEU)
+            return false;
+        if (!is64) {
+            unsigned h = o->sub * 4 + H_SET_EQ_RR + (o->opc == IR_BRCOND ? 2 : 0) +
+                         ((o->flags & IR_F_IMM) ? 1 : 0);
+            x = put(k, h, in);
+            x->d = opnd(cpu, o->d);
+            x->a = opnd(cpu, o->a);
+            x->b = (o->flags & IR_F_IMM) ? (uint32_t)o->imm2 : opnd(cpu, o->c);
+            if (o->opc == IR_BRCOND) {
+                x->c = (uint32_t)o->imm;
+                want_fix(k);
+            }
+            return true;
+        }
+        if (o->flags & IR_F_IMM) {
+            x = put(k, H_MOVI64, in);
+            x->d = k->scratch;
+            put_imm64(x, o->imm2);
+        }
+        x = put(k, o->opc == IR_BRCOND ? H_BR64 : H_SET64, in);
+        x->a = opnd(cpu, o->a);
+        x->b = (o->flags & IR_F_IMM) ? k->scratch : opnd(cpu, o->c);
+        if (o->opc == IR_BRCOND) {
+            x->d = o->sub;
+            x->c = (uint32_t)o->imm;
+            want_fix(k);
+        } else {
+            x->d = opnd(cpu, o->d);
+            x->c = o->sub;
+        }
+        return true;
+    case IR_SELECT:
+        if (o->sub > EMU_IR_GEU)
+            return false;
+        /* scratch(i32) = cond; d = scratch ? t : f */
+        if (!is64) {
+            x = put(k, o->sub * 4 + H_SET_EQ_RR, in);
+            x->d = k->scratch;
+            x->a = opnd(cpu, o->a);
+            x->b = opnd(cpu, o->c);
+        } else {
+            x = put(k, H_SET64, in);
+            x->d = k->scratch;
+            x->a = opnd(cpu, o->a);
+            x->b = opnd(cpu, o->c);
+            x->c = o->sub;
+        }
+        x = put(k, o->pad == EMU_IR_I32 ? H_SEL32 : H_SEL64, in);
+        x->d = opnd(cpu, o->d);
+        x->a = k->scratch;
+        x->b = opnd(cpu, (emu_ir_val)o->imm);
+        x->c = opnd(cpu, (emu_ir_val)o->imm2);
+        return true;
+    case IR_CMP3:
+        if (!is64) {
+            x = put(k, (o->sub ? H_CMP3S_RR : H_CMP3U_RR) + ((o->flags & IR_F_IMM) ? 1 : 0), in);
+            x->d = opnd(cpu, o->d);
+            x->a = opnd(cpu, o->a);
+            x->b = (o->flags & IR_F_IMM) ? (uint32_t)o->imm2 : opnd(cpu, o->c);
+            x->c = (uint32_t)o->imm;
+            return true;
+        }
+        if (o->flags & IR_F_IMM) {
+            x = put(k, H_MOVI64, in);
+            x->d = k->scratch;
+            put_imm64(x, o->imm2);
+        }
+        x = put(k, H_CMP3_64, in);
+        x->d = opnd(cpu, o->d);
+        x->a = opnd(cpu, o->a);
+        x->b = (o->flags & IR_F_IMM) ? k->scratch : opnd(cpu, o->c);
+        x->c = (uint32_t)o->imm | (o->sub ? 1u << 24 : 0);
+        return true;
+    case IR_FOP:
+        if (o->sub >= EMU_IR_FOP_COUNT)
+            return false;
+        x = put(k, H_FADD + o->sub, in);
+        x->d = opnd(cpu, o->d);
+        x->a = opnd(cpu, o->a);
+        x->b = o->c ? opnd(cpu, o->c) : 0;
+        return true;
+    case IR_FMA:
+        x = put(k, H_FMA, in);
+        x->d = opnd(cpu, o->d);
+        x->a = opnd(cpu, o->a);
+        x->b = opnd(cpu, o->c);
+        x->c = opnd(cpu, o->e);
+        return true;
+    case IR_LOAD:
+    case IR_STORE: {
+        if (optype(b, o->a) != (cpu->ops->addr_bits == 64 ? EMU_IR_I64 : EMU_IR_I32) ||
+            cpu->ops->addr_bits != 32)
+            return false;
+        /* 8/16/32-bit accesses use i32 values, 64-bit ones i64/f64 */
+        bool wide = (o->sub & EMU_MO_SIZE) == EMU_MO_64;
+        if (wide != (optype(b, o->d) != EMU_IR_I32))
+            return false;
+        x = put(k, o->opc == IR_LOAD ? ld_handler(o->sub, cpu->user) : st_handler(o->sub, cpu->user), in);
+        x->d = opnd(cpu, o->d);
+        x->a = opnd(cpu, o->a);
+        x->b = (uint32_t)o->imm;
+        x->c = (o->sub & 15) | o->e << 4;
+        return true;
+    }
+    case IR_CALL: {
+        x = put(k, H_CALL, in);
+        x->a = o->a ? opnd(cpu, o->a) : 0;
+        x->b = o->c ? opnd(cpu, o->c) : 0;
+        x->c = o->e ? opnd(cpu, o->e) : 0;
+        uint32_t types = (o->a ? optype(b, o->a) + 1 : 0) | (o->c ? optype(b, o->c) + 1 : 0) << 2 |
+                         (o->e ? optype(b, o->e) + 1 : 0) << 4;
+        iop *y = put(k, 0, in);
+        y->h = (const void *)o->fn;
+        y->d = o->d ? opnd(cpu, o->d) : 0;
+        y->a = o->d ? optype(b, o->d) : 0;
+        y->b = types;
+        y->c = o->sub;
+        return true;
+    }
+    case IR_BR:
+        x = put(k, H_BR, in);
+        x->c = (uint32_t)o->imm;
+        want_fix(k);
+        return true;
+    case IR_BRTEST:
+        if (is64) {
+            x = put(k, H_MOVI64, in);
+            x->d = k->scratch;
+            put_imm64(x, o->imm2);
+            x = put(k, H_BRTEST64, in);
+            x->a = opnd(cpu, o->a);
+            x->b = k->scratch;
+            x->d = o->sub;
+        } else {
+            x = put(k, o->sub ? H_BRTEST_SET : H_BRTEST_CLR, in);
+            x->a = opnd(cpu, o->a);
+            x->b = (uint32_t)o->imm2;
+        }
+        x->c = (uint32_t)o->imm;
+        want_fix(k);
+        return true;
+    case IR_GOTO_TB:
+        x = put(k, H_GOTO_TB, in);
+        x->d = in + 1u;
+        x->a = o->sub;
+        put_imm64(x, o->imm);
+        return true;
+    case IR_EXIT_INDIRECT:
+        x = put(k, H_EXIT_IND, in);
+        x->d = in + 1u;
+        x->a = opnd(cpu, o->a);
+        return true;
+    case IR_EXIT_LOOP:
+        x = put(k, H_EXIT_LOOP, in);
+        x->d = in + 1u;
+        put_imm64(x, o->imm);
+        return true;
+    case IR_EXIT_EXCP: {
+        bool completed = o->imm2 >> 32;
+        x = put(k, H_EXIT_EXCP, in);
+        x->d = in + (completed ? 1u : 0u);
+        x->a = o->sub;
+        put_imm64(x, o->imm);
+        iop *y = put(k, 0, in);
+        y->d = (uint32_t)o->imm2;
+        y->a = completed;
+        return true;
+    }
+    }
+    return false;
+}
+
+bool interp_compile(emu_cpu *cpu, const emu_ir_block *b, tb *t)
+{
+    if (!handlers) {
+        int64_t dummy = 0;
+        interp_run(NULL, NULL, &dummy, NULL, NULL);
+    }
+    compiler k;
+    memset(&k, 0, sizeof k);
+    k.cpu = cpu;
+    k.b = b;
+    k.scratch = opnd(cpu, 0);    /* slot 0 of the temporaries is the backend's */
+    bool ok = true;
+    bool after_store = false;
+    for (unsigned i = 0; i < b->nops && ok; i++) {
+        const ir_op *o = &b->ops[i];
+        /* System mode: a store may have hit code of this very block; check
+           at the next instruction boundary (the memory system only flags it). */
+        if (o->opc == IR_INSN_START && after_store && !cpu->user) {
+            iop *x = put(&k, H_SMC_CHECK, o->insn);
+            x->d = o->insn;
+            put_imm64(x, o->imm);
+            after_store = false;
+        }
+        if (o->opc == IR_STORE || (o->opc == IR_CALL && (o->sub & EMU_HELPER_MEMORY)))
+            after_store = true;
+        ok = lower(&k, o);
+    }
+    for (unsigned i = 0; i < k.nfix && ok; i++) {
+        iop *x = &k.out[k.fix[i]];
+        if (x->c == 0 || x->c > b->nlabels)
+            ok = false;
+        else
+            x->c = k.label_at[x->c];
+    }
+    free(k.fix);
+    if (!ok || k.n == 0 || k.n > 0xffff) {
+        free(k.out);
+        free(k.insn_of);
+        return false;
+    }
+    for (unsigned i = 0; i < k.n; i++) {
+        uintptr_t h = (uintptr_t)k.out[i].h;
+        /* data records that follow CALL/EXIT_EXCP keep their payload */
+        bool data = i > 0 && ((uintptr_t)k.out[i - 1].h == (uintptr_t)handlers[H_CALL] ||
+                              (uintptr_t)k.out[i - 1].h == (uintptr_t)handlers[H_EXIT_EXCP]);
+        if (!data)
+            k.out[i].h = handlers[h];
+    }
+    t->ops = k.out;
+    t->op_insn = k.insn_of;
+    t->nops = (uint16_t)k.n;
+    return true;
+}
+
+/* ---- the interpreter ---- */
+#define R32(o) (*(uint32_t *)(env + (o)))
+#define R64(o) (*(uint64_t *)(env + (o)))
+#define RF(o) (*(double *)(env + (o)))
+#define S32(o) (*(int32_t *)(env + (o)))
+#define NEXT() do { op++; goto *op->h; } while (0)
+
+static inline uint64_t ld_be64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return __builtin_bswap64(v); }
+static inline uint64_t ld_le64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
+static inline uint32_t ld_be32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return __builtin_bswap32(v); }
+static inline uint32_t ld_le32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
+static inline uint16_t ld_be16(const uint8_t *p) { uint16_t v; memcpy(&v, p, 2); return __builtin_bswap16(v); }
+static inline uint16_t ld_le16(const uint8_t *p) { uint16_t v; memcpy(&v, p, 2); return v; }
+static inline void st_be64(uint8_t *p, uint64_t v) { v = __builtin_bswap64(v); memcpy(p, &v, 8); }
+static inline void st_le64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
+static inline void st_be32(uint8_t *p, uint32_t v) { v = __builtin_bswap32(v); memcpy(p, &v, 4); }
+static inline void st_le32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
+static inline void st_be16(uint8_t *p, uint16_t v) { v = __builtin_bswap16(v); memcpy(p, &v, 2); }
+static inline void st_le16(uint8_t *p, uint16_t v) { memcpy(p, &v, 2); }
+
+static uint64_t ram_load(const uint8_t *p, unsigned mo)
+{
+    bool be = mo & EMU_MO_BE;
+    switch (mo & (EMU_MO_SIZE | EMU_MO_SIGN)) {
+    case EMU_MO_8: return p[0];
+    case EMU_MO_8 | EMU_MO_SIGN: return (uint32_t)(int32_t)(int8_t)p[0];
+    case EMU_MO_16: return be ? ld_be16(p) : ld_le16(p);
+    case EMU_MO_16 | EMU_MO_SIGN: return (uint32_t)(int32_t)(int16_t)(be ? ld_be16(p) : ld_le16(p));
+    case EMU_MO_32: case EMU_MO_32 | EMU_MO_SIGN: return be ? ld_be32(p) : ld_le32(p);
+    default: return be ? ld_be64(p) : ld_le64(p);
+    }
+}
+
+static void ram_store(uint8_t *p, uint64_t v, unsigned mo)
+{
+    bool be = mo & EMU_MO_BE;
+    switch (mo & EMU_MO_SIZE) {
+    case EMU_MO_8: p[0] = (uint8_t)v; break;
+    case EMU_MO_16: if (be) st_be16(p, (uint16_t)v); else st_le16(p, (uint16_t)v); break;
+    case EMU_MO_32: if (be) st_be32(p, (uint32_t)v); else st_le32(p, (uint32_t)v); break;
+    default: if (be) st_be64(p, v); else st_le64(p, v); break;
+    }
+}
+
+static bool cond64(unsigned c, uint64_t a, uint64_t b)
+{
+    switch (c) {
+    case EMU_IR_EQ: return a == b;
+    case EMU_IR_NE: return a != b;
+    case EMU_IR_LT: return (int64_t)a < (int64_t)b;
+    case EMU_IR_LE: return (int64_t)a <= (int64_t)b;
+    case EMU_IR_GT: return (int64_t)a > (int64_t)b;
+    case EMU_IR_GE: return (int64_t)a >= (int64_t)b;
+    case EMU_IR_LTU: return a < b;
+    case EMU_IR_LEU: return a <= b;
+    case EMU_IR_GTU: return a > b;
+    default: return a >= b;
+    }
+}
+
+static uint64_t bin64(unsigned op, uint64_t a, uint64_t b)
+{
+    switch (op) {
+    case EMU_IR_ADD: return a + b;
+    case EMU_IR_SUB: return a - b;
+    case EMU_IR_MUL: return a * b;
+    case EMU_IR_MULUH: return (uint64_t)(((unsigned __int128)a * b) >> 64);
+    case EMU_IR_MULSH: return (uint64_t)(((__int128)(int64_t)a * (int64_t)b) >> 64);
+    case EMU_IR_DIVS:
+        return (b == 0 || (a == 1ull << 63 && b == ~0ull)) ? a : (uint64_t)((int64_t)a / (int64_t)b);
+    case EMU_IR_DIVU: return b == 0 ? a : a / b;
+    case EMU_IR_REMS:
+        return (b == 0 || (a == 1ull << 63 && b == ~0ull)) ? 0 : (uint64_t)((int64_t)a % (int64_t)b);
+    case EMU_IR_REMU: return b == 0 ? 0 : a % b;
+    case EMU_IR_AND: return a & b;
+    case EMU_IR_OR: return a | b;
+    case EMU_IR_XOR: return a ^ b;
+    case EMU_IR_ANDC: return a & ~b;
+    case EMU_IR_ORC: return a | ~b;
+    case EMU_IR_NAND: return ~(a & b);
+    case EMU_IR_NOR: return ~(a | b);
+    case EMU_IR_EQV: return ~(a ^ b);
+    case EMU_IR_SHL: return b >= 64 ? 0 : a << b;
+    case EMU_IR_SHR: return b >= 64 ? 0 : a >> b;
+    case EMU_IR_SAR: return (uint64_t)((int64_t)a >> (b >= 64 ? 63 : b));
+    default: b &= 63; return b ? (a << b) | (a >> (64 - b)) : a;
+    }
+}
+
+static uint64_t un64(unsigned op, uint64_t a)
+{
+    switch (op) {
+    case EMU_IR_NOT: return ~a;
+    case EMU_IR_NEG: return -a;
+    case EMU_IR_CLZ: return a ? (uint64_t)__builtin_clzll(a) : 64;
+    case EMU_IR_CTZ: return a ? (uint64_t)__builtin_ctzll(a) : 64;
+    case EMU_IR_BSWAP16: return __builtin_bswap16((uint16_t)a);
+    case EMU_IR_BSWAP32: return __builtin_bswap32((uint32_t)a);
+    case EMU_IR_BSWAP64: return __builtin_bswap64(a);
+    case EMU_IR_EXT8S: return (uint64_t)(int64_t)(int8_t)a;
+    case EMU_IR_EXT16S: return (uint64_t)(int64_t)(int16_t)a;
+    case EMU_IR_EXT8U: return (uint8_t)a;
+    case EMU_IR_EXT16U: return (uint16_t)a;
+    default: return a;
+    }
+}
+
+static inline uint64_t call_arg(const uint8_t *env, uint32_t off, unsigned t)
+{
+    switch (t) {
+    case 1: return *(const uint32_t *)(env + off);
+    case 2: case 3: return *(const uint64_t *)(env + off);
+    default: return 0;
+    }
+}
+
+void interp_run(emu_cpu *cpu, tb *t, int64_t *budgetp, tb **link_from, unsigned *link_slot)
+{
+    static const void *const table[H_COUNT] = {
+#define B(n) [H_##n##_RR] = &&L_##n##_RR, [H_##n##_RI] = &&L_##n##_RI,
+        B(ADD) B(SUB) B(MUL) B(MULUH) B(MULSH) B(DIVS) B(DIVU) B(REMS) B(REMU)
+        B(AND) B(OR) B(XOR) B(ANDC) B(ORC) B(NAND) B(NOR) B(EQV) B(SHL) B(SHR) B(SAR) B(ROTL)
+#undef B
+#define C(n) [H_SET_##n##_RR] = &&L_SET_##n##_RR, [H_SET_##n##_RI] = &&L_SET_##n##_RI, \
+             [H_BR_##n##_RR] = &&L_BR_##n##_RR, [H_BR_##n##_RI] = &&L_BR_##n##_RI,
+        C(EQ) C(NE) C(LT) C(LE) C(GT) C(GE) C(LTU) C(LEU) C(GTU) C(GEU)
+#undef C
+        [H_NOT] = &&L_NOT, [H_NEG] = &&L_NEG, [H_CLZ] = &&L_CLZ, [H_CTZ] = &&L_CTZ,
+        [H_BSWAP16] = &&L_BSWAP16, [H_BSWAP32] = &&L_BSWAP32, [H_BSWAP64_X] = &&L_UN64,
+        [H_EXT8S] = &&L_EXT8S, [H_EXT16S] = &&L_EXT16S, [H_EXT8U] = &&L_EXT8U,
+        [H_EXT16U] = &&L_EXT16U, [H_EXT32S] = &&L_EXT32S, [H_EXT32U] = &&L_EXT32U,
+        [H_TRUNC32] = &&L_TRUNC32,
+        [H_MOV32] = &&L_MOV32, [H_MOV64] = &&L_MOV64, [H_MOVI32] = &&L_MOVI32, [H_MOVI64] = &&L_MOVI64,
+        [H_BIN64] = &&L_BIN64, [H_UN64] = &&L_UN64, [H_SET64] = &&L_SET64, [H_BR64] = &&L_BR64,
+        [H_SEL32] = &&L_SEL32, [H_SEL64] = &&L_SEL64,
+        [H_CMP3S_RR] = &&L_CMP3S_RR, [H_CMP3S_RI] = &&L_CMP3S_RI, [H_CMP3U_RR] = &&L_CMP3U_RR,
+        [H_CMP3U_RI] = &&L_CMP3U_RI, [H_CMP3_64] = &&L_CMP3_64,
+        [H_FADD] = &&L_FADD, [H_FSUB] = &&L_FSUB, [H_FMUL] = &&L_FMUL, [H_FDIV] = &&L_FDIV,
+        [H_FSQRT] = &&L_FSQRT, [H_FNEG] = &&L_FNEG, [H_FABS] = &&L_FABS, [H_F32TO64] = &&L_F32TO64,
+        [H_F64TO32] = &&L_F64TO32, [H_FMA] = &&L_FMA,
+        [H_ULD8U] = &&L_ULD8U, [H_ULD8S] = &&L_ULD8S, [H_ULD16BU] = &&L_ULD16BU,
+        [H_ULD16BS] = &&L_ULD16BS, [H_ULD16LU] = &&L_ULD16LU, [H_ULD16LS] = &&L_ULD16LS,
+        [H_ULD32B] = &&L_ULD32B, [H_ULD32L] = &&L_ULD32L, [H_ULD64B] = &&L_ULD64B,
+        [H_ULD64L] = &&L_ULD64L,
+        [H_UST8] = &&L_UST8, [H_UST16B] = &&L_UST16B, [H_UST16L] = &&L_UST16L,
+        [H_UST32B] = &&L_UST32B, [H_UST32L] = &&L_UST32L, [H_UST64B] = &&L_UST64B,
+        [H_UST64L] = &&L_UST64L,
+        [H_SLD] = &&L_SLD, [H_SST] = &&L_SST,
+        [H_CALL] = &&L_CALL, [H_BR] = &&L_BR, [H_BRTEST_SET] = &&L_BRTEST_SET,
+        [H_BRTEST_CLR] = &&L_BRTEST_CLR, [H_BRTEST64] = &&L_BRTEST64,
+        [H_GOTO_TB] = &&L_GOTO_TB, [H_EXIT_IND] = &&L_EXIT_IND, [H_EXIT_LOOP] = &&L_EXIT_LOOP,
+        [H_EXIT_EXCP] = &&L_EXIT_EXCP, [H_SMC_CHECK] = &&L_SMC_CHECK,
+    };
+    if (!cpu) {
+        handlers = table;
+        return;
+    }
+    uint8_t *const env = cpu->env;
+    uint8_t *const mem = cpu->host_base;
+    const bool pc32 = cpu->ops->addr_bits == 32;
+    const uint32_t pc_off = cpu->ops->pc_offset;
+    int64_t budget = *budgetp;
+    const iop *op;
+    const iop *base;
+    tb *cur = t;
+    *link_from = NULL;
+
+#define SET_PC(v) do { if (pc32) R32(pc_off) = (uint32_t)(v); else R64(pc_off) = (v); } while (0)
+#define IMM64(o) ((uint64_t)(o)->b | (uint64_t)(o)->c << 32)
+
+enter:
+    cpu->cur_tb = cur;
+    cpu->cur_op = NULL;
+    *budgetp = budget;           /* what an unwind from inside this block starts from */
+    base = cur->ops;
+    op = base;
+    goto *op->h;
+
+#define BIN32(n, expr) \
+    L_##n##_RR: { uint32_t a = R32(op->a), b = R32(op->b); R32(op->d) = (expr); NEXT(); } \
+    L_##n##_RI: { uint32_t a = R32(op->a), b = op->b; R32(op->d) = (expr); NEXT(); }
+    BIN32(ADD, a + b)
+    BIN32(SUB, a - b)
+    BIN32(MUL, a * b)
+    BIN32(MULUH, (uint32_t)(((uint64_t)a * b) >> 32))
+    BIN32(MULSH, (uint32_t)(((int64_t)(int32_t)a * (int32_t)b) >> 32))
+    BIN32(DIVS, (b == 0 || (a == 0x80000000u && b == 0xffffffffu)) ? a : (uint32_t)((int32_t)a / (int32_t)b))
+    BIN32(DIVU, b == 0 ? a : a / b)
+    BIN32(REMS, (b == 0 || (a == 0x80000000u && b == 0xffffffffu)) ? 0 : (uint32_t)((int32_t)a % (int32_t)b))
+    BIN32(REMU, b == 0 ? 0 : a % b)
+    BIN32(AND, a & b)
+    BIN32(OR, a | b)
+    BIN32(XOR, a ^ b)
+    BIN32(ANDC, a & ~b)
+    BIN32(ORC, a | ~b)
+    BIN32(NAND, ~(a & b))
+    BIN32(NOR, ~(a | b))
+    BIN32(EQV, ~(a ^ b))
+    BIN32(SHL, b >= 32 ? 0 : a << b)
+    BIN32(SHR, b >= 32 ? 0 : a >> b)
+    BIN32(SAR, (uint32_t)((int32_t)a >> (b >= 32 ? 31 : b)))
+    BIN32(ROTL, (b & 31) ? (a << (b & 31)) | (a >> (32 - (b & 31))) : a)
+#undef BIN32
+
+#define COND(n, expr) \
+    L_SET_##n##_RR: { uint32_t a = R32(op->a), b = R32(op->b); R32(op->d) = (expr); NEXT(); } \
+    L_SET_##n##_RI: { uint32_t a = R32(op->a), b = op->b; R32(op->d) = (expr); NEXT(); } \
+    L_BR_##n##_RR: { uint32_t a = R32(op->a), b = R32(op->b); \
+        if (expr) { op = base + op->c; goto *op->h; } NEXT(); } \
+    L_BR_##n##_RI: { uint32_t a = R32(op->a), b = op->b; \
+        if (expr) { op = base + op->c; goto *op->h; } NEXT(); }
+    COND(EQ, a == b)
+    COND(NE, a != b)
+    COND(LT, (int32_t)a < (int32_t)b)
+    COND(LE, (int32_t)a <= (int32_t)b)
+    COND(GT, (int32_t)a > (int32_t)b)
+    COND(GE, (int32_t)a >= (int32_t)b)
+    COND(LTU, a < b)
+    COND(LEU, a <= b)
+    COND(GTU, a > b)
+    COND(GEU, a >= b)
+#undef COND
+
+L_NOT: R32(op->d) = ~R32(op->a); NEXT();
+L_NEG: R32(op->d) = -R32(op->a); NEXT();
+L_CLZ: { uint32_t a = R32(op->a); R32(op->d) = a ? (uint32_t)__builtin_clz(a) : 32; NEXT(); }
+L_CTZ: { uint32_t a = R32(op->a); R32(op->d) = a ? (uint32_t)__builtin_ctz(a) : 32; NEXT(); }
+L_BSWAP16: R32(op->d) = __builtin_bswap16((uint16_t)R32(op->a)); NEXT();
+L_BSWAP32: R32(op->d) = __builtin_bswap32(R32(op->a)); NEXT();
+L_EXT8S: R32(op->d) = (uint32_t)(int32_t)(int8_t)R32(op->a); NEXT();
+L_EXT16S: R32(op->d) = (uint32_t)(int32_t)(int16_t)R32(op->a); NEXT();
+L_EXT8U: R32(op->d) = (uint8_t)R32(op->a); NEXT();
+L_EXT16U: R32(op->d) = (uint16_t)R32(op->a); NEXT();
+L_EXT32S: R64(op->d) = (uint64_t)(int64_t)S32(op->a); NEXT();
+L_EXT32U: R64(op->d) = R32(op->a); NEXT();
+L_TRUNC32: R32(op->d) = (uint32_t)R64(op->a); NEXT();
+L_MOV32: R32(op->d) = R32(op->a); NEXT();
+L_MOV64: R64(op->d) = R64(op->a); NEXT();
+L_MOVI32: R32(op->d) = op->b; NEXT();
+L_MOVI64: R64(op->d) = IMM64(op); NEXT();
+L_BIN64: R64(op->d) = bin64(op->c, R64(op->a), R64(op->b)); NEXT();
+L_UN64: R64(op->d) = un64(op->c, R64(op->a)); NEXT();
+L_SET64: R32(op->d) = cond64(op->c, R64(op->a), R64(op->b)); NEXT();
+L_BR64: if (cond64(op->d, R64(op->a), R64(op->b))) { op = base + op->c; goto *op->h; } NEXT();
+L_SEL32: R32(op->d) = R32(op->a) ? R32(op->b) : R32(op->c); NEXT();
+L_SEL64: R64(op->d) = R32(op->a) ? R64(op->b) : R64(op->c); NEXT();
+L_CMP3S_RR: { int32_t a = S32(op->a), b = S32(op->b);
+    R32(op->d) = (op->c >> (a < b ? 0 : a > b ? 8 : 16)) & 0xff; NEXT(); }
+L_CMP3S_RI: { int32_t a = S32(op->a), b = (int32_t)op->b;
+    R32(op->d) = (op->c >> (a < b ? 0 : a > b ? 8 : 16)) & 0xff; NEXT(); }
+L_CMP3U_RR: { uint32_t a = R32(op->a), b = R32(op->b);
+    R32(op->d) = (op->c >> (a < b ? 0 : a > b ? 8 : 16)) & 0xff; NEXT(); }
+L_CMP3U_RI: { uint32_t a = R32(op->a), b = op->b;
+    R32(op->d) = (op->c >> (a < b ? 0 : a > b ? 8 : 16)) & 0xff; NEXT(); }
+L_CMP3_64: { uint64_t a = R64(op->a), b = R64(op->b);
+    bool s = op->c >> 24;
+    bool lt = s ? (int64_t)a < (int64_t)b : a < b, gt = s ? (int64_t)a > (int64_t)b : a > b;
+    R32(op->d) = (op->c >> (lt ? 0 : gt ? 8 : 16)) & 0xff; NEXT(); }
+L_FADD: RF(op->d) = RF(op->a) + RF(op->b); NEXT();
+L_FSUB: RF(op->d) = RF(op->a) - RF(op->b); NEXT();
+L_FMUL: RF(op->d) = RF(op->a) * RF(op->b); NEXT();
+L_FDIV: RF(op->d) = RF(op->a) / RF(op->b); NEXT();
+L_FSQRT: RF(op->d) = sqrt(RF(op->a)); NEXT();
+L_FNEG: R64(op->d) = R64(op->a) ^ (1ull << 63); NEXT();
+L_FABS: R64(op->d) = R64(op->a) & ~(1ull << 63); NEXT();
+L_F32TO64: { float f; uint32_t w = R32(op->a); memcpy(&f, &w, 4); RF(op->d) = f; NEXT(); }
+L_F64TO32: { float f = (float)RF(op->a); uint32_t w; memcpy(&w, &f, 4); R32(op->d) = w; NEXT(); }
+L_FMA: RF(op->d) = fma(RF(op->a), RF(op->b), RF(op->c)); NEXT();
+
+    /* user mode: guest memory is mem + (uint32_t)address; a fault unwinds through the signal handler */
+#define UADDR (mem + (uint32_t)(R32(op->a) + op->b))
+L_ULD8U: cpu->cur_op = op; R32(op->d) = *UADDR; NEXT();
+L_ULD8S: cpu->cur_op = op; R32(op->d) = (uint32_t)(int32_t)(int8_t)*UADDR; NEXT();
+L_ULD16BU: cpu->cur_op = op; R32(op->d) = ld_be16(UADDR); NEXT();
+L_ULD16BS: cpu->cur_op = op; R32(op->d) = (uint32_t)(int32_t)(int16_t)ld_be16(UADDR); NEXT();
+L_ULD16LU: cpu->cur_op = op; R32(op->d) = ld_le16(UADDR); NEXT();
+L_ULD16LS: cpu->cur_op = op; R32(op->d) = (uint32_t)(int32_t)(int16_t)ld_le16(UADDR); NEXT();
+L_ULD32B: cpu->cur_op = op; R32(op->d) = ld_be32(UADDR); NEXT();
+L_ULD32L: cpu->cur_op = op; R32(op->d) = ld_le32(UADDR); NEXT();
+L_ULD64B: cpu->cur_op = op; R64(op->d) = ld_be64(UADDR); NEXT();
+L_ULD64L: cpu->cur_op = op; R64(op->d) = ld_le64(UADDR); NEXT();
+L_UST8: cpu->cur_op = op; *UADDR = (uint8_t)R32(op->d); NEXT();
+L_UST16B: cpu->cur_op = op; st_be16(UADDR, (uint16_t)R32(op->d)); NEXT();
+L_UST16L: cpu->cur_op = op; st_le16(UADDR, (uint16_t)R32(op->d)); NEXT();
+L_UST32B: cpu->cur_op = op; st_be32(UADDR, R32(op->d)); NEXT();
+L_UST32L: cpu->cur_op = op; st_le32(UADDR, R32(op->d)); NEXT();
+L_UST64B: cpu->cur_op = op; st_be64(UADDR, R64(op->d)); NEXT();
+L_UST64L: cpu->cur_op = op; st_le64(UADDR, R64(op->d)); NEXT();
+#undef UADDR
+
+    /* system mode: software TLB, slow path through the memory system */
+L_SLD: {
+    uint32_t addr = R32(op->a) + op->b;
+    unsigned mo = op->c & 15, size = 1u << (mo & 3);
+    tlb_entry *e = &cpu->tlb[op->c >> 4][(addr >> 12) & (TLB_SIZE - 1)];
+    uint64_t v;
+    if (__builtin_expect(e->tag_read == (addr & ~0xfffu) && (addr & 0xfff) <= 4096 - size, 1)) {
+        v = ram_load((const uint8_t *)(e->addend + addr), mo);
+    } else {
+        cpu->cur_op = op;
+        v = sys_load_slow(cpu, addr, mo, op->c >> 4);
+    }
+    if (size == 8)
+        R64(op->d) = v;
+    else
+        R32(op->d) = (uint32_t)v;
+    NEXT();
+}
+L_SST: {
+    uint32_t addr = R32(op->a) + op->b;
+    unsigned mo = op->c & 15, size = 1u << (mo & 3);
+    uint64_t v = size == 8 ? R64(op->d) : R32(op->d);
+    tlb_entry *e = &cpu->tlb[op->c >> 4][(addr >> 12) & (TLB_SIZE - 1)];
+    if (__builtin_expect(e->tag_write == (addr & ~0xfffu) && (addr & 0xfff) <= 4096 - size, 1)) {
+        ram_store((uint8_t *)(e->addend + addr), v, mo);
+    } else {
+        cpu->cur_op = op;
+        sys_store_slow(cpu, addr, v, mo, op->c >> 4);
+    }
+    NEXT();
+}
+L_SMC_CHECK:
+    if (__builtin_expect(cpu->smc_hit, 0)) {
+        cpu->smc_hit = false;
+        budget -= op->d;
+        SET_PC(IMM64(op));
+        goto out;
+    }
+    NEXT();
+
+L_CALL: {
+    const iop *x = op + 1;
+    cpu->cur_op = op;    /* precise PC and instruction count for raises, faults and clock reads */
+    uint64_t r = ((emu_ir_helper)x->h)(env, call_arg(env, op->a, x->b & 3),
+                                       call_arg(env, op->b, (x->b >> 2) & 3),
+                                       call_arg(env, op->c, (x->b >> 4) & 3));
+    if (x->d) {
+        if (x->a == EMU_IR_I32)
+            R32(x->d) = (uint32_t)r;
+        else
+            R64(x->d) = r;
+    }
+    op += 2;
+    goto *op->h;
+}
+L_BR: op = base + op->c; goto *op->h;
+L_BRTEST_SET: if (R32(op->a) & op->b) { op = base + op->c; goto *op->h; } NEXT();
+L_BRTEST_CLR: if (!(R32(op->a) & op->b)) { op = base + op->c; goto *op->h; } NEXT();
+L_BRTEST64: if (!!(R64(op->a) & R64(op->b)) == !!op->d) { op = base + op->c; goto *op->h; } NEXT();
+
+L_GOTO_TB: {
+    budget -= op->d;
+    SET_PC(IMM64(op));
+    tb *nx = atomic_load_explicit(&cur->next[op->a], memory_order_acquire);
+    if (__builtin_expect(nx != NULL, 1)) {
+        if (budget > 0 && !atomic_load_explicit(&cpu->exit_request, memory_order_relaxed)) {
+            cur = nx;
+            goto enter;
+        }
+    } else {
+        *link_from = cur;
+        *link_slot = op->a;
+    }
+    goto out;
+}
+L_EXIT_IND: {
+    budget -= op->d;
+    uint64_t pc = pc32 ? R32(op->a) : R64(op->a);
+    SET_PC(pc);
+    tb *nx = cpu->jc[jc_hash(pc)];
+    if (nx && nx->pc == pc && nx->flags == cur->flags && budget > 0 &&
+        atomic_load_explicit(&nx->valid, memory_order_relaxed) &&
+        !atomic_load_explicit(&cpu->exit_request, memory_order_relaxed)) {
+        cur = nx;
+        goto enter;
+    }
+    goto out;
+}
+L_EXIT_LOOP:
+    budget -= op->d;
+    SET_PC(IMM64(op));
+    goto out;
+L_EXIT_EXCP:
+    budget -= op->d;
+    SET_PC(IMM64(op));
+    cpu->excp = (emu_excp_class)op->a;
+    cpu->excp_code = op[1].d;
+    cpu->excp_after = op[1].a;
+    goto out;
+
+out:
+    cpu->cur_tb = NULL;
+    *budgetp = budget;
+}

@@ -1,0 +1,136 @@
+/* System-mode execution: the machine's CPUs run in turn for the run loop's slice; exceptions and
+ * interrupts are delivered through the CPU plugin; the clock sees the exact instruction count. */
+#include <string.h>
+#include "clock/clock.h"
+#include "exec-internal.h"
+#include "exec.h"
+
+unsigned emu_exec_trace_flags;
+
+void emu_exec_set_trace(unsigned flags)
+{
+    emu_exec_trace_flags = flags;
+}
+
+/* Instructions executed so far in the current emu_exec_run (for emu_clock_ns inside a slice). */
+static uint64_t insns_so_far(void *opaque)
+{
+    struct emu_exec *ex = opaque;
+    uint64_t n = ex->slice_executed;
+    emu_cpu *cpu = ex->running;
+    if (cpu) {
+        n += (uint64_t)(cpu->run_start - cpu->budget);
+        tb *t = cpu->cur_tb;
+        if (t && cpu->cur_op && (size_t)(cpu->cur_op - t->ops) < t->nops)
+            n += t->op_insn[cpu->cur_op - t->ops];
+    }
+    return n;
+}
+
+static void deliver(emu_cpu *cpu)
+{
+    emu_excp_class c = cpu->excp;
+    cpu->excp = EMU_EXCP_NONE;
+    if (c == EMU_EXCP_HALT) {
+        cpu->halted = true;
+        return;
+    }
+    emu_log(cpu->dev, EMU_LOG_CPU, "exception %d code 0x%x at 0x%llx", (int)c, cpu->excp_code,
+            (unsigned long long)cpu_get_pc(cpu));
+    cpu->ops->do_interrupt(cpu->env, c, cpu->excp_code);
+}
+
+/* Run one CPU for `share` instructions (about). */
+static void run_cpu(emu_cpu *cpu, int64_t share)
+{
+    struct emu_exec *ex = cpu->ex;
+    emu_machine *m = ex->m;
+    tb *from = NULL;
+    unsigned slot = 0;
+
+    cpu->budget = share;
+    cpu->run_start = share;
+    ex->running = cpu;
+    cpu->excp = EMU_EXCP_NONE;
+    if (sigsetjmp(cpu->jmp, 0)) {
+        cpu->in_exec = false;
+        from = NULL;
+        cpu_restore_state(cpu);
+        deliver(cpu);
+    }
+    for (;;) {
+        atomic_store(&cpu->exit_request, 0);
+        cpu->smc_hit = false;
+        if (cpu->ops->check_interrupts(cpu->env)) {
+            cpu->halted = false;
+            from = NULL;
+        }
+        if (cpu->halted || m->quit_requested || cpu->budget <= 0)
+            break;
+        tb_quiescent(cpu);
+        uint32_t flags = cpu->ops->tb_flags(cpu->env);
+        tb *t = tb_find(cpu, cpu_get_pc(cpu), flags);
+        if (!t) {
+            deliver(cpu);     /* instruction fetch fault */
+            from = NULL;
+            continue;
+        }
+        if (emu_exec_trace_flags || emu_log_enabled(EMU_LOG_EXEC)) {
+            trace_exec(cpu, t);
+            atomic_store(&cpu->exit_request, 1);
+        } else if (from) {
+            tb_link(cpu, from, slot, t);
+        }
+        from = NULL;
+        cpu->in_exec = true;
+        interp_run(cpu, t, &cpu->budget, &from, &slot);
+        cpu->in_exec = false;
+        if (cpu->excp != EMU_EXCP_NONE) {
+            deliver(cpu);
+            from = NULL;
+        }
+    }
+    cpu->last_gen = UINT64_MAX;
+    uint64_t done = (uint64_t)(share - cpu->budget);
+    cpu->icount += done;
+    ex->slice_executed += done;
+    ex->running = NULL;
+}
+
+emu_exec_status emu_exec_run(emu_machine *m, uint64_t budget, uint64_t *executed)
+{
+    struct emu_exec *ex = m->exec;
+    *executed = 0;
+    if (!ex || !ex->ncpus || ex->space)
+        return EMU_EXEC_IDLE;
+    if (!ex->clock_hooked) {
+        emu_clock_set_insn_source(m, insns_so_far, ex);
+        ex->clock_hooked = true;
+    }
+    ex->slice_executed = 0;
+    int64_t share = (int64_t)(budget / ex->ncpus);
+    if (share < 1)
+        share = 1;
+    bool ran = false;
+    for (size_t i = 0; i < ex->ncpus && !m->quit_requested; i++) {
+        emu_cpu *cpu = ex->cpus[(ex->rr + i) % ex->ncpus];
+        if (cpu->halted && !cpu->ops->check_interrupts(cpu->env))
+            continue;
+        cpu->halted = false;
+        run_cpu(cpu, share);
+        ran = true;
+    }
+    ex->rr++;
+    *executed = ex->slice_executed;
+    ex->slice_executed = 0;
+    if (m->quit_requested)
+        return EMU_EXEC_STOPPED;
+    return ran ? EMU_EXEC_RAN : EMU_EXEC_IDLE;
+}
+
+void emu_exec_kick(emu_machine *m)
+{
+    struct emu_exec *ex = m->exec;
+    for (size_t i = 0; ex && i < ex->ncpus; i++)
+        atomic_store(&ex->cpus[i]->exit_request, 1);
+}
