@@ -1,5 +1,6 @@
 /* The instrumentation hook registry: per-kind lists of hooks, the kind mask the engine tests,
  * range queries for the translator, and the firing functions (see hooks.h). */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include "hooks.h"
@@ -21,6 +22,7 @@ typedef struct hook_list {
 } hook_list;
 
 struct emu_hooks {
+    pthread_mutex_t lock;      /* recursive: a callback may add, remove and fire */
     hook_list lists[EMU_HOOK_NKINDS];
     emu_hook_id next_id;
     unsigned depth;            /* callbacks running (firing nests: a callback may raise a line) */
@@ -37,12 +39,38 @@ struct emu_hooks {
 
 static void irq_observer(void *opaque, emu_device *dev, const char *line, unsigned index, int level);
 
+/* The registry, created on first use (before any CPU thread runs). */
+static struct emu_hooks *registry(emu_machine *m)
+{
+    if (!m->hooks) {
+        struct emu_hooks *h = emu_xcalloc(1, sizeof *h);
+        pthread_mutexattr_t attr;
+        pthread_mutexattr_init(&attr);
+        pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+        pthread_mutex_init(&h->lock, &attr);
+        pthread_mutexattr_destroy(&attr);
+        m->hooks = h;
+    }
+    return m->hooks;
+}
+
+void emu_hooks_lock(emu_machine *m)
+{
+    pthread_mutex_lock(&registry(m)->lock);
+}
+
+void emu_hooks_unlock(emu_machine *m)
+{
+    pthread_mutex_unlock(&m->hooks->lock);
+}
+
 static void update_mask(emu_machine *m, emu_hook_kind kind)
 {
+    /* Other CPU threads read the mask without the lock. */
     if (m->hooks->lists[kind].live)
-        m->hook_mask |= EMU_HOOK_BIT(kind);
+        __atomic_or_fetch(&m->hook_mask, EMU_HOOK_BIT(kind), __ATOMIC_RELAXED);
     else
-        m->hook_mask &= ~EMU_HOOK_BIT(kind);
+        __atomic_and_fetch(&m->hook_mask, ~EMU_HOOK_BIT(kind), __ATOMIC_RELAXED);
     if (kind != EMU_HOOK_IRQ)
         return;
     /* The registry is the line observer only while someone listens. */
@@ -92,9 +120,8 @@ emu_hook_id emu_hooks_add(emu_machine *m, const emu_hook_spec *spec, emu_error *
         lo = 0, hi = UINT64_MAX;
         break;
     }
-    if (!m->hooks)
-        m->hooks = emu_xcalloc(1, sizeof *m->hooks);
-    struct emu_hooks *h = m->hooks;
+    struct emu_hooks *h = registry(m);
+    pthread_mutex_lock(&h->lock);
     hook_list *l = &h->lists[spec->kind];
     bool takes_device = spec->kind == EMU_HOOK_IO || spec->kind == EMU_HOOK_IRQ;
     hook rec = {
@@ -105,6 +132,7 @@ emu_hook_id emu_hooks_add(emu_machine *m, const emu_hook_spec *spec, emu_error *
     l->live++;
     update_mask(m, spec->kind);
     invalidate(m, spec->kind, lo, hi);
+    pthread_mutex_unlock(&h->lock);
     return rec.id;
 }
 
@@ -133,26 +161,29 @@ int emu_hooks_remove(emu_machine *m, emu_hook_id id)
     struct emu_hooks *h = m->hooks;
     if (!h || id == 0)
         return -1;
-    for (unsigned k = 0; k < EMU_HOOK_NKINDS; k++) {
+    int rc = -1;
+    pthread_mutex_lock(&h->lock);
+    for (unsigned k = 0; k < EMU_HOOK_NKINDS && rc < 0; k++) {
         hook_list *l = &h->lists[k];
         for (size_t i = 0; i < l->n; i++) {
             hook *r = &l->v[i];
             if (r->id != id)
                 continue;
-            if (r->dead)
-                return -1;
-            r->dead = true;
-            l->live--;
-            h->garbage = true;
-            uint64_t lo = r->lo, hi = r->hi;
-            update_mask(m, (emu_hook_kind)k);
-            invalidate(m, (emu_hook_kind)k, lo, hi);
-            if (h->depth == 0)
-                collect(m);
-            return 0;
+            if (!r->dead) {
+                r->dead = true;
+                l->live--;
+                h->garbage = true;
+                update_mask(m, (emu_hook_kind)k);
+                invalidate(m, (emu_hook_kind)k, r->lo, r->hi);
+                if (h->depth == 0)
+                    collect(m);
+                rc = 0;
+            }
+            break;
         }
     }
-    return -1;
+    pthread_mutex_unlock(&h->lock);
+    return rc;
 }
 
 void emu_hooks_free(emu_machine *m)
@@ -170,6 +201,7 @@ void emu_hooks_free(emu_machine *m)
     collect(m);
     for (unsigned k = 0; k < EMU_HOOK_NKINDS; k++)
         free(h->lists[k].v);
+    pthread_mutex_destroy(&h->lock);
     free(h);
     m->hooks = NULL;
     m->hook_mask = 0;
@@ -177,13 +209,13 @@ void emu_hooks_free(emu_machine *m)
 
 void emu_hooks_set_invalidator(emu_machine *m, emu_hooks_invalidate_fn fn, void *opaque)
 {
-    if (!m->hooks) {
-        if (!fn)
-            return;
-        m->hooks = emu_xcalloc(1, sizeof *m->hooks);
-    }
-    m->hooks->invalidate = fn;
-    m->hooks->invalidate_opaque = fn ? opaque : NULL;
+    if (!m->hooks && !fn)
+        return;
+    struct emu_hooks *h = registry(m);
+    pthread_mutex_lock(&h->lock);
+    h->invalidate = fn;
+    h->invalidate_opaque = fn ? opaque : NULL;
+    pthread_mutex_unlock(&h->lock);
 }
 
 bool emu_hooks_exec_at(emu_machine *m, uint64_t pc)
@@ -195,13 +227,16 @@ bool emu_hooks_overlap(emu_machine *m, emu_hook_kind kind, uint64_t lo, uint64_t
 {
     if (!emu_hooks_any(m, kind))
         return false;
-    const hook_list *l = &m->hooks->lists[kind];
-    for (size_t i = 0; i < l->n; i++) {
+    struct emu_hooks *h = m->hooks;
+    bool found = false;
+    pthread_mutex_lock(&h->lock);
+    const hook_list *l = &h->lists[kind];
+    for (size_t i = 0; i < l->n && !found; i++) {
         const hook *r = &l->v[i];
-        if (!r->dead && r->lo <= hi && lo <= r->hi)
-            return true;
+        found = !r->dead && r->lo <= hi && lo <= r->hi;
     }
-    return false;
+    pthread_mutex_unlock(&h->lock);
+    return found;
 }
 
 /*
@@ -214,6 +249,7 @@ bool emu_hooks_overlap(emu_machine *m, emu_hook_kind kind, uint64_t lo, uint64_t
 static void fire(emu_machine *m, emu_hook_event *ev, uint64_t lo, uint64_t hi)
 {
     struct emu_hooks *h = m->hooks;
+    pthread_mutex_lock(&h->lock);
     hook_list *l = &h->lists[ev->kind];
     size_t n = l->n;
     h->depth++;
@@ -225,6 +261,7 @@ static void fire(emu_machine *m, emu_hook_event *ev, uint64_t lo, uint64_t hi)
     }
     if (--h->depth == 0 && h->garbage)
         collect(m);
+    pthread_mutex_unlock(&h->lock);
 }
 
 static uint64_t access_end(uint64_t addr, unsigned size)
@@ -309,23 +346,27 @@ static void irq_observer(void *opaque, emu_device *dev, const char *line, unsign
     fire(m, &ev, 0, UINT64_MAX);
 }
 
-void emu_hooks_fire_exception(emu_machine *m, emu_cpu *cpu, unsigned code, const char *name,
+void emu_hooks_fire_exception(emu_machine *m, emu_cpu *cpu, emu_excp_class excp, uint32_t code,
                               uint64_t pc)
 {
     if (!emu_hooks_any(m, EMU_HOOK_EXCEPTION))
         return;
-    emu_hook_event ev = { .kind = EMU_HOOK_EXCEPTION, .cpu = cpu, .code = code, .name = name,
+    emu_hook_event ev = { .kind = EMU_HOOK_EXCEPTION, .cpu = cpu, .excp = excp, .code = code,
                           .pc = pc };
     fire(m, &ev, 0, UINT64_MAX);
 }
 
 void emu_hooks_fire_exit(emu_machine *m, int code)
 {
-    if (!m->hooks || m->hooks->exit_fired)
-        return;
-    m->hooks->exit_fired = true;
     if (!emu_hooks_any(m, EMU_HOOK_EXIT))
         return;
-    emu_hook_event ev = { .kind = EMU_HOOK_EXIT, .exit_code = code };
-    fire(m, &ev, 0, UINT64_MAX);
+    struct emu_hooks *h = m->hooks;
+    pthread_mutex_lock(&h->lock);
+    bool first = !h->exit_fired;
+    h->exit_fired = true;
+    if (first) {
+        emu_hook_event ev = { .kind = EMU_HOOK_EXIT, .exit_code = code };
+        fire(m, &ev, 0, UINT64_MAX);
+    }
+    pthread_mutex_unlock(&h->lock);
 }

@@ -6,6 +6,7 @@
 #define EMU_CORE_HOOKS_H
 
 #include "emu/cpu.h"
+#include "emu/ir.h"
 #include "machine.h"
 
 /*
@@ -25,6 +26,12 @@
  * EXCEPTION, the engine must therefore (1) re-read guest registers it
  * keeps in host registers, (2) continue at emu_cpu_pc(cpu) if the callback
  * moved the pc, and (3) stop soon if m->quit_requested is set.
+ *
+ * Threads: the firing functions may be called from several host threads
+ * (user mode runs one per guest thread).  They serialize on the registry's
+ * recursive lock, so callbacks never run concurrently; adding and removing
+ * take the same lock.  Nothing that holds the lock may wait for another
+ * CPU thread (the invalidator in particular must only mark, never wait).
  */
 
 typedef enum emu_hook_kind {
@@ -62,8 +69,8 @@ typedef struct emu_hook_event {
     int level;             /* IRQ: new level, 0 or 1 */
     int64_t nr;            /* SYSCALL: the guest's system call number */
     uint64_t args[6];      /* SYSCALL: the six argument registers */
-    unsigned code;         /* EXCEPTION: the CPU plugin's number for it (e.g. a vector offset) */
-    const char *name;      /* EXCEPTION: short name ("program", "dsi"...), or NULL */
+    emu_excp_class excp;   /* EXCEPTION: its class (ir.h) */
+    uint32_t code;         /* EXCEPTION: the CPU plugin's code for it (ARCH: the vector) */
     int exit_code;         /* EXIT: the status emu exits with */
 
     /* Answers a callback may give. */
@@ -104,13 +111,19 @@ int emu_hooks_remove(emu_machine *m, emu_hook_id id);
 /* Drop every hook, then the registry (emu_machine_free calls it). */
 void emu_hooks_free(emu_machine *m);
 
+/* The registry's recursive lock, for code that runs hook owners' code
+   outside a firing function (the Lua host's timers), so that it never
+   runs at the same time as a callback on another thread. */
+void emu_hooks_lock(emu_machine *m);
+void emu_hooks_unlock(emu_machine *m);
+
 /* ---- for the execution engine ---- */
 
 /* Any live hook of `kind`?  Inline and cheap: the engine may test it on
    every event of that kind, or keep &m->hook_mask and test the bit. */
 static inline bool emu_hooks_any(const emu_machine *m, emu_hook_kind kind)
 {
-    return (m->hook_mask & EMU_HOOK_BIT(kind)) != 0;
+    return (__atomic_load_n(&m->hook_mask, __ATOMIC_RELAXED) & EMU_HOOK_BIT(kind)) != 0;
 }
 
 /* Translation time: is there a live EXEC hook at `pc`?  The translator
@@ -186,10 +199,12 @@ bool emu_hooks_fire_syscall(emu_machine *m, emu_cpu *cpu, uint64_t pc, int64_t n
 void emu_hooks_fire_io(emu_machine *m, emu_cpu *cpu, emu_device *dev, const char *region,
                        uint64_t offset, unsigned size, uint64_t value, bool is_write);
 
-/* A CPU takes exception or interrupt `code` (`name` may be NULL) raised by
-   the instruction at `pc` (for an interrupt: the pc it interrupts), before
-   the CPU state is switched to the handler. */
-void emu_hooks_fire_exception(emu_machine *m, emu_cpu *cpu, unsigned code, const char *name,
+/* A CPU takes an exception of class `excp` with the plugin's `code`,
+   raised by the instruction at `pc` (an interrupt: the pc it interrupts),
+   before the CPU state switches to the handler (system mode: before
+   do_interrupt; user mode: before the runtime turns it into a signal).
+   EMU_EXCP_SYSCALL is not reported here (see emu_hooks_fire_syscall). */
+void emu_hooks_fire_exception(emu_machine *m, emu_cpu *cpu, emu_excp_class excp, uint32_t code,
                               uint64_t pc);
 
 /* The machine or the user-mode program stops with exit status `code`.

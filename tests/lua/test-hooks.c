@@ -225,9 +225,9 @@ static void test_firing(emu_machine *m)
 
     rec exc = { 0 }, ex2 = { 0 };
     ids[6] = add(m, EMU_HOOK_EXCEPTION, 0, 0, &exc);
-    emu_hooks_fire_exception(m, NULL, 0x700, "program", 0x1010);
-    ok(exc.calls == 1 && exc.last.code == 0x700 && !strcmp(exc.last.name, "program") &&
-       exc.last.pc == 0x1010, "exception hook sees code, name and pc");
+    emu_hooks_fire_exception(m, NULL, EMU_EXCP_ARCH, 0x900, 0x1010);
+    ok(exc.calls == 1 && exc.last.excp == EMU_EXCP_ARCH && exc.last.code == 0x900 &&
+       exc.last.pc == 0x1010, "exception hook sees class, code and pc");
 
     ids[7] = add(m, EMU_HOOK_EXIT, 0, 0, &ex2);
     emu_hooks_fire_exit(m, 3);
