@@ -1,5 +1,6 @@
 /* Plugin discovery and loading with libltdl: search path, descriptor checks, lazy type lookup. */
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
 #include <ltdl.h>
@@ -264,6 +265,38 @@ static bool already_open(const char *path)
     return false;
 }
 
+/* libltdl reports most failures as "file not found", even for a file that
+   exists; say what is wrong with it.  Only called after the load failed. */
+static char *load_failure(const char *path, const char *lt_why)
+{
+    size_t len = strlen(path);
+    char *file = len > 3 && !strcmp(path + len - 3, ".so") ? emu_xstrdup(path)
+                                                           : emu_asprintf("%s.so", path);
+    char *msg;
+    unsigned char magic[4] = { 0 };
+    FILE *f = fopen(file, "rb");
+    if (!f) {
+        msg = emu_xstrdup(lt_why ? lt_why : "unknown error");
+    } else if (fread(magic, 1, sizeof magic, f) < sizeof magic || memcmp(magic, "\177ELF", 4)) {
+        msg = strcmp(file, path) ? emu_asprintf("%s is not a shared object (no ELF header)", file)
+                                 : emu_xstrdup("not a shared object (no ELF header)");
+    } else {
+        /* An ELF file: the dynamic loader says why (wrong class, a missing library...). */
+        void *h = dlopen(file, RTLD_LAZY | RTLD_LOCAL);
+        const char *why = h ? NULL : dlerror();
+        size_t flen = strlen(file);
+        if (why && !strcmp(file, path) && !strncmp(why, file, flen) && !strncmp(why + flen, ": ", 2))
+            why += flen + 2;   /* the path is already at the start of our message */
+        msg = emu_xstrdup(why ? why : lt_why ? lt_why : "unknown error");
+        if (h)
+            dlclose(h);
+    }
+    if (f)
+        fclose(f);
+    free(file);
+    return msg;
+}
+
 /* Open one module (path with or without extension) and register its types. */
 static int open_module(const char *path, emu_error **err)
 {
@@ -272,8 +305,9 @@ static int open_module(const char *path, emu_error **err)
         return 0;
     lt_dlhandle h = lt_dlopenext(path);
     if (!h) {
-        const char *why = lt_dlerror();
-        emu_error_set(err, "%s: cannot load plugin: %s", path, why ? why : "unknown error");
+        char *why = load_failure(path, lt_dlerror());
+        emu_error_set(err, "%s: cannot load plugin: %s", path, why);
+        free(why);
         return -1;
     }
     const emu_plugin_desc *d = lt_dlsym(h, EMU_PLUGIN_SYMBOL);
