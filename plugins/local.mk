@@ -1,2 +1,3 @@
 ## Plugins: every CPU, device, board and frontend is a libtool module.
 include plugins/devices/local.mk
+include plugins/devices/pci/local.mk

@@ -5,3 +5,4 @@ emuinclude_HEADERS += \
 	sdk/include/emu/chardev.h sdk/include/emu/block.h sdk/include/emu/cpu.h \
 	sdk/include/emu/emu.h sdk/include/emu/linux-abi.h sdk/include/emu/ir.h sdk/include/emu/cpu-plugin.h
 EXTRA_DIST += sdk/examples
+emuinclude_HEADERS += sdk/include/emu/pci.h sdk/include/emu/intack.h

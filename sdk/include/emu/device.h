@@ -117,7 +117,8 @@ struct emu_type {
     int (*save)(emu_device *dev, emu_state_writer *w);
     int (*load)(emu_device *dev, emu_state_reader *r, emu_error **err);
 
-    /* kind-specific operations: emu_cpu_ops for EMU_KIND_CPU, ... */
+    /* kind-specific operations: emu_cpu_ops for EMU_KIND_CPU, ...; for
+       EMU_KIND_DEVICE an optional emu_iface array (see below) */
     const void *kind_ops;
 };
 
@@ -150,6 +151,37 @@ EMU_API void emu_state_put_u64(emu_state_writer *w, const char *field, uint64_t 
 EMU_API void emu_state_put_bytes(emu_state_writer *w, const char *field, const void *p, size_t n);
 EMU_API int emu_state_get_u64(emu_state_reader *r, const char *field, uint64_t *v);
 EMU_API int emu_state_get_bytes(emu_state_reader *r, const char *field, void *p, size_t n);
+
+/*
+ * Interfaces between plugins.  A plugin cannot call functions of another
+ * plugin, so a device type that offers services to other devices (a PCI bus
+ * to its functions, fw_cfg to a board, an interrupt controller to a host
+ * bridge) lists them: for EMU_KIND_DEVICE types, `kind_ops` may point at
+ * an array of emu_iface ended by an entry whose name is NULL.  Each `ops`
+ * structure begins with a uint32_t struct_size (the interface's header
+ * says which fields exist at which size).  The user of an interface finds
+ * the providing device through a LINK property and looks the interface up
+ * by name.
+ */
+typedef struct emu_iface {
+    const char *name;     /* e.g. "pci-bus" (EMU_PCI_BUS_IFACE); NULL ends the array */
+    const void *ops;
+} emu_iface;
+
+/* The ops of interface `name` offered by dev, or NULL when it offers none. */
+static inline const void *emu_device_iface(const emu_device *dev, const char *name)
+{
+    if (!dev || !dev->type || dev->type->kind != EMU_KIND_DEVICE || !dev->type->kind_ops)
+        return NULL;
+    for (const emu_iface *i = (const emu_iface *)dev->type->kind_ops; i->name; i++) {
+        const char *a = i->name, *b = name;
+        while (*a && *a == *b)
+            a++, b++;
+        if (*a == *b)
+            return i->ops;
+    }
+    return NULL;
+}
 
 #ifdef __cplusplus
 }

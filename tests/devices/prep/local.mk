@@ -1,0 +1,7 @@
+## PReP machine devices: register-level tests through the memory API, no CPU.
+EXTRA_DIST += tests/devices/prep/prep-test.h
+
+check_PROGRAMS += tests/devices/prep/test-pci
+tests_devices_prep_test_pci_SOURCES = tests/devices/prep/test-pci.c
+tests_devices_prep_test_pci_LDADD = core/libemu.la
+TESTS += tests/devices/prep/test-pci
