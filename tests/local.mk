@@ -4,4 +4,5 @@ include tests/unit/local.mk
 include tests/plugins/local.mk
 include tests/user/local.mk
 include tests/lua/local.mk
+include tests/sdk/local.mk
 include tests/devices/prep/local.mk
