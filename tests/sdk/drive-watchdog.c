@@ -2,17 +2,7 @@
  * the command line (built out of tree against the installed SDK), maps it in
  * a machine with no CPU and drives its registers, lines and timer through
  * the core, printing TAP lines.  Usage: drive-watchdog MODULE.so */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-#include "../tap.h"
-#include "emu/emu.h"
-#include "clock/clock.h"
-#include "log.h"
-#include "machine.h"
-#include "object.h"
-#include "plugins.h"
+#include "drive.h"
 
 #define BASE        0x10000000u
 #define REG_ID      0x00
@@ -44,38 +34,12 @@ static void wr(unsigned reg, uint32_t v)
         tap_diag("write of 0x%x failed", reg);
 }
 
-/* Move virtual time to `ns`, firing timers on the way as the run loop does. */
-static void advance_to(emu_machine *m, uint64_t ns)
-{
-    uint64_t d;
-    while ((d = emu_clock_next_deadline(m)) <= ns) {
-        emu_clock_advance_to(m, d);
-        emu_clock_run_due(m);
-    }
-    emu_clock_advance_to(m, ns);
-}
-
 static void observe(void *opaque, emu_device *dev, const char *line, unsigned index, int level)
 {
     (void)opaque;
     (void)index;
     if (!strcmp(dev->id, "probe") && !strcmp(line, "reset") && level)
         reset_pulses++;
-}
-
-static emu_device *make(emu_machine *m, const char *type, const char *id, const char *const *props,
-                        emu_error **err)
-{
-    const emu_type *t = emu_plugins_find_type(type, EMU_KIND_DEVICE, err);
-    if (!t)
-        return NULL;
-    emu_device *dev = emu_device_new(m, t, id, err);
-    if (!dev)
-        return NULL;
-    for (; props && props[0]; props += 2)
-        if (emu_device_set_prop(dev, props[0], props[1], err) < 0)
-            return NULL;
-    return emu_device_realize(dev, err) < 0 ? NULL : dev;
 }
 
 int main(int argc, char **argv)
@@ -89,15 +53,8 @@ int main(int argc, char **argv)
        err ? emu_error_message(err) : argv[1]);
     /* A test plugin with an input and an output, to drive `freeze` and watch `reset`. */
     emu_plugins_load_path(EMU_BUILDDIR "/tests/plugins/good/tp_good.la", NULL);
-    char logname[] = "/tmp/emu-drive-watchdog-XXXXXX";
-    int logfd = mkstemp(logname);
-    FILE *log = logfd >= 0 ? fdopen(logfd, "w+") : NULL;
-    if (!log)
+    if (drive_capture_log() < 0)
         return tap_ok(0, "a temporary log file"), tap_done();
-    unlink(logname);
-    emu_log_set_file(log);
-    const char *bad;
-    emu_log_enable_list("guest", &bad);
 
     emu_machine *m = emu_machine_new("drive-watchdog", &err);
     if (!m)
@@ -106,8 +63,8 @@ int main(int argc, char **argv)
     m->line_observer = observe;
 
     static const char *const wdt_props[] = { "clock-hz", "1000000", "timeout", "1000", NULL };
-    emu_device *wdt = make(m, "example-wdt", "wdt", wdt_props, &err);
-    emu_device *probe = wdt ? make(m, "tp-widget", "probe", NULL, &err) : NULL;
+    emu_device *wdt = drive_make(m, "example-wdt", "wdt", wdt_props, &err);
+    emu_device *probe = wdt ? drive_make(m, "tp-widget", "probe", NULL, &err) : NULL;
     if (!probe)
         return tap_ok(0, "create and realize: %s", emu_error_message(err)), tap_done();
     ok(emu_region_map(emu_space_root(sys), BASE, emu_device_region(wdt, "regs"), 0, &err) == 0,
@@ -124,45 +81,41 @@ int main(int argc, char **argv)
     is_u64(rd(REG_VALUE), 1000, "VALUE holds a full period while stopped");
 
     wr(REG_CTRL, EN | IRQ_EN);
-    advance_to(m, 400 * US);
+    drive_advance_to(m, 400 * US);
     is_u64(rd(REG_VALUE), 600, "counts down at clock-hz");
     ok(!emu_line_level(irq), "irq low before the timeout");
-    advance_to(m, 1000 * US);
+    drive_advance_to(m, 1000 * US);
     is_u64(rd(REG_STATUS), 1, "STATUS.TIMEOUT set at the timeout");
     ok(emu_line_level(irq), "irq high after the timeout");
     is_u64(rd(REG_VALUE), 1000, "reloaded for the next period");
     wr(REG_STATUS, 1);
     ok(!emu_line_level(irq) && rd(REG_STATUS) == 0, "writing 1 to STATUS clears it and the irq");
 
-    advance_to(m, 1700 * US);
+    drive_advance_to(m, 1700 * US);
     wr(REG_KICK, 0x1234);
     is_u64(rd(REG_VALUE), 300, "a wrong kick key does not reload");
     wr(REG_KICK, KICK_KEY);
     is_u64(rd(REG_VALUE), 1000, "the kick key reloads");
 
     emu_line_set(freeze, 1);
-    advance_to(m, 5000 * US);
+    drive_advance_to(m, 5000 * US);
     is_u64(rd(REG_VALUE), 1000, "frozen: the counter stands still");
     ok(!emu_line_level(irq), "frozen: no timeout");
     emu_line_set(freeze, 0);
-    advance_to(m, 5250 * US);
+    drive_advance_to(m, 5250 * US);
     is_u64(rd(REG_VALUE), 750, "thawed: counting resumes where it stopped");
 
     wr(REG_CTRL, EN | IRQ_EN | RESET_EN);
     /* Timeouts at 6000 us (the first: irq) and 7000 us (the second: reset). */
-    advance_to(m, 6999 * US);
+    drive_advance_to(m, 6999 * US);
     is_u64(reset_pulses, 0, "no reset before the second timeout");
-    advance_to(m, 7000 * US);
+    drive_advance_to(m, 7000 * US);
     is_u64(reset_pulses, 1, "the second timeout without a kick pulses reset once");
     is_u64(rd(REG_STATUS), 3, "STATUS shows TIMEOUT and BITE");
 
     wr(REG_VALUE, 5);
     wr(REG_LOAD, 0);
-    fflush(log);
-    rewind(log);
-    char text[4096];
-    size_t n = fread(text, 1, sizeof text - 1, log);
-    text[n] = 0;
+    const char *text = drive_log_text();
     ok(strstr(text, "emu: wdt: KICK written with 0x00001234") != NULL,
        "a wrong kick key is logged as a guest error, with the device id");
     ok(strstr(text, "write of read-only register 0x0c") != NULL, "a write to VALUE is logged");
@@ -175,7 +128,7 @@ int main(int argc, char **argv)
     static const char *const fast[] = { "clock-hz", "1000000000", "timeout", "10", NULL };
     emu_error_free(err);
     err = NULL;
-    emu_device *bad_dev = make(m, "example-wdt", "fast", fast, &err);
+    emu_device *bad_dev = drive_make(m, "example-wdt", "fast", fast, &err);
     ok(!bad_dev && err &&
        strstr(emu_error_message(err), "example-wdt 'fast'") &&
        strstr(emu_error_message(err), "timeout of 10 ticks at clock-hz 1000000000 is 10 ns"),
@@ -183,8 +136,7 @@ int main(int argc, char **argv)
     emu_error_free(err);
 
     emu_machine_free(m);
-    emu_log_set_file(NULL);
-    fclose(log);
+    drive_end_log();
     emu_plugins_shutdown();
     return tap_done();
 }

@@ -2,9 +2,12 @@
 dist_noinst_SCRIPTS += tests/sdk/test-headers.sh
 TESTS += tests/sdk/test-headers.sh
 
-# Drives the watchdog example built out of tree (test-install.sh runs drive-EXAMPLE for each example).
-check_PROGRAMS += tests/sdk/drive-watchdog
-tests_sdk_drive_watchdog_SOURCES = tests/sdk/drive-watchdog.c
+# Register-level drivers of the examples built out of tree: test-install.sh runs
+# tests/sdk/drive-EXAMPLE on the module it built from sdk/examples/EXAMPLE.
+check_PROGRAMS += tests/sdk/drive-watchdog tests/sdk/drive-pci-crc
+tests_sdk_drive_watchdog_SOURCES = tests/sdk/drive-watchdog.c tests/sdk/drive.h
 tests_sdk_drive_watchdog_LDADD = core/libemu.la
+tests_sdk_drive_pci_crc_SOURCES = tests/sdk/drive-pci-crc.c tests/sdk/drive.h
+tests_sdk_drive_pci_crc_LDADD = core/libemu.la
 dist_noinst_SCRIPTS += tests/sdk/test-install.sh
 TESTS += tests/sdk/test-install.sh
