@@ -1,3 +1,4 @@
 ## Plugins: every CPU, device, board and frontend is a libtool module.
 include plugins/devices/local.mk
 include plugins/devices/pci/local.mk
+include plugins/devices/fw-cfg/local.mk

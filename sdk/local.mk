@@ -6,3 +6,4 @@ emuinclude_HEADERS += \
 	sdk/include/emu/emu.h sdk/include/emu/linux-abi.h sdk/include/emu/ir.h sdk/include/emu/cpu-plugin.h
 EXTRA_DIST += sdk/examples
 emuinclude_HEADERS += sdk/include/emu/pci.h sdk/include/emu/intack.h
+emuinclude_HEADERS += sdk/include/emu/fw_cfg.h

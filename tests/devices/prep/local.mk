@@ -5,3 +5,8 @@ check_PROGRAMS += tests/devices/prep/test-pci
 tests_devices_prep_test_pci_SOURCES = tests/devices/prep/test-pci.c
 tests_devices_prep_test_pci_LDADD = core/libemu.la
 TESTS += tests/devices/prep/test-pci
+
+check_PROGRAMS += tests/devices/prep/test-fw-cfg
+tests_devices_prep_test_fw_cfg_SOURCES = tests/devices/prep/test-fw-cfg.c
+tests_devices_prep_test_fw_cfg_LDADD = core/libemu.la
+TESTS += tests/devices/prep/test-fw-cfg
