@@ -6,6 +6,7 @@
 #include "backends/backends.h"
 #include "clock/clock.h"
 #include "config/machine-file.h"
+#include "lua/lua-host.h"
 #include "plugins.h"
 #include "run.h"
 #include "session.h"
@@ -50,10 +51,18 @@ int emu_session_machine(const emu_options *o)
     }
     if (o->realtime)
         emu_clock_set_realtime(m, true);
+    emu_lua *lua;
+    if (emu_scripts_start(m, o, NULL, 0, &lua) < 0) {
+        emu_machine_free(m);
+        emu_backends_restore_terminal();
+        emu_plugins_shutdown();
+        return EXIT_USAGE;
+    }
     running = m;
     install_signals();
     int code = emu_machine_run(m);
     running = NULL;
+    code = emu_scripts_finish(m, lua, code);
     emu_machine_free(m);
     emu_backends_restore_terminal();
     emu_plugins_shutdown();

@@ -1,2 +1,5 @@
 ## core/lua: the instrumentation hook registry and the Lua 5.4 host.
-core_libemu_la_SOURCES += core/hooks.c core/hooks.h
+core_libemu_la_SOURCES += core/hooks.c core/hooks.h \
+	core/lua/lua-host.h core/lua/lua-internal.h core/lua/host.c core/lua/scripts.c \
+	core/lua/lua-hooks.c core/lua/lua-cpu.c core/lua/lua-time.c core/lua/lua-serial.c \
+	core/lua/lua-symbols.c core/lua/symbols.c core/lua/symbols.h

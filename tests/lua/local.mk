@@ -3,3 +3,9 @@ check_PROGRAMS += tests/lua/test-hooks
 tests_lua_test_hooks_SOURCES = tests/lua/test-hooks.c
 tests_lua_test_hooks_LDADD = core/libemu.la
 TESTS += tests/lua/test-hooks
+
+check_PROGRAMS += tests/lua/test-host
+tests_lua_test_host_SOURCES = tests/lua/test-host.c
+tests_lua_test_host_CPPFLAGS = $(AM_CPPFLAGS) $(LUA_CFLAGS)
+tests_lua_test_host_LDADD = core/libemu.la $(LUA_LIBS)
+TESTS += tests/lua/test-host

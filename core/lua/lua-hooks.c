@@ -1,0 +1,358 @@
+/* emu.on_*: Lua callbacks registered in the machine's hook registry, and the handles that remove
+ * them.  The registry owns each callback (a registry reference), so garbage collection of a
+ * handle never drops a hook; only :remove() or the end of the run does. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "lua-internal.h"
+
+#define HANDLE_META "emu.hook"
+
+typedef struct lua_hook {
+    emu_lua *host;
+    emu_hook_kind kind;
+    int fn;                      /* registry reference to the callback */
+    emu_hook_id id;
+    struct lua_hook *prev, *next;
+} lua_hook;
+
+typedef struct hook_handle {
+    emu_hook_id id;
+    emu_hook_kind kind;
+} hook_handle;
+
+static const char *const kind_names[EMU_HOOK_NKINDS] = {
+    [EMU_HOOK_EXEC] = "exec", [EMU_HOOK_INSN] = "insn", [EMU_HOOK_BLOCK] = "block",
+    [EMU_HOOK_READ] = "read", [EMU_HOOK_WRITE] = "write", [EMU_HOOK_SYSCALL] = "syscall",
+    [EMU_HOOK_IO] = "io", [EMU_HOOK_IRQ] = "irq", [EMU_HOOK_EXCEPTION] = "exception",
+    [EMU_HOOK_EXIT] = "exit",
+};
+
+static const char *const excp_names[] = {
+    [EMU_EXCP_NONE] = "none", [EMU_EXCP_SYSCALL] = "syscall", [EMU_EXCP_ILLEGAL] = "illegal",
+    [EMU_EXCP_PRIV] = "privileged", [EMU_EXCP_TRAP] = "trap", [EMU_EXCP_FP] = "fp",
+    [EMU_EXCP_FP_UNAVAIL] = "fp_unavailable", [EMU_EXCP_MEM] = "memory",
+    [EMU_EXCP_ALIGN] = "alignment", [EMU_EXCP_ARCH] = "arch", [EMU_EXCP_HALT] = "halt",
+    [EMU_EXCP_DEBUG] = "debug",
+};
+
+/* ---- calling the Lua function of a hook ---- */
+
+static void push_u64(lua_State *L, uint64_t v)
+{
+    lua_pushinteger(L, (lua_Integer)v);
+}
+
+static void call_hook(void *opaque, emu_hook_event *ev)
+{
+    lua_hook *lh = opaque;
+    emu_lua *h = lh->host;
+    lua_State *L = h->L;
+    if (h->error)
+        return;
+    if (!lua_checkstack(L, 12)) {
+        emu_lua_fail(h, "Lua stack overflow in a hook (callbacks nested too deep)");
+        return;
+    }
+    lua_rawgeti(L, LUA_REGISTRYINDEX, lh->fn);
+    int nargs, nres = 0;
+    switch (ev->kind) {
+    case EMU_HOOK_EXEC:
+    case EMU_HOOK_INSN:
+        emu_lua_push_cpu(L, ev->cpu);
+        push_u64(L, ev->pc);
+        nargs = 2;
+        break;
+    case EMU_HOOK_BLOCK:
+        emu_lua_push_cpu(L, ev->cpu);
+        push_u64(L, ev->pc);
+        lua_pushinteger(L, ev->size);
+        nargs = 3;
+        break;
+    case EMU_HOOK_READ:
+    case EMU_HOOK_WRITE:
+        emu_lua_push_cpu(L, ev->cpu);
+        push_u64(L, ev->addr);
+        lua_pushinteger(L, ev->size);
+        push_u64(L, ev->value);
+        push_u64(L, ev->pc);
+        nargs = 5;
+        nres = ev->kind == EMU_HOOK_READ;
+        break;
+    case EMU_HOOK_SYSCALL:
+        emu_lua_push_cpu(L, ev->cpu);
+        lua_pushinteger(L, ev->nr);
+        for (int i = 0; i < 6; i++)
+            push_u64(L, ev->args[i]);
+        nargs = 8;
+        nres = 1;
+        break;
+    case EMU_HOOK_IO:
+        push_u64(L, ev->addr);
+        lua_pushinteger(L, ev->size);
+        push_u64(L, ev->value);
+        lua_pushboolean(L, ev->is_write);
+        lua_pushstring(L, ev->device ? ev->device->id : "");
+        lua_pushstring(L, ev->region ? ev->region : "");
+        nargs = 6;
+        break;
+    case EMU_HOOK_IRQ:
+        lua_pushstring(L, ev->device->id);
+        lua_pushstring(L, ev->line);
+        lua_pushinteger(L, ev->level);
+        lua_pushinteger(L, ev->index);
+        nargs = 4;
+        break;
+    case EMU_HOOK_EXCEPTION:
+        emu_lua_push_cpu(L, ev->cpu);
+        lua_pushstring(L, (unsigned)ev->excp < sizeof excp_names / sizeof *excp_names
+                              ? excp_names[ev->excp] : "unknown");
+        push_u64(L, ev->pc);
+        lua_pushinteger(L, ev->code);
+        nargs = 4;
+        break;
+    case EMU_HOOK_EXIT:
+    default:
+        lua_pushinteger(L, ev->exit_code);
+        nargs = 1;
+        break;
+    }
+    if (!emu_lua_call(h, L, nargs, nres))
+        return;
+    if (nres && !lua_isnil(L, -1)) {
+        int isnum;
+        lua_Integer v = lua_tointegerx(L, -1, &isnum);
+        if (!isnum) {
+            lua_pushfstring(L, "emu.on_%s callback returned a %s (expected an integer or nil)",
+                            kind_names[ev->kind], luaL_typename(L, -1));
+            emu_lua_fail(h, lua_tostring(L, -1));
+            lua_pop(L, 1);
+        } else if (ev->kind == EMU_HOOK_READ) {
+            ev->replace = true;
+            ev->value = (uint64_t)v;
+        } else {
+            ev->skip = true;
+            ev->result = v;
+        }
+    }
+    lua_pop(L, nres);
+}
+
+/* The registry is done with the hook: drop the callback and the record. */
+static void release_hook(void *opaque)
+{
+    lua_hook *lh = opaque;
+    emu_lua *h = lh->host;
+    luaL_unref(h->L, LUA_REGISTRYINDEX, lh->fn);
+    if (lh->prev)
+        lh->prev->next = lh->next;
+    else
+        h->hooks = lh->next;
+    if (lh->next)
+        lh->next->prev = lh->prev;
+    free(lh);
+}
+
+/* Register the function at stack index `fn_arg` for spec (kind, range,
+   device) and return a handle. */
+static int add_hook(lua_State *L, emu_hook_spec *spec, int fn_arg)
+{
+    emu_lua *h = emu_lua_from(L);
+    luaL_checktype(L, fn_arg, LUA_TFUNCTION);
+    lua_hook *lh = emu_xcalloc(1, sizeof *lh);
+    lh->host = h;
+    lh->kind = spec->kind;
+    lua_pushvalue(L, fn_arg);
+    lh->fn = luaL_ref(L, LUA_REGISTRYINDEX);
+    spec->fn = call_hook;
+    spec->opaque = lh;
+    spec->release = release_hook;
+    emu_error *err = NULL;
+    /* Linked first: adding may already fire nothing, but release unlinks. */
+    lh->next = h->hooks;
+    if (h->hooks)
+        h->hooks->prev = lh;
+    h->hooks = lh;
+    lh->id = emu_hooks_add(h->m, spec, &err);
+    if (!lh->id) {
+        release_hook(lh);
+        lua_pushstring(L, emu_error_message(err));
+        emu_error_free(err);
+        return luaL_error(L, "emu.on_%s: %s", kind_names[spec->kind], lua_tostring(L, -1));
+    }
+    hook_handle *hh = lua_newuserdatauv(L, sizeof *hh, 0);
+    hh->id = lh->id;
+    hh->kind = spec->kind;
+    luaL_setmetatable(L, HANDLE_META);
+    return 1;
+}
+
+/* At the end of the run (no callback is running, so removal releases at once). */
+void emu_lua_close_hooks(emu_lua *h)
+{
+    while (h->hooks) {
+        lua_hook *first = h->hooks;
+        if (emu_hooks_remove(h->m, first->id) < 0)
+            release_hook(first);   /* not in the registry any more: drop it here */
+    }
+}
+
+/* ---- emu.on_* ---- */
+
+/* An inclusive range from (lo, hi) integers, or from a symbol name alone
+   (its extent); returns the index of the callback argument. */
+static int check_range(lua_State *L, uint64_t *lo, uint64_t *hi)
+{
+    if (lua_type(L, 1) == LUA_TSTRING && lua_type(L, 2) == LUA_TFUNCTION) {
+        uint64_t size;
+        *lo = emu_lua_check_addr(L, 1, &size);
+        *hi = *lo + size - 1;
+        return 2;
+    }
+    *lo = emu_lua_check_addr(L, 1, NULL);
+    *hi = emu_lua_check_addr(L, 2, NULL);
+    if (*lo > *hi) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "empty range 0x%llx..0x%llx (the low end is above the high end)",
+                 (unsigned long long)*lo, (unsigned long long)*hi);
+        luaL_error(L, "%s", msg);
+    }
+    return 3;
+}
+
+static int l_on_exec(lua_State *L)
+{
+    uint64_t addr = emu_lua_check_addr(L, 1, NULL);
+    emu_hook_spec s = { .kind = EMU_HOOK_EXEC, .lo = addr, .hi = addr };
+    return add_hook(L, &s, 2);
+}
+
+static int l_on_insn(lua_State *L)
+{
+    emu_hook_spec s = { .kind = EMU_HOOK_INSN };
+    int fn = check_range(L, &s.lo, &s.hi);
+    return add_hook(L, &s, fn);
+}
+
+static int l_on_block(lua_State *L)
+{
+    emu_hook_spec s = { .kind = EMU_HOOK_BLOCK, .lo = 0, .hi = UINT64_MAX };
+    if (lua_type(L, 1) == LUA_TFUNCTION)
+        return add_hook(L, &s, 1);
+    int fn = check_range(L, &s.lo, &s.hi);
+    return add_hook(L, &s, fn);
+}
+
+static int l_on_read(lua_State *L)
+{
+    emu_hook_spec s = { .kind = EMU_HOOK_READ };
+    int fn = check_range(L, &s.lo, &s.hi);
+    return add_hook(L, &s, fn);
+}
+
+static int l_on_write(lua_State *L)
+{
+    emu_hook_spec s = { .kind = EMU_HOOK_WRITE };
+    int fn = check_range(L, &s.lo, &s.hi);
+    return add_hook(L, &s, fn);
+}
+
+static int l_on_syscall(lua_State *L)
+{
+    emu_hook_spec s = { .kind = EMU_HOOK_SYSCALL };
+    return add_hook(L, &s, 1);
+}
+
+/* The device named by argument 1 (a device id), or an error listing the ids. */
+static emu_device *check_device(lua_State *L, int arg)
+{
+    emu_machine *m = emu_lua_from(L)->m;
+    const char *id = luaL_checkstring(L, arg);
+    emu_device *dev = emu_machine_device(m, id);
+    if (dev)
+        return dev;
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    for (size_t i = 0; i < m->ndevices; i++) {
+        if (i)
+            luaL_addstring(&b, ", ");
+        luaL_addstring(&b, m->devices[i]->id);
+    }
+    luaL_pushresult(&b);
+    luaL_error(L, "no device '%s' in this machine (devices: %s)", id,
+               m->ndevices ? lua_tostring(L, -1) : "none");
+    return NULL;
+}
+
+/* on_io(fn) / on_io(device_id, fn), and the same for on_irq. */
+static int add_device_hook(lua_State *L, emu_hook_kind kind)
+{
+    emu_hook_spec s = { .kind = kind };
+    if (lua_type(L, 1) == LUA_TFUNCTION)
+        return add_hook(L, &s, 1);
+    s.device = check_device(L, 1);
+    return add_hook(L, &s, 2);
+}
+
+static int l_on_io(lua_State *L)
+{
+    return add_device_hook(L, EMU_HOOK_IO);
+}
+
+static int l_on_irq(lua_State *L)
+{
+    return add_device_hook(L, EMU_HOOK_IRQ);
+}
+
+static int l_on_exception(lua_State *L)
+{
+    emu_hook_spec s = { .kind = EMU_HOOK_EXCEPTION };
+    return add_hook(L, &s, 1);
+}
+
+static int l_on_exit(lua_State *L)
+{
+    emu_hook_spec s = { .kind = EMU_HOOK_EXIT };
+    return add_hook(L, &s, 1);
+}
+
+/* ---- handles ---- */
+
+static int l_handle_remove(lua_State *L)
+{
+    hook_handle *hh = luaL_checkudata(L, 1, HANDLE_META);
+    emu_lua *h = emu_lua_from(L);
+    lua_pushboolean(L, hh->id && emu_hooks_remove(h->m, hh->id) == 0);
+    hh->id = 0;
+    return 1;
+}
+
+static int l_handle_tostring(lua_State *L)
+{
+    hook_handle *hh = luaL_checkudata(L, 1, HANDLE_META);
+    lua_pushfstring(L, "emu.on_%s hook%s", kind_names[hh->kind], hh->id ? "" : " (removed)");
+    return 1;
+}
+
+void emu_lua_open_hooks(lua_State *L)
+{
+    static const luaL_Reg handle_methods[] = {
+        { "remove", l_handle_remove },
+        { NULL, NULL },
+    };
+    luaL_newmetatable(L, HANDLE_META);
+    luaL_newlib(L, handle_methods);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, l_handle_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_pop(L, 1);
+
+    static const luaL_Reg funcs[] = {
+        { "on_exec", l_on_exec }, { "on_insn", l_on_insn }, { "on_block", l_on_block },
+        { "on_read", l_on_read }, { "on_write", l_on_write }, { "on_syscall", l_on_syscall },
+        { "on_io", l_on_io }, { "on_irq", l_on_irq }, { "on_exception", l_on_exception },
+        { "on_exit", l_on_exit },
+        { NULL, NULL },
+    };
+    luaL_setfuncs(L, funcs, 0);
+}
