@@ -1,0 +1,309 @@
+/* Composing the document of a machine: format version, includes, merge rules, --set overrides. */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include "config/compose.h"
+#include "config/yaml-read.h"
+
+#define MF_FORMAT_VERSION 1u
+
+/* A file being read: includes form a chain from the machine file down. */
+typedef struct chain_link {
+    char *real;                  /* real path, to recognise a cycle */
+    const char *name;            /* as displayed */
+} chain_link;
+
+typedef struct composer {
+    mf_strings *pool;
+    size_t budget;               /* nodes left (see MF_MAX_NODES) */
+    unsigned files;
+    chain_link *chain;           /* outermost first */
+    size_t nchain, chain_cap;
+    emu_error **err;
+} composer;
+
+/* Remove null map values (they only delete inherited entries). */
+static mf_node *strip_nulls(mf_node *n)
+{
+    if (n->kind == MF_MAP) {
+        for (size_t i = 0; i < n->npairs;) {
+            if (n->pairs[i].value->kind == MF_NULL) {
+                mf_map_remove(n, n->pairs[i].key);
+                continue;
+            }
+            strip_nulls(n->pairs[i].value);
+            i++;
+        }
+    } else if (n->kind == MF_SEQ) {
+        for (size_t i = 0; i < n->nitems; i++)
+            strip_nulls(n->items[i]);
+    }
+    return n;
+}
+
+/* `over` merged over `base` (either may be consumed). */
+static mf_node *merge(mf_node *base, mf_node *over)
+{
+    if (!base)
+        return strip_nulls(over);
+    if (base->kind != MF_MAP || over->kind != MF_MAP) {
+        mf_node_free(base);
+        return strip_nulls(over);
+    }
+    for (size_t i = 0; i < over->npairs; i++) {
+        mf_pair *o = &over->pairs[i];
+        mf_pair *b = mf_map_find(base, o->key);
+        if (o->value->kind == MF_NULL) {
+            mf_map_remove(base, o->key);
+            continue;
+        }
+        if (b) {
+            b->value = merge(b->value, o->value);
+            b->key_pos = o->key_pos;
+        } else {
+            mf_map_add(base, o->key, o->key_pos, strip_nulls(o->value));
+        }
+        o->value = NULL;             /* now owned by base */
+    }
+    for (size_t i = 0; i < over->npairs; i++) {
+        free(over->pairs[i].key);
+        mf_node_free(over->pairs[i].value);
+    }
+    free(over->pairs);
+    free(over);
+    return base;
+}
+
+static int check_version(composer *c, const mf_node *root)
+{
+    mf_pair *v = mf_map_find(root, "emu-machine");
+    if (!v)
+        return mf_error(c->err, &root->pos, "missing 'emu-machine: %u' (the format version this "
+                        "file is written in)", MF_FORMAT_VERSION);
+    uint64_t n;
+    const char *why;
+    if (v->value->kind != MF_SCALAR || emu_parse_u64(v->value->text, false, &n, &why) < 0)
+        return mf_error(c->err, &v->value->pos, "emu-machine: expected the format version "
+                        "number %u", MF_FORMAT_VERSION);
+    if (n > MF_FORMAT_VERSION)
+        return mf_error(c->err, &v->value->pos, "format version %s is newer than this emu "
+                        "supports (%u)", v->value->text, MF_FORMAT_VERSION);
+    if (n < 1)
+        return mf_error(c->err, &v->value->pos, "format version %s does not exist (this emu "
+                        "reads version %u)", v->value->text, MF_FORMAT_VERSION);
+    return 0;
+}
+
+static mf_node *read_file(composer *c, const char *file, const mf_pos *from);
+
+/* The merged contents of the files `inc` names, in order. */
+static int read_includes(composer *c, const char *file, const mf_node *inc, mf_node **base)
+{
+    const mf_node *const *items = (const mf_node *const *)&inc;
+    size_t n = 1;
+    if (inc->kind == MF_SEQ) {
+        items = (const mf_node *const *)inc->items;
+        n = inc->nitems;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const mf_node *it = items[i];
+        if (it->kind != MF_SCALAR || !*it->text)
+            return mf_error(c->err, &it->pos, "include: expected a file name, not %s",
+                            it->kind == MF_SCALAR ? "an empty string" : mf_kind_name(it->kind));
+        char *path = mf_resolve_path(file, it->text);
+        mf_node *doc = read_file(c, mf_intern(c->pool, path), &it->pos);
+        free(path);
+        if (!doc)
+            return -1;
+        *base = merge(*base, doc);
+    }
+    return 0;
+}
+
+static int enter(composer *c, const char *file, const mf_pos *from)
+{
+    if (++c->files > MF_MAX_FILES)
+        return mf_error(c->err, from, "more than %u files included", MF_MAX_FILES);
+    char real[PATH_MAX];
+    /* A file that cannot be resolved cannot be open either; reading reports it. */
+    const char *key = realpath(file, real) ? real : file;
+    for (size_t i = 0; i < c->nchain; i++) {
+        if (strcmp(c->chain[i].real, key))
+            continue;
+        char *cycle = emu_xstrdup("");
+        for (size_t j = i; j < c->nchain; j++) {
+            char *t = emu_asprintf("%s%s -> ", cycle, c->chain[j].name);
+            free(cycle);
+            cycle = t;
+        }
+        mf_error(c->err, from, "include cycle: %s%s", cycle, file);
+        free(cycle);
+        return -1;
+    }
+    chain_link link = { emu_xstrdup(key), file };
+    EMU_PUSH(c->chain, c->nchain, c->chain_cap, link);
+    return 0;
+}
+
+static void leave(composer *c)
+{
+    free(c->chain[--c->nchain].real);
+}
+
+/* One file and its includes, merged; `from` is the include entry naming it. */
+static mf_node *read_file(composer *c, const char *file, const mf_pos *from)
+{
+    if (enter(c, file, from) < 0)
+        return NULL;
+    mf_node *base = NULL;
+    mf_node *root = mf_read_yaml(file, from, &c->budget, c->err);
+    if (!root)
+        goto fail;
+    if (root->kind != MF_MAP) {
+        mf_error(c->err, &root->pos, "the top level must be a map (emu-machine: 1, name: ..., "
+                 "devices: ...), not %s", root->kind == MF_NULL ? "empty" : mf_kind_name(root->kind));
+        goto fail;
+    }
+    if (check_version(c, root) < 0)
+        goto fail;
+    mf_node *inc = mf_map_get(root, "include");
+    if (inc && inc->kind != MF_NULL && read_includes(c, file, inc, &base) < 0)
+        goto fail;
+    mf_map_remove(root, "include");
+    leave(c);
+    return merge(base, root);
+fail:
+    leave(c);
+    mf_node_free(base);
+    mf_node_free(root);
+    return NULL;
+}
+
+mf_node *mf_compose(mf_strings *pool, const char *file, emu_error **err)
+{
+    composer c = { .pool = pool, .budget = MF_MAX_NODES, .err = err };
+    mf_node *doc = read_file(&c, mf_intern(pool, file), NULL);
+    free(c.chain);
+    return doc;
+}
+
+/* ---- --set ---- */
+
+static char *declared_names(const mf_node *map)
+{
+    char *s = emu_xstrdup("");
+    for (size_t i = 0; map && i < map->npairs; i++) {
+        char *t = emu_asprintf("%s%s%s", s, i ? ", " : "", map->pairs[i].key);
+        free(s);
+        s = t;
+    }
+    return s;
+}
+
+static int set_variable(mf_node *doc, const mf_pos *pos, const char *name, const char *value,
+                        emu_error **err)
+{
+    mf_node *vars = mf_map_get(doc, "vars");
+    mf_pair *v = vars && vars->kind == MF_MAP ? mf_map_find(vars, name) : NULL;
+    if (!v) {
+        char *names = declared_names(vars && vars->kind == MF_MAP ? vars : NULL);
+        if (*names)
+            mf_error(err, pos, "the machine declares no variable '%s' (declared: %s; a dotted "
+                     "KEY like devices.ID.props.NAME sets any other value)", name, names);
+        else
+            mf_error(err, pos, "the machine declares no variables (a dotted KEY like "
+                     "devices.ID.props.NAME sets a value)");
+        free(names);
+        return -1;
+    }
+    mf_node_free(v->value);
+    v->value = mf_scalar_new(value, *pos);
+    return 0;
+}
+
+/* The child of `n` named by one path element, created as a map when absent. */
+static mf_node **child_slot(mf_node *n, const char *elem, const mf_pos *pos, bool create,
+                            emu_error **err)
+{
+    if (n->kind == MF_MAP) {
+        mf_pair *p = mf_map_find(n, elem);
+        if (!p && create) {
+            mf_map_add(n, elem, *pos, mf_node_new(MF_MAP, *pos));
+            p = &n->pairs[n->npairs - 1];
+        }
+        if (!p) {
+            mf_map_add(n, elem, *pos, NULL);
+            p = &n->pairs[n->npairs - 1];
+        }
+        return &p->value;
+    }
+    if (n->kind == MF_SEQ) {
+        uint64_t i;
+        const char *why;
+        if (emu_parse_u64(elem, false, &i, &why) < 0 || i >= n->nitems) {
+            mf_error(err, pos, "'%s' is not an index of the list there (0..%zu)", elem,
+                     n->nitems ? n->nitems - 1 : 0);
+            return NULL;
+        }
+        return &n->items[i];
+    }
+    mf_error(err, pos, "cannot go into '%s': the value before it is %s, not a map",
+             elem, mf_kind_name(n->kind));
+    return NULL;
+}
+
+static int set_path(mf_node *doc, const mf_pos *pos, char *key, const char *value, emu_error **err)
+{
+    mf_node *n = doc;
+    char *elem = key;
+    for (;;) {
+        char *dot = strchr(elem, '.');
+        if (dot)
+            *dot = 0;
+        if (!*elem)
+            return mf_error(err, pos, "empty element in the key (expected NAME.NAME...)");
+        mf_node **slot = child_slot(n, elem, pos, dot != NULL, err);
+        if (!slot)
+            return -1;
+        if (dot) {
+            n = *slot;
+            elem = dot + 1;
+            continue;
+        }
+        if (*slot && (*slot)->kind == MF_MAP) {
+            char *names = declared_names(*slot);
+            mf_error(err, pos, "'%s' is a map; --set replaces single values (its keys: %s)", elem,
+                     names);
+            free(names);
+            return -1;
+        }
+        if (*slot && (*slot)->kind == MF_SEQ)
+            return mf_error(err, pos, "'%s' is a list; --set replaces single values (add "
+                            ".INDEX to replace one item)", elem);
+        mf_node_free(*slot);
+        *slot = mf_scalar_new(value, *pos);
+        if (!strcmp(value, "null") && n->kind == MF_MAP)
+            mf_map_remove(n, elem);
+        else if (!strcmp(value, "null"))
+            (*slot)->kind = MF_NULL;
+        return 0;
+    }
+}
+
+int mf_apply_set(mf_node *doc, mf_strings *pool, const char *set, emu_error **err)
+{
+    const char *eq = strchr(set, '=');
+    char *key = emu_asprintf("%.*s", eq ? (int)(eq - set) : (int)strlen(set), set);
+    char *opt = emu_asprintf("--set %s", key);
+    mf_pos pos = { mf_intern(pool, opt), 0, 0 };
+    free(opt);
+    int rc;
+    if (!eq || !*key)
+        rc = mf_error(err, &pos, "expected KEY=VALUE");
+    else if (!strchr(key, '.'))
+        rc = set_variable(doc, &pos, key, eq + 1, err);
+    else
+        rc = set_path(doc, &pos, key, eq + 1, err);
+    free(key);
+    return rc;
+}

@@ -1,0 +1,80 @@
+/* The document tree of a machine file: maps, lists and scalars that remember where they were written. */
+#ifndef EMU_CORE_CONFIG_NODE_H
+#define EMU_CORE_CONFIG_NODE_H
+
+#include "emu/base.h"
+#include "util.h"
+
+typedef enum mf_kind {
+    MF_NULL,     /* `null`, `~` or nothing: deletes an inherited entry */
+    MF_SCALAR,
+    MF_MAP,
+    MF_SEQ,
+} mf_kind;
+
+/* Where a value was written.  `line` is 0 for values from the command
+   line; `file` then names the option ("--set KEY"). */
+typedef struct mf_pos {
+    const char *file;
+    unsigned line, col;          /* 1-based */
+} mf_pos;
+
+typedef struct mf_node mf_node;
+
+typedef struct mf_pair {
+    char *key;
+    mf_pos key_pos;
+    mf_node *value;
+} mf_pair;
+
+struct mf_node {
+    mf_kind kind;
+    mf_pos pos;
+    /* The file relative paths in this scalar are relative to (its
+       directory), or NULL for the current directory (command line). */
+    const char *base;
+    char *text;                  /* MF_SCALAR */
+    mf_pair *pairs;              /* MF_MAP, in the order written */
+    size_t npairs, pairs_cap;
+    mf_node **items;             /* MF_SEQ */
+    size_t nitems, items_cap;
+};
+
+/* Owns the strings nodes point to (file names, option names) for one load. */
+typedef struct mf_strings {
+    char **s;
+    size_t n, cap;
+} mf_strings;
+
+const char *mf_intern(mf_strings *pool, const char *s);
+void mf_strings_free(mf_strings *pool);
+
+mf_node *mf_node_new(mf_kind kind, mf_pos pos);
+mf_node *mf_scalar_new(const char *text, mf_pos pos);
+void mf_node_free(mf_node *n);
+mf_node *mf_node_copy(const mf_node *n);
+/* Number of nodes in the tree under n (n included). */
+size_t mf_node_count(const mf_node *n);
+
+/* Map access.  mf_map_find returns the pair or NULL. */
+mf_pair *mf_map_find(const mf_node *map, const char *key);
+mf_node *mf_map_get(const mf_node *map, const char *key);
+void mf_map_add(mf_node *map, const char *key, mf_pos key_pos, mf_node *value);
+/* Remove and free the entry `key` (no-op when absent). */
+void mf_map_remove(mf_node *map, const char *key);
+void mf_seq_add(mf_node *seq, mf_node *item);
+
+/* `rel` made relative to the directory of `base_file` (unchanged when
+   absolute or when base_file is NULL: the current directory). */
+char *mf_resolve_path(const char *base_file, const char *rel);
+
+/* "a map", "a list", ... for messages. */
+const char *mf_kind_name(mf_kind k);
+
+/* Set *err to "FILE:LINE:COL: message" (or "OPTION: message").  Returns -1. */
+int mf_error(emu_error **err, const mf_pos *pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int mf_verror(emu_error **err, const mf_pos *pos, const char *fmt, va_list ap);
+/* "FILE:LINE:COL" (or the option) as a new string, for "first at ..." notes. */
+char *mf_pos_text(const mf_pos *pos);
+
+#endif

@@ -1,0 +1,183 @@
+/* Validating `memory:`: RAM, ROM images and aliases, where they are mapped, and that RAM/ROM never overlap. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "config/check.h"
+#include "config/validate.h"
+
+static const char *const kinds[] = { "ram", "rom", "alias", NULL };
+static const char *const ram_keys[] = { "kind", "size", "map", NULL };
+static const char *const rom_keys[] = { "kind", "file", "size", "map", NULL };
+static const char *const alias_keys[] = { "kind", "target", "offset", "size", "map", NULL };
+
+static int check_rom_file(mf_vctx *v, const mf_node *file, const char *what, mf_memory_plan *mp,
+                          bool size_given)
+{
+    if (mf_expect_scalar(file, what, v->err) < 0)
+        return -1;
+    mp->file = mf_resolve_path(file->base, file->text);
+    mp->file_pos = file->pos;
+    struct stat st;
+    if (stat(mp->file, &st) < 0 || access(mp->file, R_OK) < 0)
+        return mf_error(v->err, &file->pos, "%s: ROM file '%s': %s", what, mp->file, strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return mf_error(v->err, &file->pos, "%s: ROM file '%s' is not a regular file", what,
+                        mp->file);
+    uint64_t len = (uint64_t)st.st_size;
+    if (!len)
+        return mf_error(v->err, &file->pos, "%s: ROM file '%s' is empty", what, mp->file);
+    if (!size_given)
+        mp->size = len;
+    else if (len > mp->size)
+        return mf_error(v->err, &file->pos, "%s: ROM file '%s' is %llu bytes, larger than the "
+                        "size (%llu bytes)", what, mp->file, (unsigned long long)len,
+                        (unsigned long long)mp->size);
+    return 0;
+}
+
+static int check_entry(mf_vctx *v, const mf_pair *e, const char *what, mf_memory_plan *mp)
+{
+    if (mf_check_name(e->key, &e->key_pos, "memory", v->err) < 0 ||
+        mf_expect_map(e->value, what, v->err) < 0)
+        return -1;
+    const mf_node *kind = mf_map_get(e->value, "kind");
+    if (!kind)
+        return mf_error(v->err, &e->value->pos, "%s: missing required key 'kind' (ram, rom or "
+                        "alias)", what);
+    if (mf_expect_scalar(kind, what, v->err) < 0)
+        return -1;
+    int k = 0;
+    while (kinds[k] && strcmp(kinds[k], kind->text))
+        k++;
+    if (!kinds[k])
+        return mf_error(v->err, &kind->pos, "%s: unknown kind '%s' (valid: ram, rom, alias)", what,
+                        kind->text);
+    mp->kind = (mf_mem_kind)k;
+    const char *const *keys = k == MF_MEM_RAM ? ram_keys : k == MF_MEM_ROM ? rom_keys : alias_keys;
+    if (mf_check_keys(e->value, keys, what, v->err) < 0)
+        return -1;
+
+    const mf_node *size = mf_map_get(e->value, "size");
+    if (size && mf_parse_size(size, what, &mp->size, v->err) < 0)
+        return -1;
+    if (size && !mp->size)
+        return mf_error(v->err, &size->pos, "%s: size must not be 0", what);
+    if (mp->kind == MF_MEM_RAM && !size)
+        return mf_error(v->err, &e->value->pos, "%s: missing required key 'size' (e.g. 128M)", what);
+    if (mp->kind == MF_MEM_ROM) {
+        const mf_node *file = mf_map_get(e->value, "file");
+        if (!file)
+            return mf_error(v->err, &e->value->pos, "%s: missing required key 'file' (the ROM "
+                            "image)", what);
+        if (check_rom_file(v, file, what, mp, size != NULL) < 0)
+            return -1;
+    }
+    if (mp->kind == MF_MEM_ALIAS) {
+        const mf_node *target = mf_map_get(e->value, "target");
+        const mf_node *offset = mf_map_get(e->value, "offset");
+        if (!target)
+            return mf_error(v->err, &e->value->pos, "%s: missing required key 'target' (a ram "
+                            "or rom entry)", what);
+        if (mf_expect_scalar(target, what, v->err) < 0)
+            return -1;
+        if (offset && mf_parse_size(offset, what, &mp->offset, v->err) < 0)
+            return -1;
+    }
+    const mf_node *map = mf_map_get(e->value, "map");
+    if (map && mf_parse_place(map, what, &mp->place, v->err) < 0)
+        return -1;
+    mp->mapped = map != NULL;
+    return 0;
+}
+
+/* Alias targets exist and are RAM or ROM; the window lies inside the target. */
+static int resolve_alias(mf_vctx *v, const mf_node *memory, size_t i)
+{
+    mf_memory_plan *mp = &v->plan->memory[i];
+    const mf_node *target = mf_map_get(memory->pairs[i].value, "target");
+    const mf_node *size = mf_map_get(memory->pairs[i].value, "size");
+    for (size_t k = 0; k < v->plan->nmemory; k++) {
+        const mf_memory_plan *t = &v->plan->memory[k];
+        if (strcmp(t->name, target->text))
+            continue;
+        if (t->kind == MF_MEM_ALIAS)
+            return mf_error(v->err, &target->pos, "memory '%s': target '%s' is an alias (alias "
+                            "a ram or rom entry)", mp->name, t->name);
+        if (mp->offset >= t->size)
+            return mf_error(v->err, &target->pos, "memory '%s': offset 0x%llx is beyond the end "
+                            "of '%s' (0x%llx bytes)", mp->name, (unsigned long long)mp->offset,
+                            t->name, (unsigned long long)t->size);
+        if (!size)
+            mp->size = t->size - mp->offset;
+        else if (mp->size > t->size - mp->offset)
+            return mf_error(v->err, &size->pos, "memory '%s': 0x%llx bytes at offset 0x%llx go "
+                            "beyond the end of '%s' (0x%llx bytes)", mp->name,
+                            (unsigned long long)mp->size, (unsigned long long)mp->offset, t->name,
+                            (unsigned long long)t->size);
+        mp->target = k;
+        return 0;
+    }
+    return mf_error(v->err, &target->pos, "memory '%s': no memory entry '%s' to alias", mp->name,
+                    target->text);
+}
+
+static int check_overlaps(mf_vctx *v)
+{
+    const mf_plan *p = v->plan;
+    for (size_t j = 0; j < p->nmemory; j++) {
+        const mf_memory_plan *b = &p->memory[j];
+        for (size_t i = 0; i < j && b->mapped; i++) {
+            const mf_memory_plan *a = &p->memory[i];
+            if (!a->mapped || strcmp(a->place.space, b->place.space) ||
+                a->place.priority != b->place.priority)
+                continue;
+            uint64_t a_end = a->place.addr + (a->size - 1), b_end = b->place.addr + (b->size - 1);
+            if (b->place.addr > a_end || a->place.addr > b_end)
+                continue;
+            char *first = mf_pos_text(&a->place.pos);
+            mf_error(v->err, &b->place.pos, "memory '%s' (0x%llx..0x%llx) overlaps memory '%s' "
+                     "(0x%llx..0x%llx, mapped at %s) in space '%s' at the same priority", b->name,
+                     (unsigned long long)b->place.addr, (unsigned long long)b_end, a->name,
+                     (unsigned long long)a->place.addr, (unsigned long long)a_end, first,
+                     b->place.space);
+            free(first);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int mf_check_memory(mf_vctx *v, const mf_node *memory)
+{
+    if (mf_expect_map(memory, "memory", v->err) < 0)
+        return -1;
+    for (size_t i = 0; i < memory->npairs; i++) {
+        const mf_pair *e = &memory->pairs[i];
+        char *what = emu_asprintf("memory '%s'", e->key);
+        mf_memory_plan mp = { .name = e->key, .pos = e->key_pos };
+        int rc = check_entry(v, e, what, &mp);
+        free(what);
+        if (rc < 0) {
+            free(mp.file);
+            free(mp.place.space);
+            return -1;
+        }
+        EMU_PUSH(v->plan->memory, v->plan->nmemory, v->plan->memory_cap, mp);
+    }
+    for (size_t i = 0; i < v->plan->nmemory; i++)
+        if (v->plan->memory[i].kind == MF_MEM_ALIAS && resolve_alias(v, memory, i) < 0)
+            return -1;
+    for (size_t i = 0; i < v->plan->nmemory; i++) {
+        const mf_memory_plan *mp = &v->plan->memory[i];
+        if (!mp->mapped)
+            continue;
+        char *what = emu_asprintf("memory '%s'", mp->name);
+        int rc = mf_check_place(v, &mp->place, mp->size, what);
+        free(what);
+        if (rc < 0)
+            return -1;
+    }
+    return check_overlaps(v);
+}

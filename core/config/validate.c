@@ -1,0 +1,336 @@
+/* Validating a composed machine document: top-level keys, spaces, memory, backends, scripts, plugins. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "config/check.h"
+#include "config/validate.h"
+#include "plugins.h"
+
+static const char *const top_keys[] = {
+    "emu-machine", "name", "description", "include", "board", "vars", "cpus", "memory", "spaces",
+    "devices", "chardevs", "blockdevs", "scripts", "plugins", NULL,
+};
+
+/* ---- files named by the machine ---- */
+
+/* The path a scalar names, resolved; checks it is a readable regular file
+   (or, with `dir_ok`, a folder). */
+static char *existing_file(mf_vctx *v, const mf_node *n, const char *what, bool dir_ok, int mode)
+{
+    if (mf_expect_scalar(n, what, v->err) < 0)
+        return NULL;
+    if (!*n->text) {
+        mf_error(v->err, &n->pos, "%s: empty file name", what);
+        return NULL;
+    }
+    char *path = mf_resolve_path(n->base, n->text);
+    struct stat st;
+    const char *problem = NULL;
+    if (stat(path, &st) < 0 || access(path, mode) < 0)
+        problem = strerror(errno);
+    else if (S_ISDIR(st.st_mode) && !dir_ok)
+        problem = "is a folder, expected a file";
+    else if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
+        problem = "not a regular file";
+    if (problem) {
+        mf_error(v->err, &n->pos, "%s: '%s': %s", what, path, problem);
+        free(path);
+        return NULL;
+    }
+    return path;
+}
+
+static int check_plugins(mf_vctx *v, const mf_node *list)
+{
+    for (size_t i = 0; i < mf_list_len(list); i++) {
+        const mf_node *it = mf_list_item(list, i);
+        char *path = existing_file(v, it, "plugins", true, R_OK);
+        if (!path)
+            return -1;
+        emu_error *e = NULL;
+        int rc = emu_plugins_load_path(path, &e);
+        free(path);
+        if (rc < 0) {
+            mf_error(v->err, &it->pos, "plugins: %s", emu_error_message(e));
+            emu_error_free(e);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int check_scripts(mf_vctx *v, const mf_node *list)
+{
+    for (size_t i = 0; i < mf_list_len(list); i++) {
+        const mf_node *it = mf_list_item(list, i);
+        char *path = existing_file(v, it, "scripts", false, R_OK);
+        if (!path)
+            return -1;
+        char *abs = realpath(path, NULL);
+        free(path);
+        if (!abs)
+            return mf_error(v->err, &it->pos, "scripts: '%s': %s", it->text, strerror(errno));
+        EMU_PUSH(v->plan->scripts, v->plan->nscripts, v->plan->scripts_cap, abs);
+    }
+    return 0;
+}
+
+/* ---- spaces and places ---- */
+
+/* Size of space `name` (0 = 2^64), or -1 when there is no such space. */
+static int space_size(const mf_plan *p, const char *name, uint64_t *size)
+{
+    if (!strcmp(name, "system")) {
+        *size = 0;
+        return 0;
+    }
+    for (size_t i = 0; i < p->nspaces; i++) {
+        if (!strcmp(p->spaces[i].name, name)) {
+            *size = p->spaces[i].size;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+int mf_check_place(mf_vctx *v, const mf_place *pl, uint64_t size, const char *what)
+{
+    uint64_t space;
+    if (space_size(v->plan, pl->space, &space) < 0) {
+        char *names = emu_xstrdup("system");
+        for (size_t i = 0; i < v->plan->nspaces; i++) {
+            char *t = emu_asprintf("%s, %s", names, v->plan->spaces[i].name);
+            free(names);
+            names = t;
+        }
+        mf_error(v->err, &pl->pos, "%s: no address space '%s' (spaces: %s)", what, pl->space, names);
+        free(names);
+        return -1;
+    }
+    uint64_t last = space ? space - 1 : UINT64_MAX;
+    if (pl->addr > last)
+        return mf_error(v->err, &pl->pos, "%s: address 0x%llx is outside space '%s' (0x0..0x%llx)",
+                        what, (unsigned long long)pl->addr, pl->space, (unsigned long long)last);
+    if (size && size - 1 > last - pl->addr)
+        return mf_error(v->err, &pl->pos, "%s: 0x%llx bytes at 0x%llx do not fit in space '%s' "
+                        "(0x0..0x%llx)", what, (unsigned long long)size,
+                        (unsigned long long)pl->addr, pl->space, (unsigned long long)last);
+    return 0;
+}
+
+static int check_spaces(mf_vctx *v, const mf_node *spaces)
+{
+    static const char *const keys[] = { "size", "map", NULL };
+    if (mf_expect_map(spaces, "spaces", v->err) < 0)
+        return -1;
+    for (size_t i = 0; i < spaces->npairs; i++) {
+        const mf_pair *e = &spaces->pairs[i];
+        char *what = emu_asprintf("space '%s'", e->key);
+        mf_space_plan sp = { .name = e->key, .pos = e->key_pos };
+        int rc = -1;
+        if (mf_check_name(e->key, &e->key_pos, "space", v->err) < 0 ||
+            mf_expect_map(e->value, what, v->err) < 0 || mf_check_keys(e->value, keys, what, v->err) < 0)
+            goto next;
+        if (!strcmp(e->key, "system")) {
+            mf_error(v->err, &e->key_pos, "space 'system' always exists and cannot be declared");
+            goto next;
+        }
+        const mf_node *size = mf_map_get(e->value, "size");
+        const mf_node *map = mf_map_get(e->value, "map");
+        if (size && mf_parse_size(size, what, &sp.size, v->err) < 0)
+            goto next;
+        if (size && !sp.size) {
+            mf_error(v->err, &size->pos, "%s: size must not be 0", what);
+            goto next;
+        }
+        if (map && !size) {
+            mf_error(v->err, &e->value->pos, "%s: a space mapped into another needs a size", what);
+            goto next;
+        }
+        if (map && mf_parse_place(map, what, &sp.place, v->err) < 0)
+            goto next;
+        sp.mapped = map != NULL;
+        EMU_PUSH(v->plan->spaces, v->plan->nspaces, v->plan->spaces_cap, sp);
+        rc = 0;
+next:
+        free(what);
+        if (rc < 0) {
+            free(sp.place.space);
+            return -1;
+        }
+    }
+    /* Windows: the parent exists, the window fits, and no space contains itself. */
+    for (size_t i = 0; i < v->plan->nspaces; i++) {
+        mf_space_plan *sp = &v->plan->spaces[i];
+        if (!sp->mapped)
+            continue;
+        char *what = emu_asprintf("space '%s'", sp->name);
+        int rc = mf_check_place(v, &sp->place, sp->size, what);
+        free(what);
+        if (rc < 0)
+            return -1;
+        const mf_space_plan *at = sp;
+        for (size_t hops = 0; at && at->mapped; hops++) {
+            if (!strcmp(at->place.space, sp->name) || hops > v->plan->nspaces)
+                return mf_error(v->err, &sp->place.pos, "space '%s' is mapped into itself "
+                                "(through '%s')", sp->name, at->name);
+            const mf_space_plan *parent = NULL;
+            for (size_t k = 0; k < v->plan->nspaces; k++)
+                if (!strcmp(v->plan->spaces[k].name, at->place.space))
+                    parent = &v->plan->spaces[k];
+            at = parent;
+        }
+    }
+    return 0;
+}
+
+/* ---- chardevs and blockdevs ---- */
+
+static int check_chardevs(mf_vctx *v, const mf_node *map)
+{
+    if (mf_expect_map(map, "chardevs", v->err) < 0)
+        return -1;
+    for (size_t i = 0; i < map->npairs; i++) {
+        const mf_pair *e = &map->pairs[i];
+        char *what = emu_asprintf("chardev '%s'", e->key);
+        int rc = mf_check_name(e->key, &e->key_pos, "chardev", v->err);
+        if (rc == 0)
+            rc = mf_expect_scalar(e->value, what, v->err);
+        emu_error *ce = NULL;
+        if (rc == 0 && emu_chardev_spec_check(e->value->text, &ce) < 0) {
+            rc = mf_error(v->err, &e->value->pos, "%s: %s", what, emu_error_message(ce));
+            emu_error_free(ce);
+        }
+        free(what);
+        if (rc < 0)
+            return -1;
+        mf_chardev_plan c = { e->key, e->value->text, e->value->pos };
+        EMU_PUSH(v->plan->chardevs, v->plan->nchardevs, v->plan->chardevs_cap, c);
+    }
+    return 0;
+}
+
+static int check_blockdev(mf_vctx *v, const mf_pair *e, const char *what, mf_blockdev_plan *b)
+{
+    static const char *const keys[] = { "file", "mode", NULL };
+    static const char *const modes[] = { "rw", "ro", "snapshot", NULL };
+    const mf_node *file = e->value, *mode = NULL;
+    b->mode = EMU_BLOCK_RW;
+    if (e->value->kind == MF_MAP) {
+        if (mf_check_keys(e->value, keys, what, v->err) < 0)
+            return -1;
+        file = mf_map_get(e->value, "file");
+        mode = mf_map_get(e->value, "mode");
+        if (!file)
+            return mf_error(v->err, &e->value->pos, "%s: missing required key 'file'", what);
+    } else if (e->value->kind != MF_SCALAR) {
+        return mf_error(v->err, &e->value->pos, "%s: expected a file name or a map {file: PATH, "
+                        "mode: rw|ro|snapshot}, not %s", what, mf_kind_name(e->value->kind));
+    }
+    if (mode) {
+        if (mf_expect_scalar(mode, what, v->err) < 0)
+            return -1;
+        int k = 0;
+        while (modes[k] && strcmp(modes[k], mode->text))
+            k++;
+        if (!modes[k])
+            return mf_error(v->err, &mode->pos, "%s: unknown mode '%s' (valid: rw, ro, snapshot)",
+                            what, mode->text);
+        b->mode = k == 0 ? EMU_BLOCK_RW : k == 1 ? EMU_BLOCK_RO : EMU_BLOCK_SNAPSHOT;
+    }
+    b->path = existing_file(v, file, what, false, b->mode == EMU_BLOCK_RW ? R_OK | W_OK : R_OK);
+    b->pos = file->pos;
+    return b->path ? 0 : -1;
+}
+
+static int check_blockdevs(mf_vctx *v, const mf_node *map)
+{
+    if (mf_expect_map(map, "blockdevs", v->err) < 0)
+        return -1;
+    for (size_t i = 0; i < map->npairs; i++) {
+        const mf_pair *e = &map->pairs[i];
+        char *what = emu_asprintf("blockdev '%s'", e->key);
+        mf_blockdev_plan b = { .name = e->key };
+        int rc = mf_check_name(e->key, &e->key_pos, "blockdev", v->err);
+        if (rc == 0)
+            rc = check_blockdev(v, e, what, &b);
+        free(what);
+        if (rc < 0)
+            return -1;
+        EMU_PUSH(v->plan->blockdevs, v->plan->nblockdevs, v->plan->blockdevs_cap, b);
+    }
+    return 0;
+}
+
+/* ---- the whole document ---- */
+
+int mf_validate(const mf_node *doc, const char *source, mf_plan *plan, emu_error **err)
+{
+    memset(plan, 0, sizeof *plan);
+    plan->source = source;
+    mf_vctx v = { doc, plan, err };
+    if (mf_check_keys(doc, top_keys, "machine", err) < 0)
+        return -1;
+    const mf_node *name = mf_map_get(doc, "name");
+    if (!name)
+        return mf_error(err, &doc->pos, "missing required key 'name' (the machine's name)");
+    if (mf_expect_scalar(name, "name", err) < 0)
+        return -1;
+    if (!*name->text)
+        return mf_error(err, &name->pos, "name: must not be empty");
+    plan->name = name->text;
+    const mf_node *n;
+    if ((n = mf_map_get(doc, "description")) && mf_expect_scalar(n, "description", err) < 0)
+        return -1;
+    if ((n = mf_map_get(doc, "plugins")) && check_plugins(&v, n) < 0)
+        return -1;
+    if ((n = mf_map_get(doc, "spaces")) && check_spaces(&v, n) < 0)
+        return -1;
+    if ((n = mf_map_get(doc, "memory")) && mf_check_memory(&v, n) < 0)
+        return -1;
+    if ((n = mf_map_get(doc, "chardevs")) && check_chardevs(&v, n) < 0)
+        return -1;
+    if ((n = mf_map_get(doc, "blockdevs")) && check_blockdevs(&v, n) < 0)
+        return -1;
+    if (mf_check_devices(&v) < 0)
+        return -1;
+    if ((n = mf_map_get(doc, "scripts")) && check_scripts(&v, n) < 0)
+        return -1;
+    return 0;
+}
+
+static void device_plan_free(mf_device_plan *d)
+{
+    free(d->props);
+    for (size_t i = 0; i < d->nmaps; i++)
+        free(d->maps[i].place.space);
+    free(d->maps);
+    free(d->wires);
+}
+
+void mf_plan_free(mf_plan *p)
+{
+    for (size_t i = 0; i < p->nspaces; i++)
+        free(p->spaces[i].place.space);
+    free(p->spaces);
+    for (size_t i = 0; i < p->nmemory; i++) {
+        free(p->memory[i].file);
+        free(p->memory[i].place.space);
+    }
+    free(p->memory);
+    free(p->chardevs);
+    for (size_t i = 0; i < p->nblockdevs; i++)
+        free(p->blockdevs[i].path);
+    free(p->blockdevs);
+    for (size_t i = 0; i < p->ndevices; i++)
+        device_plan_free(&p->devices[i]);
+    free(p->devices);
+    if (p->has_board)
+        device_plan_free(&p->board);
+    for (size_t i = 0; i < p->nscripts; i++)
+        free(p->scripts[i]);
+    free(p->scripts);
+    memset(p, 0, sizeof *p);
+}

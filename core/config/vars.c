@@ -1,0 +1,217 @@
+/* Machine variables: `vars:` and ${name} substitution in every value, with cycle and typo detection. */
+#include <stdlib.h>
+#include <string.h>
+#include "config/vars.h"
+
+typedef enum var_state { VAR_NEW, VAR_RESOLVING, VAR_DONE } var_state;
+
+typedef struct var {
+    const char *name;
+    mf_node *value;              /* the scalar in `vars:` (its text is replaced when resolved) */
+    var_state state;
+    const char *base;            /* where relative paths in the value are relative to */
+} var;
+
+typedef struct subst {
+    var *vars;
+    size_t nvars;
+    const mf_node *vars_map;
+    size_t *stack;               /* variables being resolved, for the cycle message */
+    size_t nstack, stack_cap;
+    emu_error **err;
+} subst;
+
+bool mf_var_name_ok(const char *s, size_t len)
+{
+    if (!len || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') || s[0] == '_'))
+        return false;
+    for (size_t i = 1; i < len; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-'))
+            return false;
+    }
+    return true;
+}
+
+static int resolve(subst *s, size_t i, const mf_pos *used_at);
+
+static char *declared(const subst *s)
+{
+    char *names = emu_xstrdup("");
+    for (size_t i = 0; i < s->nvars; i++) {
+        char *t = emu_asprintf("%s%s%s", names, i ? ", " : "", s->vars[i].name);
+        free(names);
+        names = t;
+    }
+    return names;
+}
+
+/* The text of `n` with every ${name} replaced; *only_var is set to the
+   variable when the text is exactly one reference (else SIZE_MAX). */
+static char *expand(subst *s, const mf_node *n, size_t *only_var)
+{
+    const char *t = n->text;
+    size_t len = strlen(t), cap = len + 1, out_n = 0;
+    char *out = emu_xmalloc(cap);
+    size_t refs = 0, last = SIZE_MAX;
+    bool literal_text = false;
+    for (size_t i = 0; i < len;) {
+        const char *piece;
+        size_t piece_len;
+        if (t[i] == '$' && t[i + 1] == '$' && t[i + 2] == '{') {
+            piece = "${";                     /* $${ is a literal ${ */
+            piece_len = 2;
+            i += 3;
+            literal_text = true;
+        } else if (t[i] == '$' && t[i + 1] == '{') {
+            const char *close = strchr(t + i + 2, '}');
+            if (!close) {
+                mf_error(s->err, &n->pos, "unterminated '${' in '%s' (write '$${' for a literal "
+                         "'${')", t);
+                goto fail;
+            }
+            const char *name = t + i + 2;
+            size_t name_len = (size_t)(close - name);
+            if (!mf_var_name_ok(name, name_len)) {
+                mf_error(s->err, &n->pos, "'${%.*s}' is not a variable name (letters, digits, "
+                         "'_' and '-', not starting with a digit)", (int)name_len, name);
+                goto fail;
+            }
+            size_t v = SIZE_MAX;
+            for (size_t k = 0; k < s->nvars; k++)
+                if (strlen(s->vars[k].name) == name_len && !memcmp(s->vars[k].name, name, name_len))
+                    v = k;
+            if (v == SIZE_MAX) {
+                char *names = declared(s);
+                mf_error(s->err, &n->pos, "undefined variable '%.*s' (%s%s)", (int)name_len, name,
+                         *names ? "declared under vars: " : "the machine declares no variables",
+                         names);
+                free(names);
+                goto fail;
+            }
+            if (resolve(s, v, &n->pos) < 0)
+                goto fail;
+            piece = s->vars[v].value->text;
+            piece_len = strlen(piece);
+            refs++;
+            last = v;
+            i = (size_t)(close - t) + 1;
+        } else {
+            piece = t + i;
+            piece_len = 1;
+            i++;
+            literal_text = true;
+        }
+        if (out_n + piece_len + 1 > cap) {
+            cap = (out_n + piece_len + 1) * 2;
+            out = emu_xrealloc(out, cap);
+        }
+        memcpy(out + out_n, piece, piece_len);
+        out_n += piece_len;
+    }
+    out[out_n] = 0;
+    *only_var = refs == 1 && !literal_text ? last : SIZE_MAX;
+    return out;
+fail:
+    free(out);
+    return NULL;
+}
+
+/* Substitute in one scalar; its base follows a lone variable's. */
+static int substitute(subst *s, mf_node *n)
+{
+    size_t only;
+    char *text = expand(s, n, &only);
+    if (!text)
+        return -1;
+    free(n->text);
+    n->text = text;
+    if (only != SIZE_MAX)
+        n->base = s->vars[only].base;
+    return 0;
+}
+
+static int resolve(subst *s, size_t i, const mf_pos *used_at)
+{
+    var *v = &s->vars[i];
+    if (v->state == VAR_DONE)
+        return 0;
+    if (v->state == VAR_RESOLVING) {
+        size_t from = 0;
+        while (s->stack[from] != i)
+            from++;
+        char *cycle = emu_xstrdup("");
+        for (size_t k = from; k < s->nstack; k++) {
+            char *t = emu_asprintf("%s%s -> ", cycle, s->vars[s->stack[k]].name);
+            free(cycle);
+            cycle = t;
+        }
+        mf_error(s->err, used_at, "variable cycle: %s%s", cycle, v->name);
+        free(cycle);
+        return -1;
+    }
+    v->state = VAR_RESOLVING;
+    EMU_PUSH(s->stack, s->nstack, s->stack_cap, i);
+    int rc = substitute(s, v->value);
+    s->nstack--;
+    if (rc == 0) {
+        v->base = v->value->base;
+        v->state = VAR_DONE;
+    }
+    return rc;
+}
+
+static int walk(subst *s, mf_node *n)
+{
+    if (n == s->vars_map)
+        return 0;
+    if (n->kind == MF_SCALAR)
+        return substitute(s, n);
+    for (size_t i = 0; i < n->npairs; i++)
+        if (walk(s, n->pairs[i].value) < 0)
+            return -1;
+    for (size_t i = 0; i < n->nitems; i++)
+        if (walk(s, n->items[i]) < 0)
+            return -1;
+    return 0;
+}
+
+int mf_substitute_vars(mf_node *doc, emu_error **err)
+{
+    subst s = { .err = err };
+    mf_node *vars = mf_map_get(doc, "vars");
+    int rc = -1;
+    if (vars && vars->kind != MF_MAP) {
+        mf_error(err, &vars->pos, "vars: expected a map of NAME: VALUE, not %s",
+                 mf_kind_name(vars->kind));
+        return -1;
+    }
+    if (vars) {
+        s.vars_map = vars;
+        s.vars = emu_xcalloc(vars->npairs, sizeof *s.vars);
+        for (size_t i = 0; i < vars->npairs; i++) {
+            mf_pair *p = &vars->pairs[i];
+            if (!mf_var_name_ok(p->key, strlen(p->key))) {
+                mf_error(err, &p->key_pos, "'%s' is not a variable name (letters, digits, '_' "
+                         "and '-', not starting with a digit)", p->key);
+                goto out;
+            }
+            if (p->value->kind != MF_SCALAR) {
+                mf_error(err, &p->value->pos, "variable '%s': expected a single value, not %s",
+                         p->key, mf_kind_name(p->value->kind));
+                goto out;
+            }
+            s.vars[i] = (var){ p->key, p->value, VAR_NEW, p->value->base };
+        }
+        s.nvars = vars->npairs;
+        for (size_t i = 0; i < s.nvars; i++)
+            if (resolve(&s, i, &s.vars[i].value->pos) < 0)
+                goto out;
+    }
+    rc = walk(&s, doc);
+out:
+    free(s.vars);
+    free(s.stack);
+    return rc;
+}

@@ -1,0 +1,392 @@
+/* Reading one YAML file into a document tree with libyaml, refusing what a machine file must not hold. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <yaml.h>
+#include "config/yaml-read.h"
+
+typedef struct anchor {
+    char *name;
+    mf_node *node;               /* a private copy, freed with the reader */
+} anchor;
+
+typedef struct reader {
+    yaml_parser_t parser;
+    const char *file;            /* interned display name */
+    const unsigned char *buf;
+    size_t len;
+    size_t *budget;
+    anchor *anchors;
+    size_t nanchors, anchors_cap;
+    emu_error **err;
+} reader;
+
+static mf_pos mark_pos(const reader *r, yaml_mark_t m)
+{
+    return (mf_pos){ r->file, (unsigned)m.line + 1, (unsigned)m.column + 1 };
+}
+
+/* The position of a byte offset (libyaml's reader errors only give that). */
+static mf_pos offset_pos(const reader *r, size_t offset)
+{
+    mf_pos p = { r->file, 1, 1 };
+    for (size_t i = 0; i < offset && i < r->len; i++) {
+        if (r->buf[i] == '\n') {
+            p.line++;
+            p.col = 1;
+        } else if ((r->buf[i] & 0xc0) != 0x80) {
+            p.col++;
+        }
+    }
+    return p;
+}
+
+static int syntax_error(reader *r)
+{
+    yaml_parser_t *p = &r->parser;
+    const char *problem = p->problem ? p->problem : "unknown problem";
+    if (p->error == YAML_READER_ERROR) {
+        mf_pos pos = offset_pos(r, p->problem_offset);
+        if (p->problem_value >= 0)
+            return mf_error(r->err, &pos, "not valid YAML text: %s (byte 0x%02x); a machine file "
+                            "is UTF-8 text", problem, (unsigned)p->problem_value & 0xffu);
+        return mf_error(r->err, &pos, "not valid YAML text: %s", problem);
+    }
+    if (p->error == YAML_MEMORY_ERROR) {
+        mf_pos pos = { r->file, 1, 1 };
+        return mf_error(r->err, &pos, "YAML parser ran out of memory");
+    }
+    mf_pos pos = mark_pos(r, p->problem_mark);
+    if (p->context) {
+        mf_pos cpos = mark_pos(r, p->context_mark);
+        return mf_error(r->err, &pos, "YAML syntax error: %s (%s at line %u column %u)", problem,
+                        p->context, cpos.line, cpos.col);
+    }
+    return mf_error(r->err, &pos, "YAML syntax error: %s", problem);
+}
+
+static int next_event(reader *r, yaml_event_t *ev)
+{
+    if (!yaml_parser_parse(&r->parser, ev))
+        return syntax_error(r);
+    return 0;
+}
+
+static int spend(reader *r, size_t nodes, const mf_pos *pos)
+{
+    if (nodes > *r->budget)
+        return mf_error(r->err, pos, "document too large: more than %u values in all (alias "
+                        "expansion included)", MF_MAX_NODES);
+    *r->budget -= nodes;
+    return 0;
+}
+
+static bool is_null_scalar(const yaml_event_t *ev)
+{
+    if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+        return false;
+    const char *v = (const char *)ev->data.scalar.value;
+    return !*v || !strcmp(v, "~") || !strcmp(v, "null") || !strcmp(v, "Null") || !strcmp(v, "NULL");
+}
+
+static const char *event_anchor(const yaml_event_t *ev)
+{
+    switch (ev->type) {
+    case YAML_SCALAR_EVENT: return (const char *)ev->data.scalar.anchor;
+    case YAML_SEQUENCE_START_EVENT: return (const char *)ev->data.sequence_start.anchor;
+    case YAML_MAPPING_START_EVENT: return (const char *)ev->data.mapping_start.anchor;
+    default: return NULL;
+    }
+}
+
+static const char *event_tag(const yaml_event_t *ev)
+{
+    switch (ev->type) {
+    case YAML_SCALAR_EVENT: return (const char *)ev->data.scalar.tag;
+    case YAML_SEQUENCE_START_EVENT: return (const char *)ev->data.sequence_start.tag;
+    case YAML_MAPPING_START_EVENT: return (const char *)ev->data.mapping_start.tag;
+    default: return NULL;
+    }
+}
+
+static void remember_anchor(reader *r, const char *name, const mf_node *n)
+{
+    for (size_t i = 0; i < r->nanchors; i++) {
+        if (!strcmp(r->anchors[i].name, name)) {
+            mf_node_free(r->anchors[i].node);
+            r->anchors[i].node = mf_node_copy(n);
+            return;
+        }
+    }
+    anchor a = { emu_xstrdup(name), mf_node_copy(n) };
+    EMU_PUSH(r->anchors, r->nanchors, r->anchors_cap, a);
+}
+
+static mf_node *parse_node(reader *r, yaml_event_t *ev, unsigned depth);
+
+/* A scalar's text, refusing NUL characters (C strings cannot hold them). */
+static mf_node *scalar_node(reader *r, yaml_event_t *ev, mf_pos pos)
+{
+    if (strlen((const char *)ev->data.scalar.value) != ev->data.scalar.length) {
+        mf_error(r->err, &pos, "a NUL character is not allowed in a value");
+        return NULL;
+    }
+    if (is_null_scalar(ev))
+        return mf_node_new(MF_NULL, pos);
+    return mf_scalar_new((const char *)ev->data.scalar.value, pos);
+}
+
+static mf_node *parse_map(reader *r, mf_pos pos, unsigned depth)
+{
+    mf_node *map = mf_node_new(MF_MAP, pos);
+    for (;;) {
+        yaml_event_t kev;
+        if (next_event(r, &kev) < 0)
+            goto fail;
+        if (kev.type == YAML_MAPPING_END_EVENT) {
+            yaml_event_delete(&kev);
+            return map;
+        }
+        mf_pos kpos = mark_pos(r, kev.start_mark);
+        if (kev.type != YAML_SCALAR_EVENT || event_anchor(&kev) || event_tag(&kev)) {
+            mf_error(r->err, &kpos, "a key must be a plain name, not %s",
+                     kev.type == YAML_MAPPING_START_EVENT ? "a map"
+                     : kev.type == YAML_SEQUENCE_START_EVENT ? "a list"
+                     : kev.type == YAML_ALIAS_EVENT ? "an alias" : "an anchored or tagged value");
+            yaml_event_delete(&kev);
+            goto fail;
+        }
+        if (is_null_scalar(&kev) || !kev.data.scalar.length ||
+            strlen((const char *)kev.data.scalar.value) != kev.data.scalar.length) {
+            mf_error(r->err, &kpos, "empty or null key (a key must be a name)");
+            yaml_event_delete(&kev);
+            goto fail;
+        }
+        char *key = emu_xstrdup((const char *)kev.data.scalar.value);
+        yaml_event_delete(&kev);
+        mf_pair *dup = mf_map_find(map, key);
+        if (dup) {
+            char *first = mf_pos_text(&dup->key_pos);
+            mf_error(r->err, &kpos, "duplicate key '%s' (first at %s)", key, first);
+            free(first);
+            free(key);
+            goto fail;
+        }
+        if (spend(r, 1, &kpos) < 0) {
+            free(key);
+            goto fail;
+        }
+        yaml_event_t vev;
+        if (next_event(r, &vev) < 0) {
+            free(key);
+            goto fail;
+        }
+        mf_node *value = parse_node(r, &vev, depth + 1);
+        if (!value) {
+            free(key);
+            goto fail;
+        }
+        mf_map_add(map, key, kpos, value);
+        free(key);
+    }
+fail:
+    mf_node_free(map);
+    return NULL;
+}
+
+static mf_node *parse_seq(reader *r, mf_pos pos, unsigned depth)
+{
+    mf_node *seq = mf_node_new(MF_SEQ, pos);
+    for (;;) {
+        yaml_event_t iev;
+        if (next_event(r, &iev) < 0)
+            goto fail;
+        if (iev.type == YAML_SEQUENCE_END_EVENT) {
+            yaml_event_delete(&iev);
+            return seq;
+        }
+        mf_node *item = parse_node(r, &iev, depth + 1);
+        if (!item)
+            goto fail;
+        mf_seq_add(seq, item);
+    }
+fail:
+    mf_node_free(seq);
+    return NULL;
+}
+
+/* Build the node that starts with event *ev (which this function deletes). */
+static mf_node *parse_node(reader *r, yaml_event_t *ev, unsigned depth)
+{
+    mf_pos pos = mark_pos(r, ev->start_mark);
+    mf_node *n = NULL;
+    char *anchor_name = event_anchor(ev) ? emu_xstrdup(event_anchor(ev)) : NULL;
+    if (event_tag(ev)) {
+        mf_error(r->err, &pos, "YAML tags ('%s') are not supported in machine files", event_tag(ev));
+        goto out;
+    }
+    if (depth > MF_MAX_DEPTH) {
+        mf_error(r->err, &pos, "nesting deeper than %u levels", MF_MAX_DEPTH);
+        goto out;
+    }
+    switch (ev->type) {
+    case YAML_SCALAR_EVENT:
+        if (spend(r, 1, &pos) == 0)
+            n = scalar_node(r, ev, pos);
+        break;
+    case YAML_MAPPING_START_EVENT:
+        if (spend(r, 1, &pos) == 0)
+            n = parse_map(r, pos, depth);
+        break;
+    case YAML_SEQUENCE_START_EVENT:
+        if (spend(r, 1, &pos) == 0)
+            n = parse_seq(r, pos, depth);
+        break;
+    case YAML_ALIAS_EVENT: {
+        const char *name = (const char *)ev->data.alias.anchor;
+        for (size_t i = 0; i < r->nanchors && !n; i++) {
+            if (strcmp(r->anchors[i].name, name))
+                continue;
+            if (spend(r, mf_node_count(r->anchors[i].node), &pos) < 0)
+                goto out;
+            n = mf_node_copy(r->anchors[i].node);
+        }
+        if (!n)
+            mf_error(r->err, &pos, "alias '*%s' names no anchor defined before it", name);
+        break;
+    }
+    default:
+        mf_error(r->err, &pos, "unexpected YAML event %d", (int)ev->type);
+        break;
+    }
+    if (n && anchor_name)
+        remember_anchor(r, anchor_name, n);
+out:
+    free(anchor_name);
+    yaml_event_delete(ev);
+    return n;
+}
+
+/* Read the whole file, refusing directories and anything over the size cap. */
+static unsigned char *slurp(const char *path, const mf_pos *from, size_t *len, emu_error **err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        if (from)
+            mf_error(err, from, "cannot open include '%s': %s", path, strerror(errno));
+        else
+            emu_error_set(err, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 65536, n = 0;
+    unsigned char *buf = emu_xmalloc(cap);
+    for (;;) {
+        if (n == cap) {
+            if (cap > MF_MAX_FILE_BYTES) {
+                emu_error_set(err, "%s: file too large for a machine file (more than %u bytes)",
+                              path, MF_MAX_FILE_BYTES);
+                goto fail;
+            }
+            cap *= 2;
+            buf = emu_xrealloc(buf, cap);
+        }
+        ssize_t got = read(fd, buf + n, cap - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            if (from)
+                mf_error(err, from, "cannot read include '%s': %s", path, strerror(errno));
+            else
+                emu_error_set(err, "%s: cannot read: %s", path, strerror(errno));
+            goto fail;
+        }
+        if (got == 0)
+            break;
+        n += (size_t)got;
+    }
+    if (n > MF_MAX_FILE_BYTES) {
+        emu_error_set(err, "%s: file too large for a machine file (more than %u bytes)", path,
+                      MF_MAX_FILE_BYTES);
+        goto fail;
+    }
+    close(fd);
+    *len = n;
+    return buf;
+fail:
+    close(fd);
+    free(buf);
+    return NULL;
+}
+
+static mf_node *parse_stream(reader *r)
+{
+    yaml_event_t ev;
+    if (next_event(r, &ev) < 0)
+        return NULL;
+    yaml_event_delete(&ev);                 /* STREAM-START */
+    if (next_event(r, &ev) < 0)
+        return NULL;
+    if (ev.type == YAML_STREAM_END_EVENT) {
+        mf_pos pos = mark_pos(r, ev.start_mark);
+        yaml_event_delete(&ev);
+        mf_error(r->err, &pos, "no YAML document in the file (expected a map starting with "
+                 "'emu-machine: 1')");
+        return NULL;
+    }
+    yaml_event_delete(&ev);                 /* DOCUMENT-START */
+    if (next_event(r, &ev) < 0)
+        return NULL;
+    mf_node *root = parse_node(r, &ev, 1);
+    if (!root)
+        return NULL;
+    if (next_event(r, &ev) < 0)
+        goto fail;
+    yaml_event_delete(&ev);                 /* DOCUMENT-END */
+    if (next_event(r, &ev) < 0)
+        goto fail;
+    if (ev.type != YAML_STREAM_END_EVENT) {
+        mf_pos pos = mark_pos(r, ev.start_mark);
+        yaml_event_delete(&ev);
+        mf_error(r->err, &pos, "a second YAML document (a machine file holds exactly one)");
+        goto fail;
+    }
+    yaml_event_delete(&ev);
+    return root;
+fail:
+    mf_node_free(root);
+    return NULL;
+}
+
+mf_node *mf_read_yaml(const char *file, const mf_pos *included_from, size_t *budget,
+                      emu_error **err)
+{
+    const char *display = file;
+    size_t len;
+    unsigned char *buf = slurp(file, included_from, &len, err);
+    if (!buf)
+        return NULL;
+    if (len == 0) {
+        free(buf);
+        emu_error_set(err, "%s: empty file (expected a YAML map starting with 'emu-machine: 1')",
+                      display);
+        return NULL;
+    }
+    reader r = { .file = display, .buf = buf, .len = len, .budget = budget, .err = err };
+    if (!yaml_parser_initialize(&r.parser)) {
+        free(buf);
+        emu_error_set(err, "%s: cannot initialize the YAML parser", display);
+        return NULL;
+    }
+    yaml_parser_set_input_string(&r.parser, buf, len);
+    mf_node *root = parse_stream(&r);
+    yaml_parser_delete(&r.parser);
+    for (size_t i = 0; i < r.nanchors; i++) {
+        free(r.anchors[i].name);
+        mf_node_free(r.anchors[i].node);
+    }
+    free(r.anchors);
+    free(buf);
+    return root;
+}
