@@ -314,16 +314,28 @@ void emu_hooks_fire_write(emu_machine *m, emu_cpu *cpu, uint64_t pc, uint64_t ad
 }
 
 bool emu_hooks_fire_syscall(emu_machine *m, emu_cpu *cpu, uint64_t pc, int64_t nr,
-                            const uint64_t args[6], int64_t *result)
+                            const char *sysname, const uint64_t args[6], int64_t *result)
 {
     if (!emu_hooks_any(m, EMU_HOOK_SYSCALL))
         return false;
-    emu_hook_event ev = { .kind = EMU_HOOK_SYSCALL, .cpu = cpu, .pc = pc, .nr = nr };
+    emu_hook_event ev = { .kind = EMU_HOOK_SYSCALL, .cpu = cpu, .pc = pc, .nr = nr,
+                          .sysname = sysname };
     memcpy(ev.args, args, sizeof ev.args);
     fire(m, &ev, 0, UINT64_MAX);
     if (ev.skip)
         *result = ev.result;
     return ev.skip;
+}
+
+void emu_hooks_fire_syscall_ret(emu_machine *m, emu_cpu *cpu, uint64_t pc, int64_t nr,
+                                const char *sysname, const uint64_t args[6], int64_t result)
+{
+    if (!emu_hooks_any(m, EMU_HOOK_SYSCALL_RET))
+        return;
+    emu_hook_event ev = { .kind = EMU_HOOK_SYSCALL_RET, .cpu = cpu, .pc = pc, .nr = nr,
+                          .sysname = sysname, .result = result };
+    memcpy(ev.args, args, sizeof ev.args);
+    fire(m, &ev, 0, UINT64_MAX);
 }
 
 void emu_hooks_fire_io(emu_machine *m, emu_cpu *cpu, emu_device *dev, const char *region,

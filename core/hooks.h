@@ -22,8 +22,8 @@
  *
  * Every callback may add and remove hooks, change guest state through
  * emu_cpu_* (registers, pc, memory) and call emu_machine_request_quit().
- * After firing any hook of EXEC, INSN, BLOCK, READ, WRITE, SYSCALL or
- * EXCEPTION, the engine must therefore (1) re-read guest registers it
+ * After firing any hook of EXEC, INSN, BLOCK, READ, WRITE, SYSCALL,
+ * SYSCALL_RET or EXCEPTION, the engine must therefore (1) re-read guest registers it
  * keeps in host registers, (2) continue at emu_cpu_pc(cpu) if the callback
  * moved the pc, and (3) stop soon if m->quit_requested is set.
  *
@@ -41,6 +41,7 @@ typedef enum emu_hook_kind {
     EMU_HOOK_READ,        /* after each data load overlapping [lo, hi]; may replace the value */
     EMU_HOOK_WRITE,       /* before each data store overlapping [lo, hi] */
     EMU_HOOK_SYSCALL,     /* user mode: before each system call; may skip it with a result */
+    EMU_HOOK_SYSCALL_RET, /* user mode: after each system call, with its result */
     EMU_HOOK_IO,          /* each access to an MMIO region of a device (or of any device) */
     EMU_HOOK_IRQ,         /* each level change of an input line of a device (or of any device) */
     EMU_HOOK_EXCEPTION,   /* each exception or interrupt a CPU takes */
@@ -67,8 +68,10 @@ typedef struct emu_hook_event {
     const char *line;      /* IRQ: the input line's name */
     unsigned index;        /* IRQ: element of the line array */
     int level;             /* IRQ: new level, 0 or 1 */
-    int64_t nr;            /* SYSCALL: the guest's system call number */
-    uint64_t args[6];      /* SYSCALL: the six argument registers */
+    int64_t nr;            /* SYSCALL, SYSCALL_RET: the guest's system call number */
+    uint64_t args[6];      /* SYSCALL, SYSCALL_RET: the six argument registers */
+    const char *sysname;   /* SYSCALL, SYSCALL_RET: the call's Linux name ("write"), or NULL
+                              when the guest ABI has no such number */
     emu_excp_class excp;   /* EXCEPTION: its class (ir.h) */
     uint32_t code;         /* EXCEPTION: the CPU plugin's code for it (ARCH: the vector) */
     int exit_code;         /* EXIT: the status emu exits with */
@@ -76,7 +79,8 @@ typedef struct emu_hook_event {
     /* Answers a callback may give. */
     bool replace;          /* READ: set with `value` to change what the instruction sees */
     bool skip;             /* SYSCALL: do not perform the call; `result` is its return value */
-    int64_t result;        /* SYSCALL with skip: what the kernel would return (-errno on error) */
+    int64_t result;        /* SYSCALL with skip: what the kernel would return (-errno on error);
+                              SYSCALL_RET: what the call returned (-errno on error) */
 } emu_hook_event;
 
 typedef void (*emu_hook_fn)(void *opaque, emu_hook_event *ev);
@@ -184,12 +188,22 @@ void emu_hooks_fire_write(emu_machine *m, emu_cpu *cpu, uint64_t pc, uint64_t ad
                           unsigned size, uint64_t value);
 
 /* Before a system call: nr and the six argument registers as the guest
-   ABI passes them, pc of the system call instruction.  Returns true when
-   a hook said to skip the call: the runtime does not perform it and
+   ABI passes them, the call's generic Linux name (NULL when the number is
+   unknown to the ABI), pc of the system call instruction.  Returns true
+   when a hook said to skip the call: the runtime does not perform it and
    returns *result to the guest as the call's result (negative = -errno,
-   set into the guest registers as for a real call). */
+   set into the guest registers as for a real call).  The runtime calls it
+   when emu_hooks_any(m, EMU_HOOK_SYSCALL). */
 bool emu_hooks_fire_syscall(emu_machine *m, emu_cpu *cpu, uint64_t pc, int64_t nr,
-                            const uint64_t args[6], int64_t *result);
+                            const char *sysname, const uint64_t args[6], int64_t *result);
+
+/* After a system call returned `result` (-errno on error; also for a call
+   a hook skipped), before the guest sees it; same nr, name and arguments as
+   the matching emu_hooks_fire_syscall.  Calls that do not return (exit,
+   exit_group, a successful execve) are not reported.  The runtime calls it
+   when emu_hooks_any(m, EMU_HOOK_SYSCALL_RET). */
+void emu_hooks_fire_syscall_ret(emu_machine *m, emu_cpu *cpu, uint64_t pc, int64_t nr,
+                                const char *sysname, const uint64_t args[6], int64_t result);
 
 /* One access to the MMIO region `region` owned by device `dev`, at
    `offset`, of `size` bytes, as the guest (or DMA) made it, before the core

@@ -24,7 +24,7 @@ typedef struct hook_handle {
 static const char *const kind_names[EMU_HOOK_NKINDS] = {
     [EMU_HOOK_EXEC] = "exec", [EMU_HOOK_INSN] = "insn", [EMU_HOOK_BLOCK] = "block",
     [EMU_HOOK_READ] = "read", [EMU_HOOK_WRITE] = "write", [EMU_HOOK_SYSCALL] = "syscall",
-    [EMU_HOOK_IO] = "io", [EMU_HOOK_IRQ] = "irq", [EMU_HOOK_EXCEPTION] = "exception",
+    [EMU_HOOK_SYSCALL_RET] = "syscall_return",    [EMU_HOOK_IO] = "io", [EMU_HOOK_IRQ] = "irq", [EMU_HOOK_EXCEPTION] = "exception",
     [EMU_HOOK_EXIT] = "exit",
 };
 
@@ -80,12 +80,22 @@ static void call_hook(void *opaque, emu_hook_event *ev)
         nres = ev->kind == EMU_HOOK_READ;
         break;
     case EMU_HOOK_SYSCALL:
+    case EMU_HOOK_SYSCALL_RET:
         emu_lua_push_cpu(L, ev->cpu);
         lua_pushinteger(L, ev->nr);
+        nargs = 2;
+        if (ev->kind == EMU_HOOK_SYSCALL_RET) {
+            lua_pushinteger(L, ev->result);
+            nargs++;
+        }
         for (int i = 0; i < 6; i++)
             push_u64(L, ev->args[i]);
-        nargs = 8;
-        nres = 1;
+        if (ev->sysname)
+            lua_pushstring(L, ev->sysname);
+        else
+            lua_pushnil(L);
+        nargs += 7;
+        nres = ev->kind == EMU_HOOK_SYSCALL;
         break;
     case EMU_HOOK_IO:
         push_u64(L, ev->addr);
@@ -263,6 +273,12 @@ static int l_on_syscall(lua_State *L)
     return add_hook(L, &s, 1);
 }
 
+static int l_on_syscall_return(lua_State *L)
+{
+    emu_hook_spec s = { .kind = EMU_HOOK_SYSCALL_RET };
+    return add_hook(L, &s, 1);
+}
+
 /* The device named by argument 1 (a device id), or an error listing the ids. */
 static emu_device *check_device(lua_State *L, int arg)
 {
@@ -350,7 +366,7 @@ void emu_lua_open_hooks(lua_State *L)
     static const luaL_Reg funcs[] = {
         { "on_exec", l_on_exec }, { "on_insn", l_on_insn }, { "on_block", l_on_block },
         { "on_read", l_on_read }, { "on_write", l_on_write }, { "on_syscall", l_on_syscall },
-        { "on_io", l_on_io }, { "on_irq", l_on_irq }, { "on_exception", l_on_exception },
+        { "on_syscall_return", l_on_syscall_return },        { "on_io", l_on_io }, { "on_irq", l_on_irq }, { "on_exception", l_on_exception },
         { "on_exit", l_on_exit },
         { NULL, NULL },
     };

@@ -216,12 +216,19 @@ static void test_firing(emu_machine *m)
     ids[5] = add(m, EMU_HOOK_SYSCALL, 0, 0, &sc);
     uint64_t args[6] = { 1, 2, 3, 4, 5, 6 };
     int64_t result = 0;
-    bool skipped = emu_hooks_fire_syscall(m, NULL, 0x100c, 4, args, &result);
+    bool skipped = emu_hooks_fire_syscall(m, NULL, 0x100c, 4, "write", args, &result);
     ok(skipped && result == -38, "syscall hook skips with a chosen result");
-    ok(sc.last.nr == 4 && sc.last.args[0] == 1 && sc.last.args[5] == 6, "syscall number and arguments");
+    ok(sc.last.nr == 4 && sc.last.args[0] == 1 && sc.last.args[5] == 6 &&
+       !strcmp(sc.last.sysname, "write"), "syscall number, name and arguments");
     sc.skip = false, result = 5;
-    ok(!emu_hooks_fire_syscall(m, NULL, 0x100c, 4, args, &result) && result == 5,
+    ok(!emu_hooks_fire_syscall(m, NULL, 0x100c, 4, "write", args, &result) && result == 5,
        "without skip the call proceeds and result is untouched");
+    rec ret = { 0 };
+    emu_hook_id ret_id = add(m, EMU_HOOK_SYSCALL_RET, 0, 0, &ret);
+    emu_hooks_fire_syscall_ret(m, NULL, 0x100c, 4, "write", args, 3);
+    ok(ret.calls == 1 && ret.last.result == 3 && ret.last.nr == 4 && ret.last.args[2] == 3,
+       "syscall return hook sees the result");
+    emu_hooks_remove(m, ret_id);
 
     rec exc = { 0 }, ex2 = { 0 };
     ids[6] = add(m, EMU_HOOK_EXCEPTION, 0, 0, &exc);

@@ -258,7 +258,14 @@ static void test_hooks(void)
         "end)\n"
         "emu.on_read(0x100, 0x103, function(cpu, addr, size, value) return value + 1 end)\n"
         "emu.on_read(0x200, 0x203, function(cpu, addr, size, value) return nil end)\n"
-        "emu.on_syscall(function(cpu, nr, a1) if nr == 20 then return -a1 end end)\n"
+        "emu.on_syscall(function(cpu, nr, a1, a2, a3, a4, a5, a6, name)\n"
+        "  if nr == 20 then return -a1 end\n"
+        "  sysname = name\n"
+        "end)\n"
+        "rets = ''\n"
+        "emu.on_syscall_return(function(cpu, nr, result, a1, a2, a3, a4, a5, a6, name)\n"
+        "  rets = rets .. string.format('%s(%d,%d)=%d', name, a1, a3, result)\n"
+        "end)\n"
         "execs = 0\n"
         "h_exec = emu.on_exec(0x1000, function(cpu, pc) execs = execs + 1 end)\n"
         "emu.on_exec(0x1000, function(cpu, pc) if execs == 2 then h_exec:remove() end end)\n"
@@ -276,6 +283,7 @@ static void test_hooks(void)
     free(msg);
     is_u64(m->hook_mask, EMU_HOOK_BIT(EMU_HOOK_IRQ) | EMU_HOOK_BIT(EMU_HOOK_IO) |
            EMU_HOOK_BIT(EMU_HOOK_READ) | EMU_HOOK_BIT(EMU_HOOK_SYSCALL) |
+           EMU_HOOK_BIT(EMU_HOOK_SYSCALL_RET) |
            EMU_HOOK_BIT(EMU_HOOK_EXEC) | EMU_HOOK_BIT(EMU_HOOK_BLOCK) |
            EMU_HOOK_BIT(EMU_HOOK_EXCEPTION) | EMU_HOOK_BIT(EMU_HOOK_EXIT),
            "each on_* registers its kind, and nothing else");
@@ -293,9 +301,13 @@ static void test_hooks(void)
     is_u64(emu_hooks_fire_read(m, NULL, 0, 0x200, 4, 41), 41, "on_read returning nil keeps it");
     uint64_t args[6] = { 5, 0, 0, 0, 0, 0 };
     int64_t result = 0;
-    ok(emu_hooks_fire_syscall(m, NULL, 0, 20, args, &result) && result == -5,
+    ok(emu_hooks_fire_syscall(m, NULL, 0, 20, "getpid", args, &result) && result == -5,
        "on_syscall returning a number skips the call with that result");
-    ok(!emu_hooks_fire_syscall(m, NULL, 0, 4, args, &result), "returning nothing lets it run");
+    args[2] = 9;
+    ok(!emu_hooks_fire_syscall(m, NULL, 0, 4, "write", args, &result), "returning nothing lets it run");
+    is_str(global_str(h, "sysname"), "write", "on_syscall gets the call's name last");
+    emu_hooks_fire_syscall_ret(m, NULL, 0, 4, "write", args, 9);
+    is_str(global_str(h, "rets"), "write(5,9)=9", "on_syscall_return gets result, arguments, name");
 
     for (int i = 0; i < 4; i++)
         emu_hooks_fire_exec(m, NULL, 0x1000);
