@@ -5,4 +5,5 @@ include tests/plugins/local.mk
 include tests/user/local.mk
 include tests/lua/local.mk
 include tests/sdk/local.mk
+include tests/devices/local.mk
 include tests/devices/prep/local.mk

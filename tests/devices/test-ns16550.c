@@ -1,0 +1,181 @@
+/* Register-level tests of the ns16550 UART: reset values, divisor latch, transmit to a chardev,
+ * receive with FIFO and trigger levels, character timeout, IIR priorities, loopback, overrun. */
+#include "devtest.h"
+
+#define BASE 0x3f8
+enum { RBR, IER, IIR, LCR, MCR, LSR, MSR, SCR };
+#define R(n) (BASE + (n))
+
+static emu_machine *m;
+static emu_space *io;
+static emu_chardev *chr;
+static dt_probe *probe;
+
+static int irq(void)
+{
+    return probe->level[0];
+}
+
+/* Queue host input and let the backends deliver it, as the run loop does. */
+static void host_types(const char *s)
+{
+    emu_chardev_buffer_input(chr, s, strlen(s));
+    emu_backends_poll(m, 0);
+}
+
+static void test_reset_and_divisor(void)
+{
+    is_u64(dt_in(io, R(IER)), 0x00, "IER resets to 0");
+    is_u64(dt_in(io, R(IIR)), 0x01, "IIR resets to 'no interrupt'");
+    is_u64(dt_in(io, R(LSR)), 0x60, "LSR resets to THRE|TEMT");
+    is_u64(dt_in(io, R(MSR)), 0xb0, "MSR: DCD, DSR, CTS of a connected terminal");
+    dt_out(io, R(SCR), 0x5a);
+    is_u64(dt_in(io, R(SCR)), 0x5a, "SCR holds a byte");
+    dt_out(io, R(LCR), 0x83);
+    dt_out(io, R(RBR), 0x01);
+    dt_out(io, R(IER), 0x00);
+    ok(dt_in(io, R(RBR)) == 0x01 && dt_in(io, R(IER)) == 0x00, "DLL/DLM behind DLAB (115200 bit/s)");
+    dt_out(io, R(LCR), 0x03);
+    is_u64(dt_in(io, R(LCR)), 0x03, "LCR 8N1");
+    is_u64(dt_in(io, R(IER)), 0x00, "IER visible again after DLAB is cleared");
+    ok(!irq(), "irq low after reset");
+}
+
+static void test_transmit(void)
+{
+    emu_chardev_buffer_clear(chr);
+    dt_out(io, R(RBR), 'H');
+    dt_out(io, R(RBR), 'i');
+    size_t len;
+    const char *out = emu_chardev_buffer_output(chr, &len);
+    ok(len == 2 && !memcmp(out, "Hi", 2), "THR writes reach the chardev");
+    is_u64(dt_in(io, R(LSR)) & 0x60, 0x60, "THRE and TEMT set again after sending");
+
+    dt_out(io, R(IER), 0x02);
+    ok(irq(), "enabling THRI with THR empty raises irq at once");
+    is_u64(dt_in(io, R(IIR)), 0x02, "IIR says THRE");
+    ok(!irq(), "reading IIR clears the THRE interrupt");
+    is_u64(dt_in(io, R(IIR)), 0x01, "then no interrupt");
+    dt_out(io, R(RBR), '!');
+    ok(irq(), "the next THR write raises it again (a new edge for the PIC)");
+    dt_out(io, R(IER), 0x00);
+    ok(!irq(), "disabling THRI lowers irq");
+}
+
+static void test_receive_16450(void)
+{
+    dt_out(io, R(IER), 0x01);
+    host_types("abc");
+    is_u64(dt_in(io, R(LSR)) & 0x01, 1, "DR set when a byte arrives");
+    is_u64(dt_in(io, R(IIR)), 0x04, "IIR says received data available");
+    ok(irq(), "irq high for received data");
+    is_u64(dt_in(io, R(RBR)), 'a', "first byte");
+    is_u64(dt_in(io, R(RBR)), 'b', "reading RBR lets the next byte in at once");
+    is_u64(dt_in(io, R(RBR)), 'c', "third byte");
+    is_u64(dt_in(io, R(LSR)) & 0x03, 0, "DR clear, no overrun: host input waited for room");
+    ok(!irq(), "irq low once drained");
+}
+
+static void test_fifo_and_timeout(void)
+{
+    dt_out(io, R(IIR), 0xc7);   /* FIFOs on, cleared, trigger level 14 */
+    is_u64(dt_in(io, R(IIR)) & 0xc0, 0xc0, "IIR bits 7-6 show the FIFOs enabled");
+    host_types("0123456789ABCDEFGHIJ");
+    is_u64(dt_in(io, R(IIR)), 0xc4, "16 bytes >= trigger 14: data available");
+    is_u64(dt_in(io, R(LSR)) & 0x02, 0, "the FIFO took 16 bytes without overrun");
+    char got[21] = "";
+    for (int i = 0; i < 20 && (dt_in(io, R(LSR)) & 1); i++)
+        got[i] = (char)dt_in(io, R(RBR));
+    is_str(got, "0123456789ABCDEFGHIJ", "all 20 bytes in order (the last 4 refilled as room appeared)");
+
+    dt_out(io, R(IIR), 0x47);   /* trigger level 4 */
+    host_types("xy");
+    is_u64(dt_in(io, R(IIR)), 0xc1, "2 bytes below trigger 4: no interrupt yet");
+    uint64_t t0 = emu_clock_ns(m);
+    /* 8N1 at 115200 bit/s: 10 bits = 86.8 us per character, timeout after 4 = 347.2 us */
+    dt_run_to(m, t0 + 340000);
+    ok(!irq(), "no timeout before four character times");
+    dt_run_to(m, t0 + 350000);
+    ok(irq(), "character timeout raises irq");
+    is_u64(dt_in(io, R(IIR)), 0xcc, "IIR says character timeout");
+    is_u64(dt_in(io, R(RBR)), 'x', "reading RBR...");
+    ok(!irq(), "...clears the timeout");
+    dt_run_to(m, emu_clock_ns(m) + 400000);
+    is_u64(dt_in(io, R(IIR)), 0xcc, "the timeout returns for the byte still waiting");
+    is_u64(dt_in(io, R(RBR)), 'y', "last byte");
+    dt_out(io, R(IIR), 0x00);
+    is_u64(dt_in(io, R(IIR)) & 0xc0, 0, "FIFOs off again");
+}
+
+static void test_loopback_and_priorities(void)
+{
+    emu_chardev_buffer_clear(chr);
+    dt_out(io, R(MCR), 0x10);                 /* loopback, modem outputs off */
+    is_u64(dt_in(io, R(MSR)), 0x0b, "entering loopback: CTS/DSR/DCD fall (deltas set)");
+    is_u64(dt_in(io, R(MSR)), 0x00, "MSR read clears the deltas");
+    dt_out(io, R(RBR), 0x55);
+    size_t len;
+    emu_chardev_buffer_output(chr, &len);
+    is_u64(len, 0, "loopback sends nothing to the chardev");
+    is_u64(dt_in(io, R(RBR)), 0x55, "the byte comes back on the receiver");
+    host_types("z");
+    is_u64(dt_in(io, R(LSR)) & 1, 0, "host input waits while in loopback");
+    dt_out(io, R(MCR), 0x1f);                 /* DTR RTS OUT1 OUT2 -> DSR CTS RI DCD */
+    is_u64(dt_in(io, R(MSR)), 0xfb, "MCR outputs show on MSR with their deltas");
+    dt_out(io, R(MCR), 0x1b);                 /* OUT1 off: RI trailing edge */
+    is_u64(dt_in(io, R(MSR)) & 0x0f, 0x04, "RI falling sets TERI");
+
+    /* Every interrupt source at once: RLS (overrun) > RDA > THRE > MSI. */
+    dt_out(io, R(RBR), 1);
+    dt_out(io, R(RBR), 2);                    /* 16450 mode: overrun, 2 overwrites 1 */
+    dt_out(io, R(MCR), 0x19);                 /* RTS off: a modem status change */
+    dt_out(io, R(IER), 0x0f);
+    ok(irq(), "irq high with all sources pending");
+    is_u64(dt_in(io, R(IIR)), 0x06, "priority 1: receiver line status");
+    is_u64(dt_in(io, R(LSR)) & 0x03, 0x03, "LSR shows overrun and data");
+    is_u64(dt_in(io, R(IIR)), 0x04, "priority 2: received data");
+    is_u64(dt_in(io, R(RBR)), 2, "the overrun kept the newer byte");
+    is_u64(dt_in(io, R(IIR)), 0x02, "priority 3: THR empty");
+    is_u64(dt_in(io, R(IIR)), 0x00, "priority 4: modem status (THRE cleared by the IIR read)");
+    is_u64(dt_in(io, R(MSR)) & 0x0f, 0x01, "DCTS was the change");
+    is_u64(dt_in(io, R(IIR)), 0x01, "nothing left");
+    ok(!irq(), "irq low");
+    dt_out(io, R(IER), 0x01);
+    dt_out(io, R(MCR), 0x0b);                 /* loopback off: the waiting host byte arrives */
+    is_u64(dt_in(io, R(RBR)), 'z', "leaving loopback delivers the host input that waited");
+}
+
+static void test_device_reset(void)
+{
+    dt_out(io, R(IER), 0x0f);
+    dt_out(io, R(LCR), 0x1f);
+    emu_device_reset(emu_machine_device(m, "com1"));
+    ok(dt_in(io, R(IER)) == 0 && dt_in(io, R(LCR)) == 0 && dt_in(io, R(MCR)) == 0 &&
+       dt_in(io, R(LSR)) == 0x60 && !irq(), "device reset restores the data sheet's state");
+}
+
+int main(void)
+{
+    m = dt_machine(&io);
+    emu_error *err = NULL;
+    if (emu_backends_add_chardev(m, "serial0", "buffer", &err) < 0) {
+        printf("Bail out! %s\n", emu_error_message(err));
+        return 1;
+    }
+    chr = emu_backends_chardev(m, "serial0");
+    emu_device *uart = dt_device(m, "ns16550", "com1", (const char *const[]){ "chardev", "serial0", NULL });
+    dt_map(uart, "regs", io, BASE);
+    probe = dt_new_probe(m);
+    dt_connect(uart, "irq", 0, &probe->dev, "in", 0);
+
+    test_reset_and_divisor();
+    test_transmit();
+    test_receive_16450();
+    test_fifo_and_timeout();
+    test_loopback_and_priorities();
+    test_device_reset();
+
+    emu_machine_free(m);
+    emu_plugins_shutdown();
+    return tap_done();
+}
