@@ -178,12 +178,6 @@ static int stdio_open(emu_chardev *c, const char *arg, emu_error **err)
                       c->name, stdio_owner->name);
         return -1;
     }
-    /* A guest writing to a closed pipe gets an error, not a dead emu. */
-    struct sigaction cur;
-    sigaction(SIGPIPE, NULL, &cur);
-    if (cur.sa_handler == SIG_DFL)
-        signal(SIGPIPE, SIG_IGN);
-
     c->in_fd = fcntl(STDIN_FILENO, F_GETFD) >= 0 ? STDIN_FILENO : -1;
     c->out_fd = nonblocking_writer(STDOUT_FILENO, &c->out_is_socket);
     stdio_owner = c;

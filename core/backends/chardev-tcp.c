@@ -19,7 +19,8 @@ static int parse_addr(const char *arg, uint16_t *port, emu_error **err)
         return -1;
     }
     size_t hlen = (size_t)(colon - arg);
-    if (!((hlen == 9 && !strncmp(arg, "127.0.0.1", 9)) || (hlen == 9 && !strncmp(arg, "localhost", 9)))) {
+    bool loopback = hlen == 9 && (!strncmp(arg, "127.0.0.1", 9) || !strncmp(arg, "localhost", 9));
+    if (!loopback) {
         emu_error_set(err, "chardev 'tcp:%s': host '%.*s' is not allowed: the server listens on "
                       "loopback only (write tcp:127.0.0.1:PORT)", arg, (int)hlen, arg);
         return -1;

@@ -1,6 +1,7 @@
 /* Chardevs: spec parsing, the SDK entry points, and the input/output queues every host kind shares. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -110,6 +111,11 @@ emu_chardev *emu_chardev_open(emu_machine *m, const char *name, const char *spec
     const chardev_kind *k = parse_spec(spec, &arg, err);
     if (!k || (k->check && k->check(arg, err) < 0))
         return NULL;
+    /* A host side that goes away (a closed pipe or FIFO) is an error on that
+       chardev, never the death of emu. */
+    struct sigaction cur;
+    if (sigaction(SIGPIPE, NULL, &cur) == 0 && cur.sa_handler == SIG_DFL)
+        signal(SIGPIPE, SIG_IGN);
     emu_chardev *c = emu_xcalloc(1, sizeof *c);
     c->name = emu_xstrdup(name);
     c->machine = m;
@@ -192,9 +198,7 @@ int emu_chardev_flush_output(emu_chardev *c)
 
 size_t emu_chardev_write(emu_chardev *c, const void *buf, size_t len)
 {
-    if (!c)
-        return 0;
-    if (!len)
+    if (!c || !len)
         return 0;
     if (c->kind->write) {
         c->kind->write(c, buf, len);
@@ -234,6 +238,9 @@ void emu_chardev_attach(emu_chardev *c, const emu_chardev_client *client, void *
 {
     if (!c)
         return;
+    if (c->client && client && (c->client != client || c->client_opaque != opaque))
+        emu_log(NULL, EMU_LOG_WARN, "chardev %s: a second device attached; input now goes to it only",
+                c->name);
     c->client = client;
     c->client_opaque = opaque;
 }

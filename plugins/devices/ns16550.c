@@ -82,6 +82,7 @@ typedef struct uart {
 
     emu_line *irq;
     emu_timer *timeout_timer;
+    bool attached;                /* we are the chardev's input client */
 
     /* guest-visible state */
     uint8_t ier, fcr, lcr, mcr, lsr, msr, scr;
@@ -414,8 +415,10 @@ static int uart_realize(emu_device *dev, emu_error **err)
     }
     u->irq = emu_device_output(dev, "irq", 0);
     u->timeout_timer = emu_timer_new(dev->machine, timeout_expired, u);
-    if (u->chr)
+    if (u->chr) {
         emu_chardev_attach(u->chr, &uart_client, u);
+        u->attached = true;
+    }
     uart_reset(dev);
     return 0;
 }
@@ -423,7 +426,7 @@ static int uart_realize(emu_device *dev, emu_error **err)
 static void uart_destroy(emu_device *dev)
 {
     uart *u = (uart *)dev;
-    if (u->chr)
+    if (u->attached)
         emu_chardev_attach(u->chr, NULL, NULL);
     emu_timer_free(u->timeout_timer);
 }

@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include "../tap.h"
 #include "backends/backends.h"
+#include "log.h"
 #include "machine.h"
 
 /* ---- a chardev client that takes at most `room` bytes at a time ---- */
@@ -221,6 +222,26 @@ static void test_tcp(emu_machine *m)
     n = fd2 >= 0 ? recv_wait(fd2, buf, sizeof buf - 1) : -1;
     buf[n > 0 ? n : 0] = 0;
     is_str(buf, "again", "and it gets the output");
+
+    /* A client that never reads: the guest keeps running, the excess is dropped with a warning. */
+    FILE *log = tmpfile();
+    emu_log_set_file(log);
+    static char chunk[4096];
+    memset(chunk, 'x', sizeof chunk);
+    double t1 = now_s();
+    size_t taken = 0;
+    /* More than the kernel's socket buffers and our 1 MiB queue together. */
+    for (int i = 0; i < 8192; i++)
+        taken += emu_chardev_write(c, chunk, sizeof chunk);
+    emu_backends_poll(m, 0);
+    ok(now_s() - t1 < 2.0 && taken == 32u << 20, "32 MiB to a client that does not read: never blocks");
+    emu_log_set_file(NULL);
+    char text[512] = "";
+    rewind(log);
+    size_t tn = fread(text, 1, sizeof text - 1, log);
+    text[tn] = 0;
+    fclose(log);
+    has_str(text, "chardev net: the host is not reading output; dropping it", "a warning says so");
     if (fd2 >= 0)
         close(fd2);
 
