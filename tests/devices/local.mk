@@ -14,3 +14,8 @@ tests_devices_test_i8254_SOURCES = tests/devices/test-i8254.c
 tests_devices_test_i8254_LDADD = core/libemu.la
 tests_devices_test_stub_SOURCES = tests/devices/test-stub.c
 tests_devices_test_stub_LDADD = core/libemu.la
+
+check_PROGRAMS += tests/devices/test-state
+TESTS += tests/devices/test-state
+tests_devices_test_state_SOURCES = tests/devices/test-state.c
+tests_devices_test_state_LDADD = core/libemu.la
