@@ -7,3 +7,5 @@ include tests/lua/local.mk
 include tests/sdk/local.mk
 include tests/devices/local.mk
 include tests/devices/prep/local.mk
+include tests/machines/local.mk
+include tests/bad-machines/local.mk

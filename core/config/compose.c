@@ -270,6 +270,10 @@ static int set_path(mf_node *doc, const mf_pos *pos, char *key, const char *valu
             elem = dot + 1;
             continue;
         }
+        if (!strcmp(value, "null") && n->kind == MF_MAP) {
+            mf_map_remove(n, elem);
+            return 0;
+        }
         if (*slot && (*slot)->kind == MF_MAP) {
             char *names = declared_names(*slot);
             mf_error(err, pos, "'%s' is a map; --set replaces single values (its keys: %s)", elem,
@@ -282,10 +286,6 @@ static int set_path(mf_node *doc, const mf_pos *pos, char *key, const char *valu
                             ".INDEX to replace one item)", elem);
         mf_node_free(*slot);
         *slot = mf_scalar_new(value, *pos);
-        if (!strcmp(value, "null") && n->kind == MF_MAP)
-            mf_map_remove(n, elem);
-        else if (!strcmp(value, "null"))
-            (*slot)->kind = MF_NULL;
         return 0;
     }
 }

@@ -257,7 +257,7 @@ static int check_map(mf_vctx *v, mf_device_plan *d, const mf_node *map, const ch
 /* "NAME", "NAME[N]" or (when `bare_index`) "N" into a line of table `l`.
    Returns 0, or -1 with *why saying what is wrong. */
 static int parse_line_ref(const char *s, size_t len, const emu_line_desc *l, bool bare_index,
-                          const char **name, unsigned *index, char **why)
+                          const char *dir, const char **name, unsigned *index, char **why)
 {
     const char *br = memchr(s, '[', len);
     size_t name_len = br ? (size_t)(br - s) : len;
@@ -266,7 +266,7 @@ static int parse_line_ref(const char *s, size_t len, const emu_line_desc *l, boo
     int line = 0;
     if (br) {
         if (s[len - 1] != ']' || br + 1 >= s + len - 1) {
-            *why = emu_asprintf("'%.*s' is not NAME or NAME[INDEX]", (int)len, s);
+            *why = emu_asprintf("%s line '%.*s' is not NAME or NAME[INDEX]", dir, (int)len, s);
             return -1;
         }
         idx_text = br + 1;
@@ -282,7 +282,7 @@ static int parse_line_ref(const char *s, size_t len, const emu_line_desc *l, boo
                 break;
         if (!l[line].name) {
             char *names = line_names(l);
-            *why = emu_asprintf("no line '%.*s' (valid: %s)", (int)name_len, s, names);
+            *why = emu_asprintf("no %s line '%.*s' (valid: %s)", dir, (int)name_len, s, names);
             free(names);
             return -1;
         }
@@ -295,8 +295,9 @@ static int parse_line_ref(const char *s, size_t len, const emu_line_desc *l, boo
         int rc = emu_parse_u64(t, false, &idx, &e);
         if (rc < 0 || idx >= count) {
             *why = rc < 0 ? emu_asprintf("index '%s': %s", t, e)
-                          : emu_asprintf("line '%s' has %u element%s (0..%u); %s is too large",
-                                         l[line].name, count, count == 1 ? "" : "s", count - 1, t);
+                          : emu_asprintf("%s line '%s' has %u element%s (0..%u); %s is too large",
+                                         dir, l[line].name, count, count == 1 ? "" : "s",
+                                         count - 1, t);
             free(t);
             return -1;
         }
@@ -331,9 +332,9 @@ static int add_wire(mf_vctx *v, mf_device_plan *d, const char *what, const char 
                         dt->name, v->plan->devices[dst].id);
     mf_wire_plan w = { out, oi, (size_t)dst, dt->inputs[0].name, 0, target->pos };
     char *why = NULL;
-    if (dot && parse_line_ref(dot + 1, strlen(dot + 1), dt->inputs, true, &w.in, &w.in_index,
-                              &why) < 0) {
-        mf_error(v->err, &target->pos, "%s: irq: %s '%s': input %s", what, dt->name,
+    if (dot && parse_line_ref(dot + 1, strlen(dot + 1), dt->inputs, true, "input", &w.in,
+                              &w.in_index, &why) < 0) {
+        mf_error(v->err, &target->pos, "%s: irq: %s '%s': %s", what, dt->name,
                  v->plan->devices[dst].id, why);
         free(why);
         return -1;
@@ -364,8 +365,8 @@ static int check_irq(mf_vctx *v, mf_device_plan *d, const mf_node *irq, const ch
         const char *out;
         unsigned oi;
         char *why = NULL;
-        if (parse_line_ref(p->key, strlen(p->key), outs, false, &out, &oi, &why) < 0) {
-            mf_error(v->err, &p->key_pos, "%s: irq: output %s", what, why);
+        if (parse_line_ref(p->key, strlen(p->key), outs, false, "output", &out, &oi, &why) < 0) {
+            mf_error(v->err, &p->key_pos, "%s: irq: %s", what, why);
             free(why);
             return -1;
         }

@@ -59,6 +59,9 @@ static int syntax_error(reader *r)
         return mf_error(r->err, &pos, "YAML parser ran out of memory");
     }
     mf_pos pos = mark_pos(r, p->problem_mark);
+    if (p->problem_mark.index < r->len && r->buf[p->problem_mark.index] == '\t')
+        return mf_error(r->err, &pos, "YAML syntax error: %s (tabs cannot indent YAML; use "
+                        "spaces)", problem);
     if (p->context) {
         mf_pos cpos = mark_pos(r, p->context_mark);
         return mf_error(r->err, &pos, "YAML syntax error: %s (%s at line %u column %u)", problem,

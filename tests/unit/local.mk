@@ -23,3 +23,8 @@ tests_unit_test_memory_LDADD = core/libemu.la
 tests_unit_test_clock_SOURCES = tests/unit/test-clock.c
 tests_unit_test_clock_LDADD = core/libemu.la
 TESTS += tests/unit/test-memory tests/unit/test-clock
+
+check_PROGRAMS += tests/unit/test-machine-file
+tests_unit_test_machine_file_SOURCES = tests/unit/test-machine-file.c
+tests_unit_test_machine_file_LDADD = core/libemu.la
+TESTS += tests/unit/test-machine-file
