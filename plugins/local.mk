@@ -2,3 +2,6 @@
 include plugins/devices/local.mk
 include plugins/devices/pci/local.mk
 include plugins/devices/fw-cfg/local.mk
+include plugins/cpu/local.mk
+include plugins/devices/isa/local.mk
+include plugins/machines/local.mk

@@ -9,3 +9,4 @@ include tests/devices/local.mk
 include tests/devices/prep/local.mk
 include tests/machines/local.mk
 include tests/bad-machines/local.mk
+include tests/cpu/local.mk

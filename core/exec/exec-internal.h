@@ -146,7 +146,6 @@ struct emu_cpu {
     bool excp_after;
     uint64_t fault_addr;
     int fault_access;
-    bool fault_code_page;         /* user mode: a store hit a write-protected code page */
     tb *jc[JC_SIZE];
     tlb_entry tlb[EMU_IR_MMU_MODES][TLB_SIZE];
     size_t env_size;

@@ -98,15 +98,22 @@ static void fault_handler(int sig, siginfo_t *si, void *uc_)
             (void)uc_;
             write = (f & EMU_USER_PAGE_READ) != 0;   /* reads of readable pages do not fault */
 #endif
+            if (write && (f & EMU_USER_PAGE_WRITE) && code_bit(cpu->ex, g & ~0xfffull)) {
+                /* A store into a page holding translated code: drop the page's blocks, make
+                   it writable and retry the store.  The running block finishes as it was
+                   translated, which PowerPC allows until the next context synchronisation
+                   (icbi; isync), and the interpreter never holds the lock while it runs. */
+                struct emu_exec *ex = cpu->ex;
+                pthread_mutex_lock(&ex->lock);
+                unprotect_range(ex, g & ~0xfffull, 0x1000);
+                pthread_mutex_unlock(&ex->lock);
+                return;
+            }
             cpu->fault_addr = g;
             cpu->fault_access = write ? EMU_ACCESS_WRITE : EMU_ACCESS_READ;
-            if (write && (f & EMU_USER_PAGE_WRITE) && code_bit(cpu->ex, g & ~0xfffull)) {
-                cpu->fault_code_page = true;
-            } else {
-                cpu->excp = EMU_EXCP_MEM;
-                cpu->excp_code = 0;
-                cpu->excp_after = false;
-            }
+            cpu->excp = EMU_EXCP_MEM;
+            cpu->excp_code = 0;
+            cpu->excp_after = false;
             cpu->in_exec = false;
             siglongjmp(cpu->jmp, 1);
         }
@@ -211,7 +218,6 @@ static emu_user_stop_kind stop_kind(emu_excp_class c)
 
 emu_user_stop_kind emu_user_cpu_run(emu_cpu *cpu, uint64_t budget, emu_user_stop *stop)
 {
-    struct emu_exec *ex = cpu->ex;
     const int64_t start = budget > (uint64_t)INT64_MAX / 2 ? INT64_MAX / 2 : (int64_t)budget;
     emu_user_stop_kind kind = EMU_USER_STOP_BUDGET;
     tb *from = NULL;
@@ -221,17 +227,10 @@ emu_user_stop_kind emu_user_cpu_run(emu_cpu *cpu, uint64_t budget, emu_user_stop
     cpu->budget = start;
     cpu->run_start = start;
     cpu->excp = EMU_EXCP_NONE;
-    cpu->fault_code_page = false;
     if (sigsetjmp(cpu->jmp, 0)) {
         cpu->in_exec = false;
         from = NULL;
         cpu_restore_state(cpu);
-        if (cpu->fault_code_page) {
-            cpu->fault_code_page = false;
-            pthread_mutex_lock(&ex->lock);
-            unprotect_range(ex, cpu->fault_addr & ~0xfffull, 0x1000);
-            pthread_mutex_unlock(&ex->lock);
-        }
     }
     for (;;) {
         if (cpu->excp != EMU_EXCP_NONE) {
