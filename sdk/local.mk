@@ -7,3 +7,4 @@ emuinclude_HEADERS += \
 EXTRA_DIST += sdk/examples
 emuinclude_HEADERS += sdk/include/emu/pci.h sdk/include/emu/intack.h
 emuinclude_HEADERS += sdk/include/emu/fw_cfg.h
+emuinclude_HEADERS += sdk/include/emu/nvram.h

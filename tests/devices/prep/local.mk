@@ -10,3 +10,8 @@ check_PROGRAMS += tests/devices/prep/test-fw-cfg
 tests_devices_prep_test_fw_cfg_SOURCES = tests/devices/prep/test-fw-cfg.c
 tests_devices_prep_test_fw_cfg_LDADD = core/libemu.la
 TESTS += tests/devices/prep/test-fw-cfg
+
+check_PROGRAMS += tests/devices/prep/test-isa
+tests_devices_prep_test_isa_SOURCES = tests/devices/prep/test-isa.c
+tests_devices_prep_test_isa_LDADD = core/libemu.la
+TESTS += tests/devices/prep/test-isa
