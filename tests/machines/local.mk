@@ -5,3 +5,8 @@ tests_machines_plugin_mft_devices_la_SOURCES = tests/machines/mft_devices.c test
 tests_machines_plugin_mft_devices_la_CFLAGS = $(plugin_cflags)
 tests_machines_plugin_mft_devices_la_LDFLAGS = $(mft_ldflags)
 tests_machines_plugin_mft_devices_la_LIBADD = $(plugin_libadd)
+
+dist_noinst_SCRIPTS += tests/machines/run.sh
+dist_noinst_DATA += tests/machines/isa-pc.yaml tests/machines/isa-pc.lua tests/machines/isa-pc.rom \
+	tests/machines/common/isa-io.yaml
+TESTS += tests/machines/run.sh
