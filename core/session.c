@@ -10,6 +10,7 @@
 #include "plugins.h"
 #include "run.h"
 #include "session.h"
+#include "user/runtime.h"
 
 #define EXIT_USAGE 2
 
@@ -71,7 +72,5 @@ int emu_session_machine(const emu_options *o)
 
 int emu_session_user(const emu_options *o)
 {
-    fprintf(stderr, "emu: --user %s: user-mode emulation is not built into this emu yet\n",
-            o->user_program);
-    return EXIT_USAGE;
+    return emu_user_run(o);
 }

@@ -74,10 +74,10 @@ extern "C" {
     X(connect) X(listen) X(accept) X(accept4) X(getsockname) X(getpeername) \
     X(sendto) X(recvfrom) X(shutdown) X(setsockopt) X(getsockopt) X(sendmsg) \
     X(recvmsg) X(send) X(recv) X(sched_getparam) X(sched_getscheduler) \
-    X(personality) X(getpagesize) X(clone3) X(rseq) X(membarrier) X(sync_file_range2) \
+    X(personality) X(clone3) X(rseq) X(membarrier) X(sync_file_range2) \
     X(eventfd2) X(epoll_create1) X(epoll_ctl) X(epoll_wait) X(epoll_pwait) \
     X(waitid) X(setfsuid) X(setfsgid) X(capget) X(mlock) X(munlock) X(mincore) \
-    X(close_range) X(signal)
+    X(close_range) X(signal) X(sendfile64)
 
 #define EMU_SYS_ENUM_(name) EMU_SYS_##name,
 typedef enum emu_linux_sys {
@@ -224,8 +224,7 @@ typedef struct emu_linux_abi {
     /* socketcall(2) sub-call n -> generic id (NULL: no socketcall). */
     const uint16_t *socketcalls;
     uint32_t nsocketcalls;
-    bool regpair_align;            /* 64-bit arguments start at an even register */
-    uint32_t o_largefile;          /* the guest's O_LARGEFILE, reported by F_GETFL */
+    bool regpair_align;            /* 64-bit arguments start at an even argument register */
 
     const emu_linux_bits *open_flags;   /* open(2) and fcntl F_GETFL/F_SETFL */
     const emu_linux_bits *mmap_flags;
@@ -259,6 +258,10 @@ typedef struct emu_linux_abi {
     /* Undo the frame at the stack pointer (rt = rt_sigreturn).  -1 when
        it is unreadable. */
     int (*sigreturn)(emu_linux_task *t, bool rt, emu_linux_sigreturn_info *out);
+    /* Optional: an instruction the CPU refused (illegal or privileged) at pc
+       that the guest kernel emulates for user programs (PowerPC's mfpvr).
+       True when done (registers and pc updated); false raises SIGILL. */
+    bool (*emulate)(emu_linux_task *t, uint64_t pc);
     /* Guest machine code for the signal trampolines (placed by the core on a
        read-only page): `rt_sigreturn` then `sigreturn`, `tramp_size` bytes
        each. */

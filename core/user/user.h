@@ -1,0 +1,191 @@
+/* The user-mode runtime's internal interfaces: the process (address space, ABI, signal
+ * dispositions, threads), the task (one guest thread), guest memory access with byte order,
+ * and the system call table every sys-*.c file contributes to. */
+#ifndef EMU_CORE_USER_USER_H
+#define EMU_CORE_USER_USER_H
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include "emu/linux-abi.h"
+#include "machine.h"
+#include "vm.h"
+
+#define EMU_NSIG 64
+
+/* A guest signal disposition (generic values; handler 0 = SIG_DFL, 1 = SIG_IGN). */
+typedef struct emu_user_sigaction {
+    uint64_t handler, flags, restorer, mask;
+} emu_user_sigaction;
+
+/* One queued signal, with the fields the guest's siginfo gets. */
+typedef struct emu_user_siginfo {
+    int signo, code, errno_;
+    int pid, uid, status;             /* SI_USER/SI_QUEUE senders, SIGCHLD */
+    uint64_t addr;                    /* faults: si_addr */
+    uint64_t value;                   /* SI_QUEUE/timers: si_value */
+    int timerid, overrun;
+    long utime, stime;
+} emu_user_siginfo;
+
+typedef struct emu_user_proc emu_user_proc;
+
+struct emu_linux_task {
+    emu_user_proc *proc;
+    emu_cpu *cpu;
+    pid_t tid;
+    pthread_t thread;
+    uint64_t blocked;                 /* guest signal mask */
+    emu_user_siginfo pending[EMU_NSIG + 1];   /* thread-directed, by number */
+    uint64_t pending_set;
+    atomic_int signal_flag;           /* something may be pending: check at the next stop */
+    uint64_t clear_child_tid;         /* set_tid_address / CLONE_CHILD_CLEARTID */
+    uint64_t robust_list, robust_len;
+    uint64_t ss_sp, ss_size;          /* sigaltstack */
+    int ss_flags;
+    int64_t last_result;              /* of the last system call (for the Lua hooks) */
+    emu_linux_task *next;
+    /* sigsuspend/pselect/ppoll: the mask to restore after the handler runs */
+    bool restore_mask;
+    uint64_t saved_mask;
+};
+
+struct emu_user_proc {
+    emu_machine *m;
+    emu_user_vm vm;
+    const emu_linux_abi *abi;
+    bool msb;                          /* guest is big-endian */
+    unsigned word;                     /* 4 or 8: guest long/pointer size */
+    char *exe_path;                    /* absolute host path of the guest program (/proc/self/exe) */
+    char *sysroot;                     /* --sysroot, or NULL */
+    bool strace;
+    uint64_t tramp_addr;               /* page with the signal trampolines */
+
+    pthread_mutex_t lock;              /* dispositions, the task list, process pending */
+    emu_user_sigaction sigact[EMU_NSIG + 1];
+    emu_user_siginfo pending[EMU_NSIG + 1];   /* process-directed */
+    uint64_t pending_set;
+    emu_linux_task *tasks;
+    atomic_int nthreads;
+
+    uint8_t *enosys_seen;              /* one bit per guest syscall number */
+    uint32_t enosys_seen_bits;
+};
+
+/* Special results of a system call handler. */
+#define EMU_SYS_NORESULT   ((int64_t)1 << 62)     /* registers already set (sigreturn, execve) */
+#define EMU_ERESTARTSYS    512                    /* interrupted: restart or EINTR by SA_RESTART */
+#define EMU_ERESTARTNOHAND 514                    /* interrupted: EINTR when a handler runs */
+
+/* ---- guest memory (guest.c) ---- */
+/* Host pointer to a guest range with `prot` access (EMU_VM_*), or NULL.
+   For writes, pages holding translated code are made writable first. */
+void *emu_user_gptr(emu_linux_task *t, uint64_t addr, uint64_t len, int prot);
+int emu_user_copy_in(emu_linux_task *t, void *dst, uint64_t addr, uint64_t len);
+int emu_user_copy_out(emu_linux_task *t, uint64_t addr, const void *src, uint64_t len);
+/* A guest string into buf (size bytes): 0, -EFAULT or -ENAMETOOLONG. */
+int emu_user_strcpy_in(emu_linux_task *t, char *buf, size_t size, uint64_t addr);
+/* Words of the guest's byte order in a host buffer. */
+uint64_t emu_user_ld(const emu_user_proc *p, const void *src, unsigned size);
+void emu_user_st(const emu_user_proc *p, void *dst, unsigned size, uint64_t v);
+/* A field of a guest structure layout (no-op when the field is absent). */
+void emu_user_put_field(const emu_user_proc *p, uint8_t *buf, emu_linux_field f, uint64_t v);
+uint64_t emu_user_get_field(const emu_user_proc *p, const uint8_t *buf, emu_linux_field f);
+/* Guest <-> host flag translation with an emu_linux_bits table. */
+uint32_t emu_user_bits_to_host(const emu_linux_bits *tbl, uint32_t guest);
+uint32_t emu_user_bits_to_guest(const emu_linux_bits *tbl, uint32_t host);
+/* Guest timespec/timeval (word-sized, or 64-bit for the *_time64 calls). */
+int emu_user_get_timespec(emu_linux_task *t, uint64_t addr, struct timespec *ts, bool time64);
+int emu_user_put_timespec(emu_linux_task *t, uint64_t addr, const struct timespec *ts, bool time64);
+/* Guest sigset (8 bytes: words of the guest's size and order) <-> generic mask. */
+int emu_user_get_sigset(emu_linux_task *t, uint64_t addr, uint64_t *mask);
+int emu_user_put_sigset(emu_linux_task *t, uint64_t addr, uint64_t mask);
+
+/* ---- system calls (syscall.c) ---- */
+typedef int64_t (*emu_sys_fn)(emu_linux_task *t, const uint64_t *a);
+
+enum {
+    EMU_SYSF_RESTART = 1,      /* host EINTR becomes ERESTARTSYS (SA_RESTART restarts it) */
+};
+
+typedef struct emu_sys_entry {
+    uint16_t id;               /* EMU_SYS_* */
+    emu_sys_fn fn;
+    const char *args;          /* argument kinds for decoding and --strace, see syscall.c */
+    char ret;                  /* result kind: 'd' number, 'x' address, 'n' no result */
+    unsigned flags;
+} emu_sys_entry;
+
+/* Each group's table, ending with { 0 }. */
+extern const emu_sys_entry emu_sys_file_table[], emu_sys_stat_table[], emu_sys_mem_table[],
+    emu_sys_proc_table[], emu_sys_signal_table[], emu_sys_time_table[], emu_sys_misc_table[],
+    emu_sys_net_table[], emu_sys_ioctl_table[];
+
+/* The name of a generic id ("read"), or NULL. */
+const char *emu_sys_name(unsigned id);
+/* Handle the system call the task's CPU stopped at: decode, run, set the
+   result (or restart), print it with --strace. */
+void emu_user_syscall(emu_linux_task *t);
+/* Run generic call `id` with guest raw arguments (used by socketcall and
+   tests); returns the result or -errno. */
+int64_t emu_user_do_syscall(emu_linux_task *t, unsigned id, const uint64_t raw[6]);
+
+struct rusage;
+int64_t emu_user_put_rusage(emu_linux_task *t, uint64_t addr, const struct rusage *ru);
+
+/* ---- paths (path.c) ---- */
+/* The host path for a guest path: sysroot first for absolute paths that
+   exist there, /proc/self/exe for the guest program.  Returns buf or the
+   input. */
+const char *emu_user_path(emu_user_proc *p, const char *guest, char *buf, size_t size);
+/* readlink that answers /proc/self/exe (and /proc/PID/exe) with the guest program. */
+bool emu_user_is_proc_exe(const char *path);
+
+/* ---- signals (signal.c) ---- */
+int emu_user_signals_init(emu_user_proc *p);
+/* Deliver what is pending and unblocked (at a CPU stop).  Returns false when
+   the process is to end (the task's thread is done). */
+void emu_user_deliver_signals(emu_linux_task *t);
+/* Queue a synchronous fault signal for t and deliver it now. */
+void emu_user_force_signal(emu_linux_task *t, const emu_user_siginfo *si);
+/* Queue a signal for a task or (task NULL) the process, and wake it. */
+void emu_user_queue_signal(emu_user_proc *p, emu_linux_task *t, const emu_user_siginfo *si);
+/* The guest mask changed: apply it to the host thread. */
+void emu_user_sync_mask(emu_linux_task *t);
+bool emu_user_signal_pending(emu_linux_task *t);
+/* The signal that would be delivered next, if any. */
+bool emu_user_signal_next(emu_linux_task *t, int *sig);
+/* Die the way a native process killed by sig would. */
+_Noreturn void emu_user_die_by_signal(int sig);
+/* Bytes of the guest siginfo for si (word-size dependent layout). */
+size_t emu_user_siginfo_to_guest(const emu_user_proc *p, const emu_user_siginfo *si, uint8_t *out);
+
+/* ---- threads and the process (runtime.c) ---- */
+emu_linux_task *emu_user_task_new(emu_user_proc *p, emu_cpu *cpu);
+void emu_user_task_free(emu_linux_task *t);
+/* The task of the calling host thread. */
+emu_linux_task *emu_user_current(void);
+void emu_user_set_current(emu_linux_task *t);
+/* End the calling guest thread (exit) or the whole process (exit_group). */
+_Noreturn void emu_user_exit_thread(emu_linux_task *t, int code);
+_Noreturn void emu_user_exit_group(int code);
+/* clone() for threads, and fork. */
+int64_t emu_user_clone_thread(emu_linux_task *t, uint64_t flags, uint64_t sp, uint64_t ptid,
+                              uint64_t tls, uint64_t ctid);
+/* The CPU hooks the runtime uses (set by the runtime; tests leave them NULL). */
+typedef struct emu_user_cpu_ops {
+    emu_cpu *(*clone)(emu_cpu *cpu, const char *id, emu_error **err);
+    void (*free)(emu_cpu *cpu);
+    void (*kick)(emu_cpu *cpu);
+    void (*flush)(emu_machine *m, uint64_t addr, uint64_t len);
+    void (*run_task)(emu_linux_task *t);      /* the loop of a new thread */
+} emu_user_cpu_ops;
+extern emu_user_cpu_ops emu_user_cpu;
+
+/* Re-run emu itself for a guest program (execve). */
+int64_t emu_user_execve(emu_linux_task *t, const char *path, char **argv, char **envp);
+
+#endif

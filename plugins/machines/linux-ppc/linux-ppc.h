@@ -1,0 +1,22 @@
+/* Shared between the PowerPC Linux ABI's files: register indices and the signal frame calls. */
+#ifndef EMU_LINUX_PPC_H
+#define EMU_LINUX_PPC_H
+
+#include <stdio.h>
+#include "emu/linux-abi.h"
+
+#define PPC_CR0_SO 0x10000000u
+
+/* Register indices of the CPU, looked up by name once. */
+typedef struct ppc_regs {
+    int gpr[32], fpr[32];
+    int pc, msr, cr, lr, ctr, xer, fpscr;
+    int pvr;                  /* -1 when the CPU has none */
+} ppc_regs;
+
+extern ppc_regs ppc_reg;
+
+int ppc_signal_frame(emu_linux_task *t, const emu_linux_sigframe_info *info);
+int ppc_sigreturn(emu_linux_task *t, bool rt, emu_linux_sigreturn_info *out);
+
+#endif
