@@ -1,8 +1,6 @@
 /* Validating `memory:`: RAM, ROM images and aliases, where they are mapped, and that RAM/ROM never overlap. */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include "config/check.h"
 #include "config/validate.h"
@@ -15,16 +13,13 @@ static const char *const alias_keys[] = { "kind", "target", "offset", "size", "m
 static int check_rom_file(mf_vctx *v, const mf_node *file, const char *what, mf_memory_plan *mp,
                           bool size_given)
 {
-    if (mf_expect_scalar(file, what, v->err) < 0)
-        return -1;
-    mp->file = mf_resolve_path(file->base, file->text);
-    mp->file_pos = file->pos;
     struct stat st;
-    if (stat(mp->file, &st) < 0 || access(mp->file, R_OK) < 0)
-        return mf_error(v->err, &file->pos, "%s: ROM file '%s': %s", what, mp->file, strerror(errno));
-    if (!S_ISREG(st.st_mode))
-        return mf_error(v->err, &file->pos, "%s: ROM file '%s' is not a regular file", what,
-                        mp->file);
+    char *rom_what = emu_asprintf("%s: ROM file", what);
+    mp->file = mf_existing_file(v, file, rom_what, 0, R_OK, &st);
+    free(rom_what);
+    if (!mp->file)
+        return -1;
+    mp->file_pos = file->pos;
     uint64_t len = (uint64_t)st.st_size;
     if (!len)
         return mf_error(v->err, &file->pos, "%s: ROM file '%s' is empty", what, mp->file);

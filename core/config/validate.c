@@ -15,9 +15,8 @@ static const char *const top_keys[] = {
 
 /* ---- files named by the machine ---- */
 
-/* The path a scalar names, resolved; checks it is a readable regular file
-   (or, with `dir_ok`, a folder). */
-static char *existing_file(mf_vctx *v, const mf_node *n, const char *what, bool dir_ok, int mode)
+char *mf_existing_file(mf_vctx *v, const mf_node *n, const char *what, unsigned allow, int mode,
+                       struct stat *st_out)
 {
     if (mf_expect_scalar(n, what, v->err) < 0)
         return NULL;
@@ -30,15 +29,18 @@ static char *existing_file(mf_vctx *v, const mf_node *n, const char *what, bool 
     const char *problem = NULL;
     if (stat(path, &st) < 0 || access(path, mode) < 0)
         problem = strerror(errno);
-    else if (S_ISDIR(st.st_mode) && !dir_ok)
+    else if (S_ISDIR(st.st_mode) && !(allow & MF_ALLOW_DIR))
         problem = "is a folder, expected a file";
-    else if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
+    else if (!S_ISREG(st.st_mode) && !(S_ISDIR(st.st_mode) && (allow & MF_ALLOW_DIR)) &&
+             !(S_ISBLK(st.st_mode) && (allow & MF_ALLOW_BLOCK_DEVICE)))
         problem = "not a regular file";
     if (problem) {
         mf_error(v->err, &n->pos, "%s: '%s': %s", what, path, problem);
         free(path);
         return NULL;
     }
+    if (st_out)
+        *st_out = st;
     return path;
 }
 
@@ -46,7 +48,7 @@ static int check_plugins(mf_vctx *v, const mf_node *list)
 {
     for (size_t i = 0; i < mf_list_len(list); i++) {
         const mf_node *it = mf_list_item(list, i);
-        char *path = existing_file(v, it, "plugins", true, R_OK);
+        char *path = mf_existing_file(v, it, "plugins", MF_ALLOW_DIR, R_OK, NULL);
         if (!path)
             return -1;
         emu_error *e = NULL;
@@ -65,7 +67,7 @@ static int check_scripts(mf_vctx *v, const mf_node *list)
 {
     for (size_t i = 0; i < mf_list_len(list); i++) {
         const mf_node *it = mf_list_item(list, i);
-        char *path = existing_file(v, it, "scripts", false, R_OK);
+        char *path = mf_existing_file(v, it, "scripts", 0, R_OK, NULL);
         if (!path)
             return -1;
         char *abs = realpath(path, NULL);
@@ -215,7 +217,6 @@ static int check_chardevs(mf_vctx *v, const mf_node *map)
 static int check_blockdev(mf_vctx *v, const mf_pair *e, const char *what, mf_blockdev_plan *b)
 {
     static const char *const keys[] = { "file", "mode", NULL };
-    static const char *const modes[] = { "rw", "ro", "snapshot", NULL };
     const mf_node *file = e->value, *mode = NULL;
     b->mode = EMU_BLOCK_RW;
     if (e->value->kind == MF_MAP) {
@@ -232,15 +233,12 @@ static int check_blockdev(mf_vctx *v, const mf_pair *e, const char *what, mf_blo
     if (mode) {
         if (mf_expect_scalar(mode, what, v->err) < 0)
             return -1;
-        int k = 0;
-        while (modes[k] && strcmp(modes[k], mode->text))
-            k++;
-        if (!modes[k])
+        if (emu_block_mode_parse(mode->text, &b->mode) < 0)
             return mf_error(v->err, &mode->pos, "%s: unknown mode '%s' (valid: rw, ro, snapshot)",
                             what, mode->text);
-        b->mode = k == 0 ? EMU_BLOCK_RW : k == 1 ? EMU_BLOCK_RO : EMU_BLOCK_SNAPSHOT;
     }
-    b->path = existing_file(v, file, what, false, b->mode == EMU_BLOCK_RW ? R_OK | W_OK : R_OK);
+    b->path = mf_existing_file(v, file, what, MF_ALLOW_BLOCK_DEVICE,
+                               b->mode == EMU_BLOCK_RW ? R_OK | W_OK : R_OK, NULL);
     b->pos = file->pos;
     return b->path ? 0 : -1;
 }
