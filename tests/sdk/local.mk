@@ -11,3 +11,5 @@ tests_sdk_drive_pci_crc_SOURCES = tests/sdk/drive-pci-crc.c tests/sdk/drive.h
 tests_sdk_drive_pci_crc_LDADD = core/libemu.la
 dist_noinst_SCRIPTS += tests/sdk/test-install.sh
 TESTS += tests/sdk/test-install.sh
+dist_noinst_SCRIPTS += tests/sdk/test-failures.sh
+TESTS += tests/sdk/test-failures.sh
