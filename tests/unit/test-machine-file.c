@@ -192,6 +192,32 @@ static void test_merge(void)
     emu_machine_free(m);
 }
 
+/* Relative paths: from the file that wrote them, or from where a lone variable's value was written. */
+static void test_paths(void)
+{
+    write_file("sub/rom2.bin", "SUB!");
+    write_file("sub/paths.yaml",
+               "emu-machine: 1\n"
+               "vars: { image: rom2.bin }\n"
+               "memory:\n"
+               "  direct: { kind: rom, file: rom2.bin, size: 8, map: system@0x2000 }\n");
+    write_file("paths.yaml",
+               "emu-machine: 1\n"
+               "include: sub/paths.yaml\n"
+               "name: paths\n"
+               "memory:\n"
+               "  via-var: { kind: rom, file: \"${image}\", map: system@0x1000 }\n");
+    emu_machine *m = load("paths.yaml", NULL);
+    if (!ok(m, "paths relative to the file that wrote them"))
+        tap_diag("  %s", last_error);
+    if (!m)
+        return;
+    is_u64(rd(m, "system", 0x1000, 4), 0x21425553, "a lone variable is relative to its definition");
+    is_u64(rd(m, "system", 0x2000, 4), 0x21425553, "a path in an included file is relative to it");
+    is_u64(rd(m, "system", 0x2004, 4), 0, "a ROM larger than its image is zero-filled");
+    emu_machine_free(m);
+}
+
 static void test_vars_and_sets(void)
 {
     write_file("vars.yaml",
@@ -336,6 +362,7 @@ int main(void)
         return 1;
     test_full_machine();
     test_merge();
+    test_paths();
     test_vars_and_sets();
     test_positions();
     free(last_error);
