@@ -304,7 +304,7 @@ static bool lower(compiler *k, const ir_op *o)
         iop *y = put(k, 0, in);
         y->h = (const void *)o->fn;
         y->d = o->d ? opnd(cpu, o->d) : 0;
-        y->a = o->d ? optype(b, o->d) : 0;
+        y->a = o->d ? optype(b, o->d) + 1 : 0;    /* 0: no destination */
         y->b = types;
         y->c = o->sub;
         return true;
@@ -752,8 +752,8 @@ L_CALL: {
     uint64_t r = ((emu_ir_helper)x->h)(env, call_arg(env, op->a, x->b & 3),
                                        call_arg(env, op->b, (x->b >> 2) & 3),
                                        call_arg(env, op->c, (x->b >> 4) & 3));
-    if (x->d) {
-        if (x->a == EMU_IR_I32)
+    if (x->a) {
+        if (x->a == EMU_IR_I32 + 1)
             R32(x->d) = (uint32_t)r;
         else
             R64(x->d) = r;

@@ -5,3 +5,7 @@ check_PROGRAMS += tests/cpu/test-ppc-user
 tests_cpu_test_ppc_user_SOURCES = tests/cpu/test-ppc-user.c
 tests_cpu_test_ppc_user_LDADD = core/libemu.la -lpthread
 TESTS += tests/cpu/test-ppc-user
+check_PROGRAMS += tests/cpu/test-ppc-diff
+tests_cpu_test_ppc_diff_SOURCES = tests/cpu/test-ppc-diff.c
+tests_cpu_test_ppc_diff_LDADD = core/libemu.la
+TESTS += tests/cpu/test-ppc-diff

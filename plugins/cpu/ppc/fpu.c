@@ -79,8 +79,11 @@ static double op_once(unsigned kind, double a, double b, double c)
 }
 
 /* ---- FPSCR bookkeeping ---- */
+/* The class of a result.  Single-precision results are classified as the double they are
+   stored as (QEMU 7.2 does so; a single denormal shows as a normal number). */
 static unsigned fprf_class(uint64_t b, bool single)
 {
+    single = false;
     bool neg = b >> 63;
     if (is_nan_b(b))
         return 0x11;
@@ -169,8 +172,10 @@ uint64_t ppc_h_lfs(void *env, uint64_t bits, uint64_t b, uint64_t c)
 uint64_t ppc_h_stfs(void *env, uint64_t bits, uint64_t b, uint64_t c)
 {
     unsigned e = (bits >> 52) & 0x7ff;
-    if (e > 896 || e < 874 || (bits & 0x7fffffffffffffffull) == 0)
+    if (e > 896)   /* no denormalisation needed (infinities and NaNs included) */
         return (uint32_t)(((bits >> 32) & 0xc0000000u) | ((bits >> 29) & 0x3fffffffu));
+    if (e < 874)   /* too small: undefined in the architecture, zero as QEMU 7.2 stores it */
+        return (uint32_t)((bits >> 32) & 0x80000000u);
     /* denormalized single: shift the mantissa with the implicit 1, truncating */
     uint64_t mant = (bits & 0xfffffffffffffull) | (1ull << 52);
     unsigned shift = 29 + (897 - e);
@@ -314,6 +319,8 @@ static void convert_to_int(ppc_env *e, unsigned kind, unsigned ft, uint64_t b, b
     if (exc) {
         e->fpscr |= exc;
         e->fpscr &= ~(FPSCR_FI | FPSCR_FR);
+        if (!(e->fpscr & FPSCR_VE))   /* FPRF is undefined here; QEMU 7.2 says "quiet NaN" */
+            e->fpscr = (e->fpscr & ~FPSCR_FPRF) | 0x11u << FPSCR_FPRF_SHIFT;
     }
     fpscr_update(e, old);
     if (!(exc && (e->fpscr & FPSCR_VE)))

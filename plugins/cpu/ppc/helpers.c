@@ -6,7 +6,7 @@
 
 uint32_t ppc_get_xer(const ppc_env *e)
 {
-    return e->so << 31 | e->ov << 30 | e->ca << 29 | (e->xer_rest & 0x0000ff7f);
+    return e->so << 31 | e->ov << 30 | e->ca << 29 | e->xer_rest;
 }
 
 void ppc_set_xer(ppc_env *e, uint32_t v)
@@ -14,7 +14,9 @@ void ppc_set_xer(ppc_env *e, uint32_t v)
     e->so = v >> 31 & 1;
     e->ov = v >> 30 & 1;
     e->ca = v >> 29 & 1;
-    e->xer_rest = v & 0x0000ff7f;   /* byte count and the lwarx/stwcx. comparison byte, as QEMU keeps */
+    /* the other bits are kept as written (QEMU 7.2 does the same; the 604 leaves them undefined),
+       except OV32/CA32 which these processors do not have */
+    e->xer_rest = v & ~0xe00c0000u;
 }
 
 uint32_t ppc_get_cr(const ppc_env *e)
