@@ -147,6 +147,14 @@ for src in "$EMU_SRCDIR"/sdk/examples/*/; do
         [ $st -eq 0 ] || indent "$tmp/run.err"
         if diff -u "$expect" "$tmp/run.out" >"$tmp/diff"; then ok 0 "$name: $m prints ${expect##*/}"
         else ok 1 "$name: $m prints ${expect##*/}"; indent "$tmp/diff"; fi
+        # The same with the installed emu and the installed plugins (the machine's other devices).
+        (cd "$tmp" && LD_LIBRARY_PATH="$libdir" timeout 60 "$bindir/emu" --plugin-dir "$plugindir" \
+            --machine "$machine") >"$tmp/run.out" 2>"$tmp/run.err" </dev/null
+        st=$?
+        diff -u "$expect" "$tmp/run.out" >"$tmp/diff" && [ $st -eq 0 ]
+        st=$?
+        ok $st "$name: the installed emu runs $m the same"
+        [ $st -eq 0 ] || { indent "$tmp/run.err"; indent "$tmp/diff"; }
     done
 done
 [ $examples -ge 2 ]; ok $? "at least two examples in sdk/examples ($examples)"
