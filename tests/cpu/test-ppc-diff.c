@@ -11,7 +11,9 @@
  *    (from the initial FPSCR), and the negated forms are generated only in round-to-nearest.
  *  - fcmpu/fcmpo leave FPSCR[FI] and FPRF[C] alone (the 6xx manuals list only CR, FPCC, FX,
  *    VXSNAN, VXVC); QEMU clears FI, and sets C for an unordered fcmpo.  The stream clears FI and
- *    C itself after each compare. */
+ *    C itself after each compare.
+ *  - fmadd family, zero times infinity with a signaling NaN addend: the architecture sets both
+ *    VXIMZ and VXSNAN; QEMU sets only VXIMZ (seen with seed 1186). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>

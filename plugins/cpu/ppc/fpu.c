@@ -204,6 +204,12 @@ static double single_result(unsigned kind, double a, double b, double c, unsigne
     hf_begin(&h, 1);                         /* toward zero */
     double rz = op_once(kind, a, b, c);
     int f1 = hf_end(&h);
+    if (rz == 0 && !(f1 & FE_INEXACT)) {
+        /* an exact zero: its sign depends on the rounding mode (x - x is -0 rounding down) */
+        hf_begin(&h, rn);
+        rz = op_once(kind, a, b, c);
+        hf_end(&h);
+    }
     uint64_t bits = b_of(rz);
     if ((f1 & FE_INEXACT) && !is_inf_b(bits) && !is_nan_b(bits))
         bits |= 1;                           /* round to odd */
@@ -373,7 +379,11 @@ uint64_t ppc_h_farith(void *env, uint64_t k, uint64_t regs, uint64_t unused)
                 res = quiet(ops[i], single);
                 break;
             }
-        suppress = (exc & FPSCR_VXSNAN) && (old & FPSCR_VE);
+        /* a fused multiply of zero by infinity is invalid even with a NaN addend */
+        if ((kind == FA_MADD || kind == FA_MSUB || kind == FA_NMADD || kind == FA_NMSUB) &&
+            ((is_inf_b(a) && is_zero_b(c)) || (is_zero_b(a) && is_inf_b(c))))
+            exc |= FPSCR_VXIMZ;
+        suppress = (exc & FPSCR_VX_ALL) && (old & FPSCR_VE);
     } else if ((exc = invalid_cause(kind, a, b, c)) != 0) {
         res = DNAN;
         suppress = old & FPSCR_VE;
