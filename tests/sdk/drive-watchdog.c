@@ -3,6 +3,7 @@
  * a machine with no CPU and drives its registers, lines and timer through
  * the core, printing TAP lines.  Usage: drive-watchdog MODULE.so */
 #include "drive.h"
+#include "state.h"
 
 #define BASE        0x10000000u
 #define REG_ID      0x00
@@ -42,6 +43,29 @@ static void observe(void *opaque, emu_device *dev, const char *line, unsigned in
         reset_pulses++;
 }
 
+/* A machine with the watchdog at BASE, its `freeze` driven by the probe's `irq` and its
+   `reset` into the probe's `reset`, reset and ready.  NULL after a failed test. */
+static emu_machine *build(const char *name)
+{
+    emu_error *err = NULL;
+    emu_machine *m = emu_machine_new(name, &err);
+    static const char *const wdt_props[] = { "clock-hz", "1000000", "timeout", "1000", NULL };
+    emu_device *wdt = m ? drive_make(m, "example-wdt", "wdt", wdt_props, &err) : NULL;
+    emu_device *probe = wdt ? drive_make(m, "tp-widget", "probe", NULL, &err) : NULL;
+    if (!probe) {
+        tap_ok(0, "machine with the watchdog: %s", emu_error_message(err));
+        return NULL;
+    }
+    sys = emu_machine_space(m, "system");
+    m->line_observer = observe;
+    ok(emu_region_map(emu_space_root(sys), BASE, emu_device_region(wdt, "regs"), 0, &err) == 0 &&
+       emu_line_connect(probe, "irq", 0, wdt, "freeze", 0, &err) == 0 &&
+       emu_line_connect(wdt, "reset", 0, probe, "reset", 0, &err) == 0,
+       "%s: 'regs' maps, freeze and reset wire up", name);
+    emu_machine_reset(m);
+    return m;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -56,24 +80,13 @@ int main(int argc, char **argv)
     if (drive_capture_log() < 0)
         return tap_ok(0, "a temporary log file"), tap_done();
 
-    emu_machine *m = emu_machine_new("drive-watchdog", &err);
+    emu_machine *m = build("drive-watchdog");
     if (!m)
-        return tap_ok(0, "machine: %s", emu_error_message(err)), tap_done();
-    sys = emu_machine_space(m, "system");
-    m->line_observer = observe;
-
-    static const char *const wdt_props[] = { "clock-hz", "1000000", "timeout", "1000", NULL };
-    emu_device *wdt = drive_make(m, "example-wdt", "wdt", wdt_props, &err);
-    emu_device *probe = wdt ? drive_make(m, "tp-widget", "probe", NULL, &err) : NULL;
-    if (!probe)
-        return tap_ok(0, "create and realize: %s", emu_error_message(err)), tap_done();
-    ok(emu_region_map(emu_space_root(sys), BASE, emu_device_region(wdt, "regs"), 0, &err) == 0,
-       "the 'regs' region maps");
-    ok(emu_line_connect(probe, "irq", 0, wdt, "freeze", 0, &err) == 0 &&
-       emu_line_connect(wdt, "reset", 0, probe, "reset", 0, &err) == 0, "freeze and reset wire up");
+        return tap_done();
+    emu_device *wdt = emu_machine_device(m, "wdt");
+    emu_device *probe = emu_machine_device(m, "probe");
     emu_line *irq = emu_device_output(wdt, "irq", 0);
     emu_line *freeze = emu_device_output(probe, "irq", 0);
-    emu_machine_reset(m);
 
     is_u64(rd(REG_ID), 0x57445401, "ID reads 'WDT' version 1");
     is_u64(rd(REG_CTRL), 0, "stopped after reset");
@@ -124,6 +137,45 @@ int main(int argc, char **argv)
     uint64_t v;
     ok(emu_space_read(sys, BASE + REG_ID, 2, EMU_LITTLE_ENDIAN, &v) != EMU_MEM_OK,
        "a 2-byte access is refused by the core (valid size 4 only)");
+
+    /* Save in the middle of a period, with TIMEOUT still set, and restore into a new machine. */
+    drive_advance_to(m, 7300 * US);
+    emu_snapshot snap;
+    ok(emu_machine_save_state(m, &snap, &err) == 0, "the machine's state saves");
+    emu_machine *m2 = build("restored");
+    if (!m2)
+        return tap_done();
+    int pulses = reset_pulses;
+    ok(emu_machine_load_state(m2, &snap, &err) == 0, "and restores into a second machine: %s",
+       err ? emu_error_message(err) : "");
+    is_u64(rd(REG_CTRL), EN | IRQ_EN | RESET_EN, "restored CTRL");
+    is_u64(rd(REG_STATUS), 3, "restored STATUS");
+    is_u64(rd(REG_VALUE), 700, "restored VALUE: the time left in the period");
+    ok(emu_line_level(emu_device_output(emu_machine_device(m2, "wdt"), "irq", 0)),
+       "restored irq level");
+    drive_advance_to(m2, 699 * US);
+    is_u64(reset_pulses, pulses, "the restored counter has not run out early");
+    drive_advance_to(m2, 700 * US);
+    is_u64(reset_pulses, pulses + 1, "and runs out on time, pulsing reset");
+    emu_machine_free(m2);
+
+    /* A snapshot whose CTRL field holds reserved bits is refused by the device. */
+    static const uint8_t ctrl_rec[] = { 4, 0, 'c', 't', 'r', 'l', 8, 0, 0, 0 };
+    uint8_t *at = memmem(snap.data, snap.len, ctrl_rec, sizeof ctrl_rec);
+    if (at)
+        at[sizeof ctrl_rec] = 0xff;
+    emu_machine *m3 = build("corrupt");
+    if (!m3)
+        return tap_done();
+    emu_error_free(err);
+    err = NULL;
+    ok(at && emu_machine_load_state(m3, &snap, &err) < 0 && err &&
+       strstr(emu_error_message(err), "example-wdt 'wdt'") &&
+       strstr(emu_error_message(err), "saved ctrl 0xff is out of range"),
+       "a bad saved CTRL is refused: %s", err ? emu_error_message(err) : "");
+    emu_machine_free(m3);
+    emu_snapshot_free(&snap);
+    sys = emu_machine_space(m, "system");
 
     static const char *const fast[] = { "clock-hz", "1000000000", "timeout", "10", NULL };
     emu_error_free(err);
