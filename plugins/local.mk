@@ -5,3 +5,4 @@ include plugins/devices/fw-cfg/local.mk
 include plugins/cpu/local.mk
 include plugins/devices/isa/local.mk
 include plugins/machines/local.mk
+include plugins/devices/ide/local.mk

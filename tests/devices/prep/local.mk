@@ -15,3 +15,8 @@ check_PROGRAMS += tests/devices/prep/test-isa
 tests_devices_prep_test_isa_SOURCES = tests/devices/prep/test-isa.c
 tests_devices_prep_test_isa_LDADD = core/libemu.la
 TESTS += tests/devices/prep/test-isa
+
+check_PROGRAMS += tests/devices/prep/test-ide
+tests_devices_prep_test_ide_SOURCES = tests/devices/prep/test-ide.c
+tests_devices_prep_test_ide_LDADD = core/libemu.la
+TESTS += tests/devices/prep/test-ide

@@ -1,0 +1,99 @@
+/* The IDE channel model shared by its parts: the channel and its registers (ide.c), the ATA
+ * command set of disks (ata.c) and the ATAPI packet commands of CD-ROM drives (atapi.c). */
+#ifndef EMU_PLUGINS_IDE_INTERNAL_H
+#define EMU_PLUGINS_IDE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "emu/emu.h"
+
+/* Status register */
+#define ST_ERR  0x01
+#define ST_DRQ  0x08
+#define ST_DSC  0x10   /* seek complete */
+#define ST_DRDY 0x40
+#define ST_BSY  0x80
+/* Error register */
+#define ER_ABRT 0x04
+#define ER_IDNF 0x10
+/* Device control register */
+#define CTL_NIEN 0x02
+#define CTL_SRST 0x04
+#define CTL_HOB  0x80
+/* Device/head register */
+#define DH_LBA    0x40
+#define DH_DEV    0x10
+#define DH_ALWAYS 0xa0
+
+#define SECTOR 512u
+#define CD_SECTOR 2048u
+#define MAX_MULT 16u                      /* sectors per DRQ block for READ/WRITE MULTIPLE */
+#define BUF_SIZE (0x10000u + CD_SECTOR)   /* the largest ATAPI DRQ block, plus slack */
+
+typedef struct ide_channel ide_channel;
+typedef struct ide_drive ide_drive;
+
+typedef enum { XFER_NONE, XFER_IN, XFER_OUT } xfer_dir;   /* IN: device to host */
+
+struct ide_drive {
+    ide_channel *ch;
+    unsigned unit;
+    emu_blockdev *blk;          /* NULL: no drive, or a CD-ROM drive with no disc */
+    bool present, cdrom;
+    char model[41], serial[21];
+    uint64_t sectors;           /* 512-byte sectors (disks) or 2048-byte ones (CDs) */
+    unsigned cyls, heads, secs; /* CHS geometry (disks; heads/secs changed by SPECIFY) */
+    unsigned mult;              /* sectors per block of READ/WRITE MULTIPLE (0: disabled) */
+
+    /* task file (each drive holds its own copy; register writes reach both) */
+    uint8_t feature, nsector, sector, lcyl, hcyl, select, status, error;
+    uint8_t hob_feature, hob_nsector, hob_sector, hob_lcyl, hob_hcyl;
+
+    /* PIO data phase: the host moves buf[pos..end) through the data port */
+    uint8_t *buf;
+    unsigned pos, end;
+    xfer_dir dir;
+    void (*done)(ide_drive *d);   /* called when the block has been moved */
+
+    /* ATA multi-sector commands */
+    uint64_t lba;               /* next sector */
+    uint32_t left;              /* sectors of the command not yet in a block */
+    unsigned block;             /* sectors in the current block */
+    unsigned per_block;         /* 1, or the multiple count */
+    bool ext;                   /* the command uses 48-bit addressing */
+
+    /* ATAPI */
+    uint8_t sense_key, asc;
+    uint64_t cd_lba;            /* next CD sector to read */
+    uint32_t cd_left;           /* CD sectors of the command still to read */
+    unsigned waiting;           /* bytes at the start of buf not yet sent */
+};
+
+struct ide_channel {
+    emu_device dev;
+    emu_blockdev *blk_prop[2];
+    int media_prop[2];          /* 0 disk, 1 cdrom */
+    ide_drive drive[2];
+    unsigned cur;               /* the selected drive */
+    uint8_t ctl;                /* device control register */
+    bool irq_pending;
+    emu_line *irq;
+};
+
+/* ide.c: the channel side of a command */
+void ide_irq(ide_channel *ch);
+void ide_abort(ide_drive *d);
+void ide_pio_in(ide_drive *d, unsigned len, void (*done)(ide_drive *d));
+void ide_pio_out(ide_drive *d, unsigned len, void (*done)(ide_drive *d));
+void ide_complete(ide_drive *d);   /* status DRDY|DSC, interrupt */
+void ide_set_signature(ide_drive *d);
+void ide_put_string(uint8_t *words, const char *s, unsigned len);   /* ATA byte-swapped, padded */
+
+/* ata.c: disks, and the commands every device has */
+void ata_init_geometry(ide_drive *d);
+void ata_exec(ide_drive *d, uint8_t cmd);
+
+/* atapi.c: CD-ROM drives */
+void atapi_exec(ide_drive *d, uint8_t cmd);
+
+#endif
