@@ -7,11 +7,13 @@
 
 void ir_block_init(emu_ir_block *b, emu_cpu *cpu, uint64_t pc, uint32_t flags)
 {
-    memset(b, 0, sizeof *b);
+    /* clear the header; temp_type is written as temps are made */
+    memset(b, 0, offsetof(emu_ir_block, temp_type));
+    memset(&b->nlabels, 0, sizeof *b - offsetof(emu_ir_block, nlabels));
     b->cpu = cpu;
     b->pc = pc;
     b->flags = flags;
-    b->ops = emu_xcalloc(IR_MAX_OPS, sizeof *b->ops);
+    b->ops = emu_xmalloc(IR_MAX_OPS * sizeof *b->ops);   /* each op is cleared when emitted */
     b->page1_v = b->page1_p = ~0ull;
 }
 

@@ -30,19 +30,51 @@ static bool is_snan_b(uint64_t b) { return is_nan_b(b) && !(b & (1ull << 51)); }
 static bool is_inf_b(uint64_t b) { return (b & 0x7fffffffffffffffull) == 0x7ff0000000000000ull; }
 static bool is_zero_b(uint64_t b) { return (b & 0x7fffffffffffffffull) == 0; }
 
-/* ---- host FP environment ---- */
-static const int host_round[4] = { FE_TONEAREST, FE_TOWARDZERO, FE_UPWARD, FE_DOWNWARD };
-
+/* ---- host FP environment ----
+ * On x86-64 the double arithmetic is SSE, so only MXCSR matters: its rounding control is set
+ * and its sticky flags cleared and read directly (glibc's fenv functions also save and reload
+ * the x87 environment, which costs ten times more). */
 #define OPT_BARRIER(x) __asm__ volatile("" : "+m"(x))
 
 typedef struct hostfp {
-    int saved_round;
+    unsigned saved;
 } hostfp;
+
+#if defined(__x86_64__) && defined(__SSE2__)
+static const unsigned mxcsr_rc[4] = { 0x0000, 0x6000, 0x4000, 0x2000 };  /* RN: near, zero, +inf, -inf */
+
+static inline unsigned mxcsr_read(void)
+{
+    unsigned v;
+    __asm__ volatile("stmxcsr %0" : "=m"(v));
+    return v;
+}
+
+static inline void mxcsr_write(unsigned v)
+{
+    __asm__ volatile("ldmxcsr %0" : : "m"(v));
+}
 
 static void hf_begin(hostfp *h, unsigned rn)
 {
-    h->saved_round = fegetround();
-    if (host_round[rn & 3] != h->saved_round)
+    h->saved = mxcsr_read();
+    mxcsr_write((h->saved & ~0x603fu) | mxcsr_rc[rn & 3]);
+}
+
+/* FE_* style flags of what happened since hf_begin. */
+static int hf_end(hostfp *h)
+{
+    unsigned f = mxcsr_read();
+    mxcsr_write(h->saved);
+    return ((f & 0x08) ? FE_OVERFLOW : 0) | ((f & 0x10) ? FE_UNDERFLOW : 0) | ((f & 0x20) ? FE_INEXACT : 0);
+}
+#else
+static const int host_round[4] = { FE_TONEAREST, FE_TOWARDZERO, FE_UPWARD, FE_DOWNWARD };
+
+static void hf_begin(hostfp *h, unsigned rn)
+{
+    h->saved = (unsigned)fegetround();
+    if (host_round[rn & 3] != (int)h->saved)
         fesetround(host_round[rn & 3]);
     feclearexcept(FE_ALL_EXCEPT);
 }
@@ -50,10 +82,11 @@ static void hf_begin(hostfp *h, unsigned rn)
 static int hf_end(hostfp *h)
 {
     int f = fetestexcept(FE_OVERFLOW | FE_INEXACT | FE_UNDERFLOW);
-    if (fegetround() != h->saved_round)
-        fesetround(h->saved_round);
+    if (fegetround() != (int)h->saved)
+        fesetround((int)h->saved);
     return f;
 }
+#endif
 
 /* One operation in the current host rounding mode. */
 static double op_once(unsigned kind, double a, double b, double c)
@@ -252,6 +285,115 @@ static double double_result(unsigned kind, double a, double b, double c, unsigne
     return r;
 }
 
+/* ---- the fast path: round-to-nearest, results far from overflow and underflow ----
+ * The inexact flag and FR come from error-free transformations instead of the host's flags:
+ * the exact result is r + err with err computed exactly (TwoSum, fma residuals), so the
+ * result is exact when err is 0 and was rounded up in magnitude when err has the opposite
+ * sign.  Anything near the limits of the format goes to the exact slow path. */
+static bool mid_range(double x)
+{
+    double m = fabs(x);
+    return m > 0x1p-900 && m < 0x1p900;
+}
+
+static bool single_exact(uint64_t b)
+{
+    unsigned e = (b >> 52) & 0x7ff;
+    return (b & 0x1fffffffull) == 0 && ((b & 0x7fffffffffffffffull) == 0 || (e > 896 && e < 1151));
+}
+
+/* err: the sign of (exact - r), as a double with that sign (0 when exact) */
+static bool fast_double(unsigned kind, double a, double b, double c, double *res, double *err)
+{
+    double r, e;
+    switch (kind) {
+    case FA_ADD: case FA_SUB: {
+        double y = kind == FA_ADD ? b : -b;
+        r = a + y;
+        OPT_BARRIER(r);
+        if (r == 0) { *res = r; *err = 0; return a != 0 && mid_range(a); }
+        if (!mid_range(r) || !mid_range(a) || !(mid_range(y) || y == 0))
+            return false;
+        double bb = r - a;
+        e = (a - (r - bb)) + (y - bb);
+        break;
+    }
+    case FA_MUL:
+        r = a * c;
+        OPT_BARRIER(r);
+        if (!mid_range(r))
+            return false;
+        e = fma(a, c, -r);
+        break;
+    case FA_DIV:
+        r = a / b;
+        OPT_BARRIER(r);
+        if (!mid_range(r) || !mid_range(a) || !mid_range(b))
+            return false;
+        e = fma(-r, b, a);                 /* remainder: exact - r has the sign of e * b */
+        if (b < 0)
+            e = -e;
+        break;
+    case FA_MADD: case FA_MSUB: case FA_NMADD: case FA_NMSUB: {
+        double y = (kind == FA_MSUB || kind == FA_NMSUB) ? -b : b;
+        r = fma(a, c, y);
+        OPT_BARRIER(r);
+        /* ErrFma (Boldo and Muller): r + g + z1 is the exact a*c + y */
+        double u1 = a * c;
+        if (!mid_range(r) || !mid_range(u1) || !(mid_range(y) || y == 0))
+            return false;
+        double u2 = fma(a, c, -u1);
+        double a1 = y + u2, t = a1 - y;
+        double z1 = (y - (a1 - t)) + (u2 - t);
+        double b1 = u1 + a1, t2 = b1 - u1;
+        double b2 = (u1 - (b1 - t2)) + (a1 - t2);
+        double g = (b1 - r) + b2;
+        e = g + z1;
+        if (e == 0 && (g != 0 || z1 != 0))
+            return false;                  /* the residual cancelled in rounding: be exact */
+        break;
+    }
+    default:
+        return false;
+    }
+    *res = r;
+    *err = e;
+    return true;
+}
+
+/* Returns false when the slow path must decide. */
+static bool fast_arith(unsigned kind, bool single, uint64_t ab, uint64_t bb, uint64_t cb,
+                       uint64_t *res, bool *fi, bool *fr)
+{
+    double a = d_of(ab), b = d_of(bb), c = d_of(cb), r, err;
+    if (single) {
+        if (kind > FA_DIV || !single_exact(ab) || !single_exact(bb) || !single_exact(cb))
+            return false;
+        if (!fast_double(kind, a, b, c, &r, &err))
+            return false;
+        volatile double vr = r;
+        float f = (float)vr;
+        double fd = f;
+        if (!(fabs(fd) >= 0x1p-125 && fabs(fd) < 0x1p127) && fd != 0)
+            return false;                  /* near the single-precision limits */
+        if (fd == 0 && r != 0)
+            return false;
+        *fi = err != 0 || fd != r;
+        /* rounded up in magnitude: f beyond r, or f == r and the exact value below it */
+        *fr = fd != r ? fabs(fd) > fabs(r) : (err != 0 && (err < 0) != (r < 0));
+        *res = b_of(fd);
+        return true;
+    }
+    if (!fast_double(kind, a, b, c, &r, &err))
+        return false;
+    if (kind == FA_NMADD || kind == FA_NMSUB)
+        r = -r, err = -err;
+    *fi = err != 0;
+    *fr = err != 0 && (err < 0) != (r < 0);
+    *res = b_of(r);
+    return true;
+}
+
 /* Operands a (frA), b (frB), c (frC) of `kind` that take part. */
 static unsigned operand_mask(unsigned kind)
 {
@@ -358,9 +500,25 @@ uint64_t ppc_h_farith(void *env, uint64_t k, uint64_t regs, uint64_t unused)
     }
 
     uint32_t old = e->fpscr;
-    uint32_t exc = 0;
     uint64_t res;
     bool fi = false, fr = false, suppress = false;
+    /* The common case first: round to nearest, no exception enabled, ordinary operands and
+       result.  Only FI, FR, XX (and FX when XX is new) and FPRF can change. */
+    if (!(old & (FPSCR_RN | FPSCR_VE | FPSCR_OE | FPSCR_UE | FPSCR_ZE | FPSCR_XE)) &&
+        fast_arith(kind, single, a, b, c, &res, &fi, &fr)) {
+        uint32_t f = old & ~(FPSCR_FI | FPSCR_FR | FPSCR_FPRF);
+        if (fi)
+            f |= FPSCR_FI | FPSCR_XX | ((old & FPSCR_XX) ? 0 : FPSCR_FX);
+        if (fr)
+            f |= FPSCR_FR;
+        f |= (is_zero_b(res) ? ((res >> 63) ? 0x12u : 0x02u) : ((res >> 63) ? 0x08u : 0x04u)) << FPSCR_FPRF_SHIFT;
+        e->fpscr = f;
+        write_fpr(e, ft, res);
+        if (rc)
+            set_cr1(e);
+        return 0;
+    }
+    uint32_t exc = 0;
     unsigned m = operand_mask(kind);
     uint64_t ops[3] = { a, b, c };
     bool nan_in = false;
