@@ -9,3 +9,7 @@ check_PROGRAMS += tests/cpu/test-ppc-diff
 tests_cpu_test_ppc_diff_SOURCES = tests/cpu/test-ppc-diff.c
 tests_cpu_test_ppc_diff_LDADD = core/libemu.la
 TESTS += tests/cpu/test-ppc-diff
+check_PROGRAMS += tests/cpu/test-ppc-system
+tests_cpu_test_ppc_system_SOURCES = tests/cpu/test-ppc-system.c
+tests_cpu_test_ppc_system_LDADD = core/libemu.la
+TESTS += tests/cpu/test-ppc-system

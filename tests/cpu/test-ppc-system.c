@@ -1,0 +1,259 @@
+/* The PowerPC supervisor architecture on an in-process machine (RAM + a ppc604): exception
+ * entry and rfi (system call, program, DSI, ISI, external, decrementer), BAT and hashed page
+ * table translation with referenced/changed bits, the software TLB after tlbie, the time base,
+ * and doze (MSR[POW]) making the engine idle.  Bare-metal code is hand-assembled. */
+#include <stdio.h>
+#include "../tap.h"
+#include "clock/clock.h"
+#include "emu/memory.h"
+#include "exec/exec.h"
+#include "object.h"
+#include "plugins.h"
+#include "ppc-harness.h"
+
+#define MFSPR(t, spr) P_X(31, t, (spr) & 31, (spr) >> 5, 339, 0)
+#define MTSPR(spr, s) P_X(31, s, (spr) & 31, (spr) >> 5, 467, 0)
+#define MTMSR(s) P_X(31, s, 0, 0, 146, 0)
+#define MFMSR(t) P_X(31, t, 0, 0, 83, 0)
+#define MTSR(sr, s) P_X(31, s, sr, 0, 210, 0)
+#define TLBIE(b) P_X(31, 0, 0, b, 306, 0)
+#define ISYNC 0x4c00012cu
+#define RFI 0x4c000064u
+#define MFTB(t) P_X(31, t, 12, 8, 371, 0)
+#define BCTRL 0x4e800421u
+enum { SRR0 = 26, SRR1 = 27, DAR = 19, DSISR = 18, DEC = 22, SDR1 = 25, DBAT0U = 536, DBAT0L = 537 };
+
+typedef struct sys {
+    emu_machine *m;
+    emu_space *space;
+    emu_device *dev;
+    emu_cpu *cpu;
+} sys;
+
+static void put(sys *s, uint32_t addr, const uint32_t *w, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        emu_space_write(s->space, addr + 4 * i, 4, EMU_BIG_ENDIAN, w[i]);
+}
+
+static uint32_t get(sys *s, uint32_t addr)
+{
+    uint64_t v = 0;
+    emu_space_read(s->space, addr, 4, EMU_BIG_ENDIAN, &v);
+    return (uint32_t)v;
+}
+
+static uint64_t reg(sys *s, const char *n)
+{
+    return emu_cpu_reg_read(s->cpu, (unsigned)emu_cpu_reg_find(s->cpu, n));
+}
+
+static void set(sys *s, const char *n, uint64_t v)
+{
+    emu_cpu_reg_write(s->cpu, (unsigned)emu_cpu_reg_find(s->cpu, n), v);
+}
+
+/* Run like the run loop does until the CPU dozes (idle) or `max` instructions. */
+static emu_exec_status run(sys *s, uint64_t max)
+{
+    uint64_t total = 0;
+    emu_exec_status st = EMU_EXEC_RAN;
+    while (total < max) {
+        uint64_t n = 0;
+        st = emu_exec_run(s->m, 1000, &n);
+        total += n;
+        emu_clock_advance_to(s->m, emu_clock_ns(s->m) + n * emu_clock_ns_per_insn(s->m));
+        emu_clock_run_due(s->m);
+        if (st == EMU_EXEC_IDLE)
+            break;
+    }
+    return st;
+}
+
+/* Handlers: each records SRR0/SRR1 (and DAR/DSISR) in r20..r23, counts in r24, and resumes. */
+static void install_vectors(sys *s)
+{
+    static const uint32_t skip[] = {          /* resume after the instruction */
+        MFSPR(20, SRR0), MFSPR(21, SRR1), MFSPR(22, DAR), MFSPR(23, DSISR),
+        ADDI(24, 24, 1), ADDI(25, 20, 4), MTSPR(SRR0, 25), RFI,
+    };
+    static const uint32_t here[] = {          /* resume at SRR0 (sc, interrupts) */
+        MFSPR(20, SRR0), MFSPR(21, SRR1), ADDI(24, 24, 1), RFI,
+    };
+    static const uint32_t to_lr[] = {         /* ISI: resume at LR, translation off */
+        MFSPR(20, SRR0), MFSPR(21, SRR1), ADDI(24, 24, 1), MFLR(25), MTSPR(SRR0, 25),
+        RLWINM(26, 21, 0, 28, 25), MTSPR(SRR1, 26), RFI,
+    };
+    static const uint32_t ext[] = {           /* external: resume with EE off (the line stays high) */
+        MFSPR(20, SRR0), MFSPR(21, SRR1), ADDI(24, 24, 1), RLWINM(26, 21, 0, 17, 15),
+        MTSPR(SRR1, 26), RFI,
+    };
+    static const uint32_t dec[] = {           /* decrementer: stop it, then resume */
+        MFSPR(20, SRR0), ADDI(24, 24, 1), LIS(25, 0x7fff), MTSPR(DEC, 25), RFI,
+    };
+    put(s, 0x300, skip, 8);
+    put(s, 0x400, to_lr, 8);
+    put(s, 0x500, ext, 6);
+    put(s, 0x700, skip, 8);
+    put(s, 0x900, dec, 5);
+    put(s, 0xc00, here, 4);
+}
+
+static const uint32_t doze[] = { LIS(30, 0x0004), MTMSR(30), B_(0) };   /* MSR[POW], EE off */
+
+static void start(sys *s, uint32_t pc, const uint32_t *prog, size_t n)
+{
+    put(s, pc, prog, n);
+    put(s, pc + 4 * (uint32_t)n, doze, 3);
+    emu_machine_invalidate_code(s->m, pc, 4 * n + 12);
+    set(s, "msr", 0);
+    set(s, "r24", 0);
+    emu_cpu_set_pc(s->cpu, pc);
+}
+
+static void test_exceptions(sys *s)
+{
+    static const uint32_t p[] = {
+        LI(3, 7), SC, LI(4, 8),               /* 0x3004: sc */
+        0x00000000u, LI(5, 9),                /* 0x300c: illegal */
+        TRAP, LI(6, 10),                      /* 0x3014: trap */
+    };
+    start(s, 0x3000, p, sizeof p / 4);
+    ok(run(s, 100000) == EMU_EXEC_IDLE, "program ran to the doze");
+    is_u64(reg(s, "r24"), 3, "three exceptions taken");
+    is_u64(reg(s, "r5") + reg(s, "r6") + reg(s, "r4"), 27, "execution resumed after each");
+    is_u64(reg(s, "r20"), 0x3014, "SRR0 of the trap is the trap");
+    is_u64(reg(s, "r21") & 0x00020000u, 0x00020000u, "SRR1 says trap");
+    is_u64(reg(s, "pc"), 0x3000 + 4 * 7 + 8, "PC at the doze loop");
+}
+
+static void test_bat(sys *s)
+{
+    /* DBAT0: EA 0x80000000 -> PA 0x00100000, 128 KiB, supervisor valid, read/write */
+    static const uint32_t p[] = {
+        LIS(3, 0x8000), ORI(3, 3, 0x0002), MTSPR(DBAT0U, 3),
+        LIS(3, 0x0010), ORI(3, 3, 0x0002), MTSPR(DBAT0L, 3),
+        MFMSR(4), ORI(4, 4, 0x10), MTMSR(4), ISYNC,   /* DR on */
+        LIS(5, 0x8000), LIS(6, 0x1234), ORI(6, 6, 0x5678), STW(6, 0x40, 5), LWZ(7, 0x40, 5),
+        MFMSR(4), RLWINM(4, 4, 0, 28, 26), MTMSR(4),  /* DR off again */
+    };
+    start(s, 0x3000, p, sizeof p / 4);
+    run(s, 100000);
+    is_u64(get(s, 0x00100040), 0x12345678, "BAT store reached the physical page");
+    is_u64(reg(s, "r7"), 0x12345678, "BAT load");
+}
+
+static void test_page_table(sys *s)
+{
+    /* HTAB at 0x00200000 (64 KiB), SR1 VSID 0x123; PTE for EA 0x10000000 -> PA 0x00300000 */
+    uint32_t vsid = 0x123, ea = 0x10000000, pa = 0x00300000;
+    uint32_t pgidx = (ea >> 12) & 0xffff, hash = (vsid & 0x7ffff) ^ pgidx;
+    uint32_t pteg = 0x00200000 | ((hash & 0x3ff) << 6);
+    for (uint32_t a = 0x00200000; a < 0x00210000; a += 4)
+        emu_space_write(s->space, a, 4, EMU_BIG_ENDIAN, 0);
+    uint32_t pte[2] = { 0x80000000u | vsid << 7 | (pgidx >> 10), pa | 0x2 };
+    put(s, pteg + 8, pte, 2);   /* slot 1 of the primary group */
+    static const uint32_t p[] = {
+        LIS(3, 0x0020), MTSPR(SDR1, 3),
+        LI(3, 0x123), MTSR(1, 3),
+        MFMSR(4), ORI(4, 4, 0x10), MTMSR(4), ISYNC,
+        LIS(5, 0x1000), LWZ(7, 0x20, 5),          /* read first: R set, C not yet */
+        LI(6, 0x55), STW(6, 0x24, 5),             /* then write: C set */
+        LIS(8, 0x1000), ORI(8, 8, 0x1000), LWZ(9, 0, 8),   /* no PTE: DSI, skipped */
+        TLBIE(5),
+        MFMSR(4), RLWINM(4, 4, 0, 28, 26), MTMSR(4),
+    };
+    emu_space_write(s->space, pa + 0x20, 4, EMU_BIG_ENDIAN, 0xcafef00d);
+    start(s, 0x3000, p, sizeof p / 4);
+    run(s, 100000);
+    is_u64(reg(s, "r7"), 0xcafef00d, "page table load");
+    is_u64(get(s, pa + 0x24), 0x55, "page table store");
+    is_u64(get(s, pteg + 12) & 0x180, 0x180, "referenced and changed bits set");
+    is_u64(reg(s, "r24"), 1, "one DSI for the page without a PTE");
+    is_u64(reg(s, "r22"), 0x10001000, "DAR");
+    is_u64(reg(s, "r23"), 0x40000000, "DSISR: no PTE (load)");
+}
+
+static void test_isi(sys *s)
+{
+    /* rfi to 0x40000000 with IR on and no BAT or PTE: the fetch takes an ISI there */
+    static const uint32_t p[] = {
+        LIS(3, 0x0020), MTSPR(SDR1, 3),
+        LI(4, 0x30), MTSPR(SRR1, 4),
+        LIS(5, 0), ORI(5, 5, 0x3000 + 4 * 10), MTLR(5),     /* the handler returns to the doze */
+        LIS(5, 0x4000), MTSPR(SRR0, 5), RFI,
+    };
+    start(s, 0x3000, p, sizeof p / 4);
+    ok(run(s, 2000) == EMU_EXEC_IDLE, "ISI: finished");
+    is_u64(reg(s, "r24"), 1, "instruction fetch without a translation takes an ISI");
+    is_u64(reg(s, "r20"), 0x40000000u, "SRR0 is the address fetched");
+    is_u64(reg(s, "r21") & 0x40000000u, 0x40000000u, "SRR1: no PTE");
+}
+
+static void test_interrupts(sys *s)
+{
+    /* decrementer: DEC = 50 ticks, EE on, spin until the handler counted */
+    static const uint32_t p[] = {
+        LI(3, 50), MTSPR(DEC, 3),
+        MFMSR(4), ORI(4, 4, 0x8000), MTMSR(4),
+        CMPWI(0, 24, 0), BEQ(-4),
+        MFMSR(4), RLWINM(4, 4, 0, 17, 15), MTMSR(4),
+    };
+    start(s, 0x3000, p, sizeof p / 4);
+    ok(run(s, 1000000) == EMU_EXEC_IDLE, "decrementer: finished");
+    is_u64(reg(s, "r24"), 1, "decrementer interrupt taken once");
+    is_u64(reg(s, "r20"), 0x3000 + 4 * 5, "SRR0 at the start of the spin loop block");
+
+    /* external interrupt: raise the "int" line while the CPU spins with EE on */
+    static const uint32_t q[] = {
+        MFMSR(4), ORI(4, 4, 0x8000), MTMSR(4),
+        CMPWI(0, 24, 0), BEQ(-4),
+        MFMSR(4), RLWINM(4, 4, 0, 17, 15), MTMSR(4),
+    };
+    start(s, 0x3000, q, sizeof q / 4);
+    run(s, 5000);
+    is_u64(reg(s, "r24"), 0, "no interrupt while the line is low");
+    s->dev->type->set_input(s->dev, 0, 0, 1);
+    ok(run(s, 100000) != EMU_EXEC_RAN, "external interrupt: finished");
+    is_u64(reg(s, "r24"), 1, "external interrupt taken");
+    s->dev->type->set_input(s->dev, 0, 0, 0);
+
+    static const uint32_t t[] = { MFTB(3), LI(4, 100), MTCTR(4), BDNZ(0), MFTB(5), SUBF(6, 3, 5) };
+    start(s, 0x3000, t, sizeof t / 4);
+    run(s, 100000);
+    ok(reg(s, "r6") > 0 && reg(s, "r6") < 1000, "time base advances with the instruction count (%llu)",
+       (unsigned long long)reg(s, "r6"));
+}
+
+int main(void)
+{
+    emu_error *err = NULL;
+    sys s = { 0 };
+    s.m = emu_machine_new("ppc-system-test", &err);
+    const emu_type *t = s.m ? emu_plugins_find_type("ppc604", EMU_KIND_CPU, &err) : NULL;
+    if (!t) {
+        printf("1..0 # SKIP no ppc604 CPU type (%s)\n", err ? emu_error_message(err) : "?");
+        return 0;
+    }
+    s.space = emu_machine_space(s.m, "system");
+    emu_region *ram = emu_region_ram(s.m, "ram", 16 << 20);
+    if (emu_region_map(emu_space_root(s.space), 0, ram, 0, &err) < 0)
+        return 1;
+    s.dev = emu_device_new(s.m, t, "cpu0", &err);
+    if (!s.dev || emu_device_realize(s.dev, &err) < 0) {
+        printf("Bail out! %s\n", emu_error_message(err));
+        return 1;
+    }
+    s.cpu = emu_cpu_from_device(s.dev);
+    is_u64(reg(&s, "pc"), 0xfff00100u, "reset PC");
+    is_u64(reg(&s, "msr"), 0x40, "reset MSR (IP)");
+    install_vectors(&s);
+    test_exceptions(&s);
+    test_bat(&s);
+    test_page_table(&s);
+    test_isi(&s);
+    test_interrupts(&s);
+    emu_machine_free(s.m);
+    tap_done();
+    return 0;
+}
