@@ -357,7 +357,14 @@ int emu_plugins_load_path(const char *path, emu_error **err)
         emu_error_set(err, "%s: not a plugin file (expected a .so or .la module)", path);
         return -1;
     }
-    return open_module(path, err);
+    if (strchr(path, '/'))
+        return open_module(path, err);
+    /* A bare file name means the file in the current folder; the dynamic
+       loader would search the system's library folders for it instead. */
+    char *here = emu_asprintf("./%s", path);
+    int rc = open_module(here, err);
+    free(here);
+    return rc;
 }
 
 static void try_candidate(candidate *c)

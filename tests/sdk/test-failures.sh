@@ -45,6 +45,11 @@ is "$(printf '%s\n' "$out" | wc -l)" 1 "one line"
 # The type was found, so `plugins: [./build/tp_good.so]` was read relative to the machine file.
 unlike "$out" "unknown" "plugins: resolves ./build/tp_good.so relative to the machine file"
 
+# A machine file given by a bare name, naming a plugin by a bare name: both in the current folder.
+machine build/bare.yaml "tp_good.so"
+out=$(cd "$proj/build" && timeout 20 "$EMU" --machine bare.yaml 2>&1 </dev/null)
+like "$out" "widget refused to start" "plugins: [tp_good.so] next to a machine file run as --machine bare.yaml"
+
 machine folder.yaml "build"
 out=$(run folder.yaml)
 like "$out" "widget refused to start" "plugins: may name a folder of modules"
