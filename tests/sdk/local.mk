@@ -13,3 +13,5 @@ dist_noinst_SCRIPTS += tests/sdk/test-install.sh
 TESTS += tests/sdk/test-install.sh
 dist_noinst_SCRIPTS += tests/sdk/test-failures.sh
 TESTS += tests/sdk/test-failures.sh
+dist_noinst_SCRIPTS += tests/sdk/test-docs.sh
+TESTS += tests/sdk/test-docs.sh
