@@ -145,6 +145,7 @@ for src in "$EMU_SRCDIR"/sdk/examples/*/; do
         fi
         ok $st "$name: emu --machine $m exits 0"
         [ $st -eq 0 ] || indent "$tmp/run.err"
+        is "$(cat "$tmp/run.err")" "" "$name: $m: nothing on stderr"
         if diff -u "$expect" "$tmp/run.out" >"$tmp/diff"; then ok 0 "$name: $m prints ${expect##*/}"
         else ok 1 "$name: $m prints ${expect##*/}"; indent "$tmp/diff"; fi
         # The same with the installed emu and the installed plugins (the machine's other devices).
