@@ -1,8 +1,9 @@
 #!/bin/sh
-# The SDK as a product: `make install` into a temporary root, then every example
-# in sdk/examples/ is copied out of the source tree, built with nothing but the
-# installed SDK and pkg-config, installed into the plugin folder pkg-config names,
-# and loaded by emu (the build tree's and the installed one).
+# The SDK as a product: `make install` into a temporary root; then every example of
+# sdk/examples/, as installed with the documentation, is copied to a temporary folder,
+# built with nothing but the installed SDK and pkg-config, installed into the plugin
+# folder pkg-config names, loaded by emu (the build tree's and the installed one), driven
+# at register level, and run in its machine with its Lua script.
 . "$EMU_SRCDIR/tests/tap.sh"
 for tool in pkg-config cc "${MAKE:-make}"; do
     command -v "$tool" >/dev/null 2>&1 || skip_all "no '$tool' to build plugins with"
@@ -84,7 +85,16 @@ for src in "$EMU_SRCDIR"/sdk/examples/*/; do
     examples=$((examples + 1))
     ex="$tmp/examples/$name"
     mkdir -p "$tmp/examples"
-    cp -R "$src" "$ex" && chmod -R u+w "$ex"
+    # The example as installed with the documentation: every file of the source folder.
+    inst=$(find "$root" -type d -path "*/examples/$name" | head -n 1)
+    missing=
+    for f in $(cd "$src" && git ls-files 2>/dev/null || ls); do
+        cmp -s "$src/$f" "$inst/$f" || missing="$missing $f"
+    done
+    [ -n "$inst" ] && [ -z "$missing" ]
+    ok $? "$name: installed in $(echo "${inst:-nowhere}" | sed "s|^$root||") with all its files"
+    [ -z "$missing" ] || echo "#   missing or different:$missing"
+    cp -R "${inst:-$src}" "$ex" && chmod -R u+w "$ex"
     rm -rf "$ex/build"
 
     $make -C "$ex" CFLAGS="-O2 -Wall -Wextra -Werror" >"$tmp/build.log" 2>&1
