@@ -15,3 +15,4 @@ dist_noinst_SCRIPTS += tests/sdk/test-failures.sh
 TESTS += tests/sdk/test-failures.sh
 dist_noinst_SCRIPTS += tests/sdk/test-docs.sh
 TESTS += tests/sdk/test-docs.sh
+EXTRA_DIST += tests/sdk/cxx_widget.cc

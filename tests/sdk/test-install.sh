@@ -170,4 +170,19 @@ for src in "$EMU_SRCDIR"/sdk/examples/*/; do
 done
 [ $examples -ge 2 ]; ok $? "at least two examples in sdk/examples ($examples)"
 
+# A plugin written in C++ builds against the installed headers and loads.
+if command -v "${CXX:-c++}" >/dev/null 2>&1; then
+    mkdir -p "$tmp/cxx"
+    "${CXX:-c++}" -std=c++11 -Wall -Wextra -Werror $cflags $(pkg-config --variable=plugin_cflags emu-sdk) \
+        $(pkg-config --variable=plugin_ldflags emu-sdk) -o "$tmp/cxx/cxx_widget.so" \
+        "$EMU_SRCDIR/tests/sdk/cxx_widget.cc" $(pkg-config --libs emu-sdk) >"$tmp/cxx.log" 2>&1
+    st=$?
+    ok $st "a C++ plugin builds against the installed SDK"
+    [ $st -eq 0 ] || indent "$tmp/cxx.log"
+    out=$("$EMU" --plugin-dir "$tmp/cxx" --describe cxx-widget 2>&1)
+    like "$out" "a device written in C++" "emu loads the C++ plugin and describes its type"
+else
+    skip "a C++ plugin builds against the installed SDK" "no C++ compiler"
+fi
+
 done_testing
