@@ -30,11 +30,15 @@ typedef struct emu_type emu_type;         /* a class provided by a plugin (see d
  */
 typedef struct emu_error emu_error;
 
+/* Set *err to a new printf-style message (nothing when err is NULL or *err is already set). */
 EMU_API void emu_error_set(emu_error **err, const char *fmt, ...) EMU_PRINTF(2, 3);
+/* emu_error_set with a va_list. */
 EMU_API void emu_error_vset(emu_error **err, const char *fmt, va_list ap);
 /* Prefix an existing message: "PREFIX: old message". No-op when *err is NULL. */
 EMU_API void emu_error_prefix(emu_error **err, const char *fmt, ...) EMU_PRINTF(2, 3);
+/* The message text (valid until emu_error_free). */
 EMU_API const char *emu_error_message(const emu_error *err);
+/* Release an error; NULL is fine. */
 EMU_API void emu_error_free(emu_error *err);
 
 /*
@@ -53,8 +57,10 @@ typedef enum emu_log_cat {
     EMU_LOG_CPU        = 1u << 8,  /* exceptions, interrupts, MMU faults */
 } emu_log_cat;
 
-/* dev may be NULL; when set the message is prefixed with the device id. */
+/* Print a printf-style message of category `cat` when it is enabled.  dev
+   may be NULL; when set the message is prefixed with the device id. */
 EMU_API void emu_log(const emu_device *dev, emu_log_cat cat, const char *fmt, ...) EMU_PRINTF(3, 4);
+/* Whether `cat` is printed: test it before formatting costly traces. */
 EMU_API bool emu_log_enabled(emu_log_cat cat);
 
 #ifdef __cplusplus
