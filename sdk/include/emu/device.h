@@ -91,17 +91,18 @@ typedef struct emu_line_desc {
  * by a cast).  Callbacks marked optional may be NULL.
  */
 struct emu_type {
-    uint32_t struct_size;           /* sizeof(emu_type) when built */
-    emu_kind kind;
-    const char *name;               /* type name used in machine files, e.g. "ns16550" */
+    uint32_t struct_size;           /* required: sizeof(emu_type) when built */
+    emu_kind kind;                  /* required */
+    const char *name;               /* required: type name used in machine files, e.g. "ns16550" */
     const char *summary;            /* one line, shown by --list-plugins */
-    size_t instance_size;           /* >= sizeof(emu_device) */
+    size_t instance_size;           /* required: >= sizeof(emu_device) */
     const emu_prop_desc *props;     /* optional, ends with EMU_PROP_END */
     const emu_region_desc *regions; /* optional */
     const emu_line_desc *inputs;    /* optional */
     const emu_line_desc *outputs;   /* optional */
 
-    /* optional: right after allocation, before properties are set */
+    /* optional: right after allocation, with the properties' defaults
+       applied, before the machine file's values are set.  May fail. */
     int (*init)(emu_device *dev, emu_error **err);
     /* required for devices: properties are set; create regions, fetch
        output lines, allocate state.  May fail with a message. */
@@ -113,8 +114,13 @@ struct emu_type {
     /* optional: input line `line` (index into `inputs`), element `index`,
        changed to `level` (0 or 1) */
     void (*set_input)(emu_device *dev, unsigned line, unsigned index, int level);
-    /* optional: snapshot support */
+    /* optional: snapshot support.  save writes the guest-visible state as
+       named fields in a fixed order (emu_state_put_*), times relative to
+       the clock; 0, or -1. */
     int (*save)(emu_device *dev, emu_state_writer *w);
+    /* optional (with save): read the same fields in the same order, check
+       them like guest input, rebuild derived state (timers, line levels);
+       0, or -1 with a message. */
     int (*load)(emu_device *dev, emu_state_reader *r, emu_error **err);
 
     /* kind-specific operations: emu_cpu_ops for EMU_KIND_CPU, ...; for
@@ -135,6 +141,7 @@ struct emu_device {
    sub-buses may also map regions themselves (see memory.h). */
 EMU_API emu_region *emu_device_mmio(emu_device *dev, const char *name, uint64_t size,
                                     const emu_mmio_ops *ops, void *opaque);
+/* A RAM region owned by the device (video memory, buffers), mapped like an MMIO one. */
 EMU_API emu_region *emu_device_ram(emu_device *dev, const char *name, uint64_t size);
 /* The region `name` the device created, or NULL. */
 EMU_API emu_region *emu_device_region(emu_device *dev, const char *name);
@@ -147,8 +154,12 @@ EMU_API emu_line *emu_device_output(emu_device *dev, const char *name, unsigned 
 EMU_API emu_device *emu_machine_device(emu_machine *m, const char *id);
 
 /* Snapshot streams: fixed-order fields, checked on load. */
+/* Write a number field / a field of n bytes (from save). */
 EMU_API void emu_state_put_u64(emu_state_writer *w, const char *field, uint64_t v);
 EMU_API void emu_state_put_bytes(emu_state_writer *w, const char *field, const void *p, size_t n);
+/* Read the next field (from load): it must be named `field` and hold a
+   number / exactly n bytes.  0, or -1 (the restore then fails, naming the
+   mismatch). */
 EMU_API int emu_state_get_u64(emu_state_reader *r, const char *field, uint64_t *v);
 EMU_API int emu_state_get_bytes(emu_state_reader *r, const char *field, void *p, size_t n);
 
