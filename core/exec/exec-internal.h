@@ -197,7 +197,8 @@ void interp_run(emu_cpu *cpu, tb *t, int64_t *budget, tb **link_from, unsigned *
 tb *tb_find(emu_cpu *cpu, uint64_t pc, uint32_t flags);  /* NULL: exception set in cpu */
 void tb_link(emu_cpu *cpu, tb *from, unsigned slot, tb *to);
 void tb_invalidate_phys_range(struct emu_exec *ex, uint64_t start, uint64_t end);
-void tb_flush_all(struct emu_exec *ex);
+/* Drop every block; `unmark` also clears the memory system's code bits (not from a listener). */
+void tb_flush_all(struct emu_exec *ex, bool unmark);
 void tb_quiescent(emu_cpu *cpu);
 void tb_free(tb *t);
 void tb_jc_clear(emu_cpu *cpu);

@@ -116,6 +116,10 @@ static void on_map(void *opaque, emu_space *s)
     for (size_t i = 0; i < ex->ncpus; i++)
         if (ex->cpus[i]->sys == s)
             tlb_flush_cpu(ex->cpus[i]);
+    /* Blocks translated from what was there (ROM, or nothing) may be stale now. */
+    pthread_mutex_lock(&ex->lock);
+    tb_flush_all(ex, false);
+    pthread_mutex_unlock(&ex->lock);
 }
 
 static void on_protect(void *opaque, const uint8_t *host, size_t len)

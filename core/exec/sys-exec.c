@@ -58,7 +58,18 @@ static void run_cpu(emu_cpu *cpu, int64_t share)
         cpu_restore_state(cpu);
         deliver(cpu);
     }
+    /* A guest whose exception handlers fault at once never completes an instruction; give
+       the run loop its turn after a while so the machine stays responsive. */
+    unsigned stalled = 0;
+    int64_t last_budget = cpu->budget;
     for (;;) {
+        if (cpu->budget == last_budget) {
+            if (++stalled > 64)
+                break;
+        } else {
+            stalled = 0;
+            last_budget = cpu->budget;
+        }
         atomic_store(&cpu->exit_request, 0);
         cpu->smc_hit = false;
         if (cpu->ops->check_interrupts(cpu->env)) {

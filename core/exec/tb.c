@@ -99,13 +99,13 @@ void tb_invalidate_phys_range(struct emu_exec *ex, uint64_t start, uint64_t end)
     }
 }
 
-void tb_flush_all(struct emu_exec *ex)
+void tb_flush_all(struct emu_exec *ex, bool unmark)
 {
     for (size_t b = 0; ex->hash && b < ex->hash_size; b++) {
         while (ex->hash[b])
             tb_remove(ex, ex->hash[b]);
     }
-    if (!ex->space && ex->m->mem) {
+    if (unmark && !ex->space && ex->m->mem) {
         for (size_t i = 0; i < ex->ncpus; i++)
             if (ex->cpus[i]->sys)
                 emu_mem_unmark_code(ex->cpus[i]->sys, 0, ~0ull);
@@ -217,7 +217,7 @@ static tb *translate(emu_cpu *cpu, uint64_t pc, uint64_t phys, uint32_t flags)
     ir_block_fini(b);
     free(b);
     if (ex->ntbs >= MAX_TBS)
-        tb_flush_all(ex);
+        tb_flush_all(ex, true);
     size_t h = bucket(ex, phys, flags);
     t->hash_next = ex->hash[h];
     ex->hash[h] = t;

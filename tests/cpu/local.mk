@@ -13,3 +13,7 @@ check_PROGRAMS += tests/cpu/test-ppc-system
 tests_cpu_test_ppc_system_SOURCES = tests/cpu/test-ppc-system.c
 tests_cpu_test_ppc_system_LDADD = core/libemu.la
 TESTS += tests/cpu/test-ppc-system
+check_PROGRAMS += tests/cpu/test-ppc-fuzz
+tests_cpu_test_ppc_fuzz_SOURCES = tests/cpu/test-ppc-fuzz.c
+tests_cpu_test_ppc_fuzz_LDADD = core/libemu.la
+TESTS += tests/cpu/test-ppc-fuzz

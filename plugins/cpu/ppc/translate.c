@@ -1016,7 +1016,7 @@ void ppc_translate(emu_ir_block *b, void *envp, uint64_t pc)
             return;
         }
         if (emu_ir_insn_count(b) == 0 && !emu_ir_fetch32(b, d->pc, &insn)) {
-            /* the core checked the first word: only an odd PC gets here */
+            /* an odd PC, or no memory answers the fetch */
             emu_ir_insn_start(b, d->pc);
             excp(d, EMU_EXCP_ILLEGAL, SRR1_ILLEGAL);
             return;
