@@ -64,6 +64,7 @@ struct emu_mmio_ops {
 EMU_API emu_space *emu_machine_space(emu_machine *m, const char *name);
 /* Create a space of `size` bytes (0 = 2^64). */
 EMU_API emu_space *emu_space_new(emu_machine *m, const char *name, uint64_t size, emu_error **err);
+/* Its name. */
 EMU_API const char *emu_space_name(const emu_space *s);
 /* The value an unassigned read answers (default all ones), per space. */
 EMU_API void emu_space_set_unassigned_value(emu_space *s, uint64_t value);
@@ -91,12 +92,17 @@ EMU_API int emu_space_write_bytes(emu_space *s, uint64_t addr, const void *buf, 
    ops with bad sizes (logged), and for an alias whose window
    [offset, offset+size) is not inside `target`.  A container of size 0
    spans 2^64 bytes. */
+/* RAM, zeroed. */
 EMU_API emu_region *emu_region_ram(emu_machine *m, const char *name, uint64_t size);
+/* ROM: the guest cannot write it; loaders do with `force`. */
 EMU_API emu_region *emu_region_rom(emu_machine *m, const char *name, uint64_t size);
+/* MMIO not owned by a device: `ops` are called with `opaque`. */
 EMU_API emu_region *emu_region_mmio(emu_machine *m, const char *name, uint64_t size,
                                     const emu_mmio_ops *ops, void *opaque);
+/* A window on [offset, offset+size) of `target`. */
 EMU_API emu_region *emu_region_alias(emu_machine *m, const char *name, emu_region *target,
                                      uint64_t offset, uint64_t size);
+/* An empty region to map others into (a sub-bus). */
 EMU_API emu_region *emu_region_container(emu_machine *m, const char *name, uint64_t size);
 /* A stub answers reads with 0 and ignores writes; with `log` set each
    access is logged under EMU_LOG_UNIMP. */
@@ -114,8 +120,11 @@ EMU_API emu_region *emu_space_root(emu_space *s);
    is transparent: what it covers shows through. */
 EMU_API int emu_region_map(emu_region *container, uint64_t addr, emu_region *r,
                            int priority, emu_error **err);
+/* Remove `r` from its container (nothing when it is not mapped). */
 EMU_API void emu_region_unmap(emu_region *r);
+/* Hide or show a mapped region without unmapping it. */
 EMU_API void emu_region_set_enabled(emu_region *r, bool enabled);
+/* Its size and name. */
 EMU_API uint64_t emu_region_size(const emu_region *r);
 EMU_API const char *emu_region_name(const emu_region *r);
 /* RAM/ROM host memory of the region (NULL for others).  Writes through the
