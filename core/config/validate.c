@@ -271,6 +271,9 @@ int mf_validate(const mf_node *doc, const char *source, mf_plan *plan, emu_error
     mf_vctx v = { doc, plan, err };
     if (mf_check_keys(doc, top_keys, "machine", err) < 0)
         return -1;
+    const mf_pair *inc = mf_map_find(doc, "include");
+    if (inc)        /* files are included before --set applies: only --set can leave one here */
+        return mf_error(err, &inc->key_pos, "include: can only be given in a machine file");
     const mf_node *name = mf_map_get(doc, "name");
     if (!name)
         return mf_error(err, &doc->pos, "missing required key 'name' (the machine's name)");
