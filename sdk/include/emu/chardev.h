@@ -28,6 +28,7 @@ EMU_API void emu_chardev_attach(emu_chardev *c, const emu_chardev_client *client
    called, never nested inside another receive), so call it once the
    device's state is consistent, e.g. at the end of a register read. */
 EMU_API void emu_chardev_accept_input(emu_chardev *c);
+/* Its name in the machine's `chardevs:`. */
 EMU_API const char *emu_chardev_name(const emu_chardev *c);
 
 #ifdef __cplusplus

@@ -24,16 +24,20 @@ typedef struct emu_reg_info {
 
 /* The CPU behind a device of kind EMU_KIND_CPU, or NULL. */
 EMU_API emu_cpu *emu_cpu_from_device(emu_device *dev);
+/* The device of a CPU. */
 EMU_API emu_device *emu_cpu_device(emu_cpu *cpu);
 /* The i-th CPU of the machine (creation order), or NULL. */
 EMU_API emu_cpu *emu_machine_cpu(emu_machine *m, unsigned i);
 
+/* Its registers: how many, and the description of register i (NULL when out of range). */
 EMU_API unsigned emu_cpu_reg_count(emu_cpu *cpu);
 EMU_API const emu_reg_info *emu_cpu_reg_info(emu_cpu *cpu, unsigned i);
 /* Index of the register called `name`, or -1. */
 EMU_API int emu_cpu_reg_find(emu_cpu *cpu, const char *name);
+/* Read / write register i. */
 EMU_API uint64_t emu_cpu_reg_read(emu_cpu *cpu, unsigned i);
 EMU_API void emu_cpu_reg_write(emu_cpu *cpu, unsigned i, uint64_t value);
+/* The address of the next instruction. */
 EMU_API uint64_t emu_cpu_pc(emu_cpu *cpu);
 /* Redirect execution (takes effect at the next instruction). */
 EMU_API void emu_cpu_set_pc(emu_cpu *cpu, uint64_t pc);
