@@ -47,29 +47,32 @@ typedef struct emu_cpu_ops {
     size_t state_size;       /* bytes of guest state per CPU */
     uint32_t pc_offset;      /* offset of the PC in the state (uint32_t when addr_bits is 32) */
 
-    /* Registers for Lua, gdb and user mode: a table of nregs entries. */
+    /* Registers for Lua, gdb and user mode: a table of nregs entries;
+       reg_read and reg_write are required when nregs > 0. */
     const emu_reg_info *regs;
     unsigned nregs;
     uint64_t (*reg_read)(void *env, unsigned i);
     void (*reg_write)(void *env, unsigned i, uint64_t value);
 
-    /* Fill the state of a new CPU: power-on state in system mode, or the
+    /* required: fill the state of a new CPU: power-on state in system mode, or the
        state a user-mode process starts with (user_mode true). */
     void (*init_state)(emu_device *dev, void *env, bool user_mode);
 
-    /* The mode bits a translation depends on (privilege, MMU on/off, FP
+    /* required: the mode bits a translation depends on (privilege, MMU on/off, FP
        enabled, FP rounding...).  Part of the block-cache key; an
        instruction that changes them must end its block with exit_loop. */
     uint32_t (*tb_flags)(void *env);
-    /* The mmu_idx used to fetch code in mode `flags`. */
+    /* required: the mmu_idx used to fetch code in mode `flags`. */
     unsigned (*code_mmu_idx)(uint32_t flags);
-    /* Host rounding mode (FE_TONEAREST, ...) for IR f64 ops in mode `flags`. */
+    /* optional: host rounding mode (FE_TONEAREST, ...) for IR f64 ops in mode `flags`. */
     int (*fp_round)(uint32_t flags);
 
-    /* Translate one block starting at `pc` (its first word is fetchable). */
+    /* required: translate one block starting at `pc` (its first word is fetchable). */
     void (*translate)(emu_ir_block *b, void *env, uint64_t pc);
 
-    /* System mode.  Translate vaddr for `access` in regime mmu_idx.  On
+    /* The next three are required for system mode (optional for a CPU
+       that only runs user-mode programs).
+       Translate vaddr for `access` in regime mmu_idx.  On
        success fill *res and return EMU_EXCP_NONE.  On a fault return the
        exception to raise with *code set, after recording the fault details
        in env (DAR, DSISR...), unless `probe` (debugger access: no side
@@ -86,12 +89,17 @@ typedef struct emu_cpu_ops {
 } emu_cpu_ops;
 
 /* ---- lifecycle (from the CPU type's realize / destroy) ---- */
+/* Allocate the state (state_size bytes, zeroed) and register the CPU with
+   the machine; NULL with a message when the ops are unusable. */
 EMU_API emu_cpu *emu_cpu_realize(emu_device *dev, emu_error **err);
+/* Undo emu_cpu_realize. */
 EMU_API void emu_cpu_unrealize(emu_device *dev);
 
 /* ---- for helpers and plugins ---- */
+/* The CPU of a state pointer, and the state of a CPU. */
 EMU_API emu_cpu *emu_cpu_of_env(void *env);
 EMU_API void *emu_cpu_env(emu_cpu *cpu);
+/* Whether the CPU runs a user-mode program (emu --user). */
 EMU_API bool emu_cpu_is_user_mode(emu_cpu *cpu);
 
 /* Raise an exception from inside a helper: the instruction being executed
