@@ -53,11 +53,11 @@ extern "C" {
 
 typedef struct emu_fw_cfg_ops {
     uint32_t struct_size;   /* sizeof(emu_fw_cfg_ops) */
-    /* Set item `key` (below EMU_FW_CFG_FILE_FIRST except the signature, id
+    /* required: set item `key` (below EMU_FW_CFG_FILE_FIRST except the signature, id
        and directory, or EMU_FW_CFG_ARCH_LOCAL | n) to a copy of `data`,
        replacing what it held.  0, or -1 with a message. */
     int (*set)(emu_device *dev, uint16_t key, const void *data, size_t len, emu_error **err);
-    /* Set the file `name` to a copy of `data`: replaced when it exists,
+    /* required: set the file `name` to a copy of `data`: replaced when it exists,
        otherwise added (the directory stays sorted by name, as QEMU's).
        0, or -1 with a message (name too long, no free slot). */
     int (*set_file)(emu_device *dev, const char *name, const void *data, size_t len,

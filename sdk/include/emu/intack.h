@@ -18,7 +18,7 @@ extern "C" {
 
 typedef struct emu_intack_ops {
     uint32_t struct_size;   /* sizeof(emu_intack_ops) */
-    /* Acknowledge the highest-priority pending interrupt and return its
+    /* required: acknowledge the highest-priority pending interrupt and return its
        vector, as the controller answers an INTA cycle (an 8259 pair: the
        spurious vector when nothing is pending). */
     unsigned (*acknowledge)(emu_device *dev);

@@ -19,8 +19,10 @@ extern "C" {
 
 typedef struct emu_nvram_ops {
     uint32_t struct_size;   /* sizeof(emu_nvram_ops) */
+    /* required: the chip's size in bytes */
     uint64_t (*size)(emu_device *dev);
-    /* 0, or -1 when [offset, offset + len) is not inside the chip. */
+    /* required: copy bytes out of / into the chip; 0, or -1 when
+       [offset, offset + len) is not inside the chip. */
     int (*read)(emu_device *dev, uint64_t offset, void *buf, size_t len);
     int (*write)(emu_device *dev, uint64_t offset, const void *buf, size_t len);
 } emu_nvram_ops;
