@@ -236,6 +236,7 @@ typedef struct emu_linux_abi {
     uint8_t align64;               /* alignment of 64-bit members in the guest's
                                       generic structures (8; 4 for i386) */
 
+    /* The callbacks: all required except `emulate`. */
     /* Called once for the first CPU: look up registers by name. */
     int (*prepare)(emu_cpu *cpu, emu_error **err);
     /* Registers of a new process. */
