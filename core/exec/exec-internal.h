@@ -25,6 +25,7 @@ enum ir_opc {
     IR_FOP, IR_FMA,
     IR_LOAD, IR_STORE,   /* sub = memop; e = mmu_idx; imm = disp */
     IR_CALL,         /* fn; sub = flags */
+    IR_CALL_CONST,   /* fn; sub = flags; imm = c0, imm2 = c1 */
     IR_LABEL,        /* imm = label */
     IR_BR, IR_BRCOND, IR_BRTEST,  /* imm = label; BRCOND sub = cond; BRTEST imm2 = mask, sub = if_set */
     IR_GOTO_TB,      /* sub = slot; imm = pc */

@@ -27,7 +27,7 @@ enum {
     H_ULD64B, H_ULD64L,
     H_UST8, H_UST16B, H_UST16L, H_UST32B, H_UST32L, H_UST64B, H_UST64L,
     H_SLD, H_SST,
-    H_CALL, H_BR, H_BRTEST_SET, H_BRTEST_CLR, H_BRTEST64,
+    H_CALL, H_CALLC, H_BR, H_BRTEST_SET, H_BRTEST_CLR, H_BRTEST64,
     H_GOTO_TB, H_EXIT_IND, H_EXIT_LOOP, H_EXIT_EXCP, H_SMC_CHECK,
     H_COUNT
 };
@@ -309,6 +309,16 @@ static bool lower(compiler *k, const ir_op *o)
         y->c = o->sub;
         return true;
     }
+    case IR_CALL_CONST: {
+        x = put(k, H_CALLC, in);
+        x->a = (uint32_t)o->imm;
+        x->b = (uint32_t)o->imm2;
+        x->d = o->d ? opnd(cpu, o->d) : 0;
+        x->c = o->d ? optype(b, o->d) + 1 : 0;
+        iop *y = put(k, 0, in);
+        y->h = (const void *)o->fn;
+        return true;
+    }
     case IR_BR:
         x = put(k, H_BR, in);
         x->c = (uint32_t)o->imm;
@@ -406,6 +416,7 @@ bool interp_compile(emu_cpu *cpu, const emu_ir_block *b, tb *t)
         uintptr_t h = (uintptr_t)k.out[i].h;
         /* data records that follow CALL/EXIT_EXCP keep their payload */
         bool data = i > 0 && ((uintptr_t)k.out[i - 1].h == (uintptr_t)handlers[H_CALL] ||
+                              (uintptr_t)k.out[i - 1].h == (uintptr_t)handlers[H_CALLC] ||
                               (uintptr_t)k.out[i - 1].h == (uintptr_t)handlers[H_EXIT_EXCP]);
         if (!data)
             k.out[i].h = handlers[h];
@@ -564,7 +575,7 @@ void interp_run(emu_cpu *cpu, tb *t, int64_t *budgetp, tb **link_from, unsigned 
         [H_UST32B] = &&L_UST32B, [H_UST32L] = &&L_UST32L, [H_UST64B] = &&L_UST64B,
         [H_UST64L] = &&L_UST64L,
         [H_SLD] = &&L_SLD, [H_SST] = &&L_SST,
-        [H_CALL] = &&L_CALL, [H_BR] = &&L_BR, [H_BRTEST_SET] = &&L_BRTEST_SET,
+        [H_CALL] = &&L_CALL, [H_CALLC] = &&L_CALLC, [H_BR] = &&L_BR, [H_BRTEST_SET] = &&L_BRTEST_SET,
         [H_BRTEST_CLR] = &&L_BRTEST_CLR, [H_BRTEST64] = &&L_BRTEST64,
         [H_GOTO_TB] = &&L_GOTO_TB, [H_EXIT_IND] = &&L_EXIT_IND, [H_EXIT_LOOP] = &&L_EXIT_LOOP,
         [H_EXIT_EXCP] = &&L_EXIT_EXCP, [H_SMC_CHECK] = &&L_SMC_CHECK,
@@ -757,6 +768,18 @@ L_CALL: {
             R32(x->d) = (uint32_t)r;
         else
             R64(x->d) = r;
+    }
+    op += 2;
+    goto *op->h;
+}
+L_CALLC: {
+    cpu->cur_op = op;
+    uint64_t r = ((emu_ir_helper)op[1].h)(env, op->a, op->b, 0);
+    if (op->c) {
+        if (op->c == EMU_IR_I32 + 1)
+            R32(op->d) = (uint32_t)r;
+        else
+            R64(op->d) = r;
     }
     op += 2;
     goto *op->h;

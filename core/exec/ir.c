@@ -264,6 +264,18 @@ void emu_ir_call(emu_ir_block *b, emu_ir_helper fn, unsigned flags, emu_ir_val d
     o->type = val_type(b, d, EMU_IR_I32);
 }
 
+void emu_ir_call_const(emu_ir_block *b, emu_ir_helper fn, unsigned flags, emu_ir_val d, uint32_t c0,
+                       uint32_t c1)
+{
+    ir_op *o = emit(b, IR_CALL_CONST);
+    o->fn = fn;
+    o->sub = flags;
+    o->d = d;
+    o->imm = c0;
+    o->imm2 = c1;
+    o->type = val_type(b, d, EMU_IR_I32);
+}
+
 void emu_ir_br(emu_ir_block *b, emu_ir_label l)
 {
     emit(b, IR_BR)->imm = l;

@@ -290,10 +290,12 @@ static double double_result(unsigned kind, double a, double b, double c, unsigne
  * the exact result is r + err with err computed exactly (TwoSum, fma residuals), so the
  * result is exact when err is 0 and was rounded up in magnitude when err has the opposite
  * sign.  Anything near the limits of the format goes to the exact slow path. */
-static bool mid_range(double x)
+/* 2^-900 <= |x| < 2^900 (NaN and infinity excluded), from the exponent bits */
+static inline bool mid_range(double x)
 {
-    double m = fabs(x);
-    return m > 0x1p-900 && m < 0x1p900;
+    uint64_t b;
+    memcpy(&b, &x, 8);
+    return (uint32_t)(((b >> 52) & 0x7ff) - (1023 - 900)) < 1800u;
 }
 
 static bool single_exact(uint64_t b)
@@ -303,7 +305,7 @@ static bool single_exact(uint64_t b)
 }
 
 /* err: the sign of (exact - r), as a double with that sign (0 when exact) */
-static bool fast_double(unsigned kind, double a, double b, double c, double *res, double *err)
+static inline __attribute__((always_inline)) bool fast_double(unsigned kind, double a, double b, double c, double *res, double *err)
 {
     double r, e;
     switch (kind) {
@@ -362,7 +364,7 @@ static bool fast_double(unsigned kind, double a, double b, double c, double *res
 }
 
 /* Returns false when the slow path must decide. */
-static bool fast_arith(unsigned kind, bool single, uint64_t ab, uint64_t bb, uint64_t cb,
+static inline __attribute__((always_inline)) bool fast_arith(unsigned kind, bool single, uint64_t ab, uint64_t bb, uint64_t cb,
                        uint64_t *res, bool *fi, bool *fr)
 {
     double a = d_of(ab), b = d_of(bb), c = d_of(cb), r, err;
@@ -478,7 +480,7 @@ static void convert_to_int(ppc_env *e, unsigned kind, unsigned ft, uint64_t b, b
     maybe_raise(e, e->fpscr & ~old, false);
 }
 
-uint64_t ppc_h_farith(void *env, uint64_t k, uint64_t regs, uint64_t unused)
+static __attribute__((noinline)) uint64_t farith(void *env, uint64_t k, uint64_t regs)
 {
     ppc_env *e = env;
     unsigned kind = k & 0xff;
@@ -678,3 +680,49 @@ uint64_t ppc_h_mcrfs(void *env, uint64_t crfd, uint64_t crfs, uint64_t c)
     (void)old;
     return 0;
 }
+
+uint64_t ppc_h_farith(void *env, uint64_t k, uint64_t regs, uint64_t unused)
+{
+    return farith(env, k, regs);
+}
+
+/* One helper per common operation: the fast path with the operation known at compile time,
+   everything else through farith(). */
+#define FAST_HELPER(name, KIND, SINGLE)                                                        \
+    uint64_t name(void *env, uint64_t rc, uint64_t regs, uint64_t unused)                      \
+    {                                                                                          \
+        ppc_env *e = env;                                                                      \
+        uint32_t old = e->fpscr;                                                               \
+        uint64_t res;                                                                          \
+        bool fi, fr;                                                                           \
+        unsigned ft = regs & 31, fa = (regs >> 8) & 31, fb = (regs >> 16) & 31, fc = (regs >> 24) & 31; \
+        if (__builtin_expect(!(old & (FPSCR_RN | FPSCR_VE | FPSCR_OE | FPSCR_UE | FPSCR_ZE | FPSCR_XE)), 1) && \
+            fast_arith(KIND, SINGLE, e->fpr[fa], e->fpr[fb], e->fpr[fc], &res, &fi, &fr)) {    \
+            uint32_t f = old & ~(FPSCR_FI | FPSCR_FR | FPSCR_FPRF);                             \
+            if (fi)                                                                            \
+                f |= FPSCR_FI | FPSCR_XX | ((old & FPSCR_XX) ? 0 : FPSCR_FX);                  \
+            if (fr)                                                                            \
+                f |= FPSCR_FR;                                                                 \
+            f |= (is_zero_b(res) ? ((res >> 63) ? 0x12u : 0x02u) : ((res >> 63) ? 0x08u : 0x04u)) \
+                 << FPSCR_FPRF_SHIFT;                                                          \
+            e->fpscr = f;                                                                      \
+            e->fpr[ft] = res;                                                                  \
+            if (rc)                                                                            \
+                set_cr1(e);                                                                    \
+            return 0;                                                                          \
+        }                                                                                      \
+        return farith(env, KIND | (SINGLE ? 0x100u : 0) | (rc ? 0x200u : 0), regs);           \
+    }
+
+FAST_HELPER(ppc_h_fadd, FA_ADD, false)
+FAST_HELPER(ppc_h_fsub, FA_SUB, false)
+FAST_HELPER(ppc_h_fmul, FA_MUL, false)
+FAST_HELPER(ppc_h_fdiv, FA_DIV, false)
+FAST_HELPER(ppc_h_fmadd, FA_MADD, false)
+FAST_HELPER(ppc_h_fmsub, FA_MSUB, false)
+FAST_HELPER(ppc_h_fnmadd, FA_NMADD, false)
+FAST_HELPER(ppc_h_fnmsub, FA_NMSUB, false)
+FAST_HELPER(ppc_h_fadds, FA_ADD, true)
+FAST_HELPER(ppc_h_fsubs, FA_SUB, true)
+FAST_HELPER(ppc_h_fmuls, FA_MUL, true)
+FAST_HELPER(ppc_h_fdivs, FA_DIV, true)

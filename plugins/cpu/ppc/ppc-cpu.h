@@ -157,6 +157,19 @@ uint64_t ppc_read_tb(ppc_env *e);
 
 /* fpu.c: floating point on the host FPU with exact FPSCR */
 uint64_t ppc_h_farith(void *env, uint64_t op_rt, uint64_t ab, uint64_t c);
+/* fast-path helpers: (env, Rc, ft | fa << 8 | fb << 16 | fc << 24) */
+uint64_t ppc_h_fadd(void *env, uint64_t rc, uint64_t regs, uint64_t c);
+uint64_t ppc_h_fsub(void *env, uint64_t rc, uint64_t regs, uint64_t c);
+uint64_t ppc_h_fmul(void *env, uint64_t rc, uint64_t regs, uint64_t c);
+uint64_t ppc_h_fdiv(void *env, uint64_t rc, uint64_t regs, uint64_t c);
+uint64_t ppc_h_fmadd(void *env, uint64_t rc, uint64_t regs, uint64_t c);
+uint64_t ppc_h_fmsub(void *env, uint64_t rc, uint64_t regs, uint64_t c);
+uint64_t ppc_h_fnmadd(void *env, uint64_t rc, uint64_t regs, uint64_t c);
+uint64_t ppc_h_fnmsub(void *env, uint64_t rc, uint64_t regs, uint64_t c);
+uint64_t ppc_h_fadds(void *env, uint64_t rc, uint64_t regs, uint64_t c);
+uint64_t ppc_h_fsubs(void *env, uint64_t rc, uint64_t regs, uint64_t c);
+uint64_t ppc_h_fmuls(void *env, uint64_t rc, uint64_t regs, uint64_t c);
+uint64_t ppc_h_fdivs(void *env, uint64_t rc, uint64_t regs, uint64_t c);
 uint64_t ppc_h_fcmp(void *env, uint64_t crf_ordered, uint64_t ab, uint64_t c);
 uint64_t ppc_h_mffs(void *env, uint64_t a, uint64_t b, uint64_t c);
 uint64_t ppc_h_mtfsf(void *env, uint64_t mask, uint64_t v, uint64_t c);

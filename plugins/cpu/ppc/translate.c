@@ -441,10 +441,19 @@ enum { FA_ADD, FA_SUB, FA_MUL, FA_DIV, FA_SQRT, FA_MADD, FA_MSUB, FA_NMADD, FA_N
 
 static void farith(dc *d, unsigned kind, bool single, unsigned ft, unsigned fa, unsigned fb, unsigned fc)
 {
-    emu_ir_val k = konst(d, kind | (single ? 0x100u : 0) | (RCBIT ? 0x200u : 0));
-    emu_ir_val regs = konst(d, ft | fa << 8 | fb << 16 | fc << 24);
-    emu_ir_call(B, ppc_h_farith, EMU_HELPER_READS_STATE | EMU_HELPER_WRITES_STATE | EMU_HELPER_RAISES, 0,
-                k, regs, 0);
+    static const emu_ir_helper fast[2][FA_NMSUB + 1] = {
+        { ppc_h_fadd, ppc_h_fsub, ppc_h_fmul, ppc_h_fdiv, NULL, ppc_h_fmadd, ppc_h_fmsub, ppc_h_fnmadd,
+          ppc_h_fnmsub },
+        { ppc_h_fadds, ppc_h_fsubs, ppc_h_fmuls, ppc_h_fdivs },
+    };
+    uint32_t regs = ft | fa << 8 | fb << 16 | fc << 24;
+    if (kind <= FA_NMSUB && fast[single][kind]) {
+        emu_ir_call_const(B, fast[single][kind],
+                          EMU_HELPER_READS_STATE | EMU_HELPER_WRITES_STATE | EMU_HELPER_RAISES, 0, RCBIT, regs);
+        return;
+    }
+    emu_ir_call_const(B, ppc_h_farith, EMU_HELPER_READS_STATE | EMU_HELPER_WRITES_STATE | EMU_HELPER_RAISES,
+                      0, kind | (single ? 0x100u : 0) | (RCBIT ? 0x200u : 0), ft | fa << 8 | fb << 16 | fc << 24);
 }
 
 static bool fp_a_form(dc *d, bool single)
@@ -486,10 +495,8 @@ static bool fp_63_x(dc *d)
     switch (XO10) {
     case 0: case 32: { /* fcmpu, fcmpo */
         if ((d->insn >> 21) & 3 || RCBIT) return false;
-        emu_ir_val k = konst(d, (ft >> 2) | (XO10 == 32 ? 0x100u : 0));
-        emu_ir_val ab = konst(d, fa | fb << 8);
-        emu_ir_call(B, ppc_h_fcmp, EMU_HELPER_READS_STATE | EMU_HELPER_WRITES_STATE | EMU_HELPER_RAISES,
-                    0, k, ab, 0);
+        emu_ir_call_const(B, ppc_h_fcmp, EMU_HELPER_READS_STATE | EMU_HELPER_WRITES_STATE | EMU_HELPER_RAISES,
+                          0, (ft >> 2) | (XO10 == 32 ? 0x100u : 0), fa | fb << 8);
         return true;
     }
     case 12: if (fa) return false; farith(d, FA_RSP, true, ft, 0, fb, 0); return true;

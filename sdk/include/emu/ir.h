@@ -51,7 +51,7 @@ typedef uint32_t emu_ir_val;
 /* A branch target inside the block. */
 typedef uint32_t emu_ir_label;
 
-#define EMU_IR_ENV_BIT 0x80000000u  /* set in a val naming a state field */
+#define EMU_IR_ENV_BIT 0x80000000u  /* set in a val naming a state field (bits 28-29: type) */
 
 /* Comparisons (for setcond, select, brcond, cmp3). */
 typedef enum emu_ir_cond {
@@ -180,6 +180,11 @@ EMU_API void emu_ir_store(emu_ir_block *b, emu_ir_val v, emu_ir_val addr, int32_
 /* d may be 0 (no result); unused arguments are 0. */
 EMU_API void emu_ir_call(emu_ir_block *b, emu_ir_helper fn, unsigned flags, emu_ir_val d,
                          emu_ir_val a0, emu_ir_val a1, emu_ir_val a2);
+
+/* A helper whose first two arguments are constants known at translation time (decoded
+   fields, register numbers): fn(env, c0, c1, 0).  d may be 0. */
+EMU_API void emu_ir_call_const(emu_ir_block *b, emu_ir_helper fn, unsigned flags, emu_ir_val d,
+                               uint32_t c0, uint32_t c1);
 
 /* ---- control flow inside the block ---- */
 EMU_API void emu_ir_br(emu_ir_block *b, emu_ir_label l);
