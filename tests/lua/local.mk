@@ -5,7 +5,13 @@ tests_lua_test_hooks_LDADD = core/libemu.la
 TESTS += tests/lua/test-hooks
 
 check_PROGRAMS += tests/lua/test-host
-tests_lua_test_host_SOURCES = tests/lua/test-host.c
+tests_lua_test_host_SOURCES = tests/lua/test-host.c tests/lua/devices.h
 tests_lua_test_host_CPPFLAGS = $(AM_CPPFLAGS) $(LUA_CFLAGS)
 tests_lua_test_host_LDADD = core/libemu.la $(LUA_LIBS)
 TESTS += tests/lua/test-host
+
+check_PROGRAMS += tests/lua/test-scripts
+tests_lua_test_scripts_SOURCES = tests/lua/test-scripts.c tests/lua/devices.h
+tests_lua_test_scripts_CPPFLAGS = $(AM_CPPFLAGS) $(LUA_CFLAGS)
+tests_lua_test_scripts_LDADD = core/libemu.la $(LUA_LIBS)
+TESTS += tests/lua/test-scripts
