@@ -15,3 +15,7 @@ tests_lua_test_scripts_SOURCES = tests/lua/test-scripts.c tests/lua/devices.h
 tests_lua_test_scripts_CPPFLAGS = $(AM_CPPFLAGS) $(LUA_CFLAGS)
 tests_lua_test_scripts_LDADD = core/libemu.la $(LUA_LIBS)
 TESTS += tests/lua/test-scripts
+
+dist_noinst_SCRIPTS += tests/lua/test-guest.sh
+EXTRA_DIST += tests/guests/lua/watch.c
+TESTS += tests/lua/test-guest.sh
