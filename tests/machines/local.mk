@@ -8,5 +8,5 @@ tests_machines_plugin_mft_devices_la_LIBADD = $(plugin_libadd)
 
 dist_noinst_SCRIPTS += tests/machines/run.sh
 dist_noinst_DATA += tests/machines/isa-pc.yaml tests/machines/isa-pc.lua tests/machines/isa-pc.rom \
-	tests/machines/common/isa-io.yaml
+	tests/machines/common/isa-io.yaml tests/machines/mft-board.yaml tests/machines/quit.lua
 TESTS += tests/machines/run.sh

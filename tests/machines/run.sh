@@ -41,4 +41,12 @@ run --machine "$here/isa-pc.yaml" --set ram=16Q
 is "$st" 2 "a bad variable value exits 2"
 like "$err" "isa-pc.yaml:11:27: memory 'ram': '16Q': not a size" "the error points at the value that uses the variable"
 
+plugin="$EMU_BUILDDIR/tests/machines/plugin/mft_devices.la"
+run --machine "$here/mft-board.yaml" --set plugin="$plugin"
+is "$st" 0 "plugins: loads the types the machine uses (cpu, devices, board)"
+is "$out" "built 1" "its script ran"
+run --machine "$here/mft-board.yaml"
+is "$st" 2 "a plugin that does not exist exits 2"
+like "$err" "mft-board.yaml:6:12: plugins: '" "the error points at the plugins entry"
+
 done_testing
