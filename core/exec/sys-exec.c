@@ -78,7 +78,8 @@ static void run_cpu(emu_cpu *cpu, int64_t share)
         }
         if (cpu->halted || m->quit_requested || cpu->budget <= 0)
             break;
-        tb_quiescent(cpu);
+        if (!from)
+            tb_quiescent(cpu);   /* no block is referenced here: retired ones may be freed */
         uint32_t flags = cpu->ops->tb_flags(cpu->env);
         tb *t = tb_find(cpu, cpu_get_pc(cpu), flags);
         if (!t) {

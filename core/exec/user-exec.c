@@ -248,7 +248,8 @@ emu_user_stop_kind emu_user_cpu_run(emu_cpu *cpu, uint64_t budget, emu_user_stop
             kind = EMU_USER_STOP_BUDGET;
             break;
         }
-        tb_quiescent(cpu);
+        if (!from)
+            tb_quiescent(cpu);   /* no block is referenced here: retired ones may be freed */
         uint32_t flags = cpu->ops->tb_flags(cpu->env);
         tb *t = tb_find(cpu, cpu_get_pc(cpu), flags);
         if (!t)

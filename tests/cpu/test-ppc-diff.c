@@ -394,7 +394,7 @@ static int run_qemu(const char *qemu, const char *path, uint8_t *out)
         dup2(pfd[1], 1);
         close(pfd[0]);
         close(pfd[1]);
-        execl(qemu, qemu, "-cpu", "604", path, (char *)NULL);
+        execlp(qemu, qemu, "-cpu", "604", path, (char *)NULL);
         _exit(127);
     }
     close(pfd[1]);
@@ -489,10 +489,29 @@ static bool run_seed(ph *h, const char *qemu, uint64_t seed, unsigned n, const c
     return same;
 }
 
+/* Is `prog` runnable (a path, or a name found on PATH)? */
+static bool in_path(const char *prog)
+{
+    if (strchr(prog, '/'))
+        return access(prog, X_OK) == 0;
+    const char *path = getenv("PATH");
+    if (!path)
+        return false;
+    char *copy = strdup(path), *save = NULL;
+    bool found = false;
+    for (char *dir = strtok_r(copy, ":", &save); dir && !found; dir = strtok_r(NULL, ":", &save)) {
+        char full[4096];
+        snprintf(full, sizeof full, "%s/%s", dir, prog);
+        found = access(full, X_OK) == 0;
+    }
+    free(copy);
+    return found;
+}
+
 int main(int argc, char **argv)
 {
     const char *qemu = getenv("QEMU_PPC");
-    if (!qemu || !*qemu || access(qemu, X_OK) != 0) {
+    if (!qemu || !*qemu || !in_path(qemu)) {
         printf("1..0 # SKIP qemu-ppc not available (QEMU_PPC)\n");
         return 0;
     }
