@@ -221,21 +221,15 @@ static int set_variable(mf_node *doc, const mf_pos *pos, const char *name, const
     return 0;
 }
 
-/* The child of `n` named by one path element, created as a map when absent. */
-static mf_node **child_slot(mf_node *n, const char *elem, const mf_pos *pos, bool create,
-                            emu_error **err)
+/* The child of `n` named by one path element; a missing map entry is created as a map. */
+static mf_node *step_into(mf_node *n, const char *elem, const mf_pos *pos, emu_error **err)
 {
     if (n->kind == MF_MAP) {
         mf_pair *p = mf_map_find(n, elem);
-        if (!p && create) {
-            mf_map_add(n, elem, *pos, mf_node_new(MF_MAP, *pos));
-            p = &n->pairs[n->npairs - 1];
-        }
-        if (!p) {
-            mf_map_add(n, elem, *pos, NULL);
-            p = &n->pairs[n->npairs - 1];
-        }
-        return &p->value;
+        if (p)
+            return p->value;
+        mf_map_add(n, elem, *pos, mf_node_new(MF_MAP, *pos));
+        return n->pairs[n->npairs - 1].value;
     }
     if (n->kind == MF_SEQ) {
         uint64_t i;
@@ -245,11 +239,53 @@ static mf_node **child_slot(mf_node *n, const char *elem, const mf_pos *pos, boo
                      n->nitems ? n->nitems - 1 : 0);
             return NULL;
         }
-        return &n->items[i];
+        return n->items[i];
     }
-    mf_error(err, pos, "cannot go into '%s': the value before it is %s, not a map",
-             elem, mf_kind_name(n->kind));
+    mf_error(err, pos, "cannot go into '%s': the value before it is %s, not a map", elem,
+             mf_kind_name(n->kind));
     return NULL;
+}
+
+/* Replace or add the last element of the path; `null` deletes a map entry. */
+static int set_last(mf_node *n, const char *elem, const mf_pos *pos, const char *value,
+                    emu_error **err)
+{
+    mf_node **slot = NULL;
+    if (n->kind == MF_MAP) {
+        mf_pair *p = mf_map_find(n, elem);
+        if (!strcmp(value, "null")) {
+            mf_map_remove(n, elem);
+            return 0;
+        }
+        if (!p) {
+            mf_map_add(n, elem, *pos, mf_scalar_new(value, *pos));
+            return 0;
+        }
+        slot = &p->value;
+    } else if (n->kind == MF_SEQ) {
+        uint64_t i;
+        const char *why;
+        if (emu_parse_u64(elem, false, &i, &why) < 0 || i >= n->nitems)
+            return mf_error(err, pos, "'%s' is not an index of the list there (0..%zu)", elem,
+                            n->nitems ? n->nitems - 1 : 0);
+        slot = &n->items[i];
+    } else {
+        return mf_error(err, pos, "cannot set '%s': the value before it is %s, not a map",
+                        elem, mf_kind_name(n->kind));
+    }
+    if ((*slot)->kind == MF_MAP) {
+        char *names = declared_names(*slot);
+        mf_error(err, pos, "'%s' is a map; --set replaces single values (its keys: %s)", elem,
+                 names);
+        free(names);
+        return -1;
+    }
+    if ((*slot)->kind == MF_SEQ)
+        return mf_error(err, pos, "'%s' is a list; --set replaces single values (add .INDEX to "
+                        "replace one item)", elem);
+    mf_node_free(*slot);
+    *slot = mf_scalar_new(value, *pos);
+    return 0;
 }
 
 static int set_path(mf_node *doc, const mf_pos *pos, char *key, const char *value, emu_error **err)
@@ -262,31 +298,11 @@ static int set_path(mf_node *doc, const mf_pos *pos, char *key, const char *valu
             *dot = 0;
         if (!*elem)
             return mf_error(err, pos, "empty element in the key (expected NAME.NAME...)");
-        mf_node **slot = child_slot(n, elem, pos, dot != NULL, err);
-        if (!slot)
+        if (!dot)
+            return set_last(n, elem, pos, value, err);
+        if (!(n = step_into(n, elem, pos, err)))
             return -1;
-        if (dot) {
-            n = *slot;
-            elem = dot + 1;
-            continue;
-        }
-        if (!strcmp(value, "null") && n->kind == MF_MAP) {
-            mf_map_remove(n, elem);
-            return 0;
-        }
-        if (*slot && (*slot)->kind == MF_MAP) {
-            char *names = declared_names(*slot);
-            mf_error(err, pos, "'%s' is a map; --set replaces single values (its keys: %s)", elem,
-                     names);
-            free(names);
-            return -1;
-        }
-        if (*slot && (*slot)->kind == MF_SEQ)
-            return mf_error(err, pos, "'%s' is a list; --set replaces single values (add "
-                            ".INDEX to replace one item)", elem);
-        mf_node_free(*slot);
-        *slot = mf_scalar_new(value, *pos);
-        return 0;
+        elem = dot + 1;
     }
 }
 
