@@ -339,6 +339,29 @@ void emu_cpu_store(void *env, uint64_t vaddr, uint64_t value, unsigned memop, un
     sys_store_slow(cpu, vaddr, value, memop, mmu_idx & (EMU_IR_MMU_MODES - 1));
 }
 
+bool emu_cpu_cmpxchg(void *env, uint64_t vaddr, uint64_t expected, uint64_t desired, unsigned memop,
+                     unsigned mmu_idx)
+{
+    emu_cpu *cpu = emu_cpu_of_env(env);
+    unsigned size = 1u << (memop & EMU_MO_SIZE);
+    vaddr = (uint32_t)vaddr;
+    if (cpu->user && size == 4 && !(vaddr & 3)) {
+        /* a fault unwinds through the signal handler; a code page is unprotected and retried */
+        uint32_t *p = (uint32_t *)(cpu->host_base + vaddr);
+        uint32_t exp = (uint32_t)expected, des = (uint32_t)desired;
+        if (memop & EMU_MO_BE) {
+            exp = __builtin_bswap32(exp);
+            des = __builtin_bswap32(des);
+        }
+        return __atomic_compare_exchange_n(p, &exp, des, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+    }
+    /* system mode runs one CPU at a time: a plain read, compare and write is atomic */
+    if (emu_cpu_load(env, vaddr, memop, mmu_idx) != (expected & (size == 8 ? ~0ull : (1ull << 8 * size) - 1)))
+        return false;
+    emu_cpu_store(env, vaddr, desired, memop, mmu_idx);
+    return true;
+}
+
 int emu_cpu_phys_read(emu_cpu *cpu, uint64_t paddr, unsigned size, uint64_t *value)
 {
     if (!cpu->sys)

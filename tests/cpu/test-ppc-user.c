@@ -162,15 +162,21 @@ static void *thread_main(void *arg)
     return NULL;
 }
 
+/* Both threads also increment one shared counter with lwarx/stwcx. */
+#define LWARX(t, a, b) P_X(31, t, a, b, 20, 0)
+#define STWCX(s, a, b) P_X(31, s, a, b, 150, 1)
+
 static void test_threads(ph *h)
 {
     static const uint32_t p[] = {
-        LIS(4, 1), MTCTR(4), LI(5, 0),
-        LWZ(6, 0, 3), ADDI(6, 6, 1), STW(6, 0, 3), BDNZ(-12),
+        LIS(4, 1), MTCTR(4), LI(5, 0), LIS(7, (DATA + 0x12000) >> 16), ORI(7, 7, (DATA + 0x12000) & 0xffff),
+        LWZ(6, 0, 3), ADDI(6, 6, 1), STW(6, 0, 3),
+        LWARX(8, 0, 7), ADDI(8, 8, 1), STWCX(8, 0, 7), BNE(-12),
+        BDNZ(-28),
         SC,
     };
     ph_code(h, CODE + 0x8000, p, sizeof p / 4);
-    ph_map(h, DATA + 0x10000, 0x2000, RW);
+    ph_map(h, DATA + 0x10000, 0x3000, RW);
     emu_error *err = NULL;
     emu_cpu *c2 = emu_user_cpu_clone(h->cpu, "cpu1", &err);
     ok(c2 != NULL, "clone a CPU");
@@ -186,6 +192,7 @@ static void test_threads(ph *h)
     is_u64(b.st.kind, EMU_USER_STOP_SYSCALL, "thread 2 finished");
     is_u64(ph_get32(h, DATA + 0x10000), 0x10000, "thread 1 counted");
     is_u64(ph_get32(h, DATA + 0x11000), 0x10000, "thread 2 counted");
+    is_u64(ph_get32(h, DATA + 0x12000), 0x20000, "lwarx/stwcx. increments of a shared counter are atomic");
     emu_user_cpu_free(c2);
 }
 

@@ -174,13 +174,9 @@ uint64_t ppc_h_stwcx(void *env, uint64_t ea, uint64_t v, uint64_t c)
     }
     bool ok = false;
     if (e->reserve_valid && e->reserve_addr == addr) {
-        /* Other threads' stores are not tracked: succeed when memory still
-           holds the value read, compared and swapped atomically. */
-        uint32_t cur = (uint32_t)emu_cpu_load(env, addr, EMU_MO_32 | EMU_MO_BE, mmu_of(e));
-        if (cur == e->reserve_val) {
-            emu_cpu_store(env, addr, (uint32_t)v, EMU_MO_32 | EMU_MO_BE, mmu_of(e));
-            ok = true;
-        }
+        /* Other threads' stores are not tracked: succeed when memory still holds the value
+           lwarx read, compared and swapped atomically (as QEMU does). */
+        ok = emu_cpu_cmpxchg(env, addr, e->reserve_val, (uint32_t)v, EMU_MO_32 | EMU_MO_BE, mmu_of(e));
     }
     e->reserve_valid = 0;
     e->crf[0] = (ok ? 2u : 0u) | e->so;

@@ -110,6 +110,11 @@ EMU_API __attribute__((noreturn)) void emu_cpu_raise(void *env, emu_excp_class c
 /* Guest memory from a helper (same path as IR loads/stores: may fault). */
 EMU_API uint64_t emu_cpu_load(void *env, uint64_t vaddr, unsigned memop, unsigned mmu_idx);
 EMU_API void emu_cpu_store(void *env, uint64_t vaddr, uint64_t value, unsigned memop, unsigned mmu_idx);
+/* Atomically replace the naturally aligned value at vaddr by `desired` if it equals
+   `expected` (store-conditional, compare-and-swap); true when it did.  Other threads of a
+   user-mode process see it as one atomic access. */
+EMU_API bool emu_cpu_cmpxchg(void *env, uint64_t vaddr, uint64_t expected, uint64_t desired,
+                             unsigned memop, unsigned mmu_idx);
 /* Physical memory for MMU walks (page tables); 0, or -1 when unassigned. */
 EMU_API int emu_cpu_phys_read(emu_cpu *cpu, uint64_t paddr, unsigned size, uint64_t *value);
 EMU_API int emu_cpu_phys_write(emu_cpu *cpu, uint64_t paddr, unsigned size, uint64_t value);
