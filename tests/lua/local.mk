@@ -19,3 +19,6 @@ TESTS += tests/lua/test-scripts
 dist_noinst_SCRIPTS += tests/lua/test-guest.sh
 EXTRA_DIST += tests/guests/lua/watch.c
 TESTS += tests/lua/test-guest.sh
+
+dist_noinst_SCRIPTS += tests/lua/test-docs.sh
+TESTS += tests/lua/test-docs.sh
