@@ -22,3 +22,6 @@ TESTS += tests/lua/test-guest.sh
 
 dist_noinst_SCRIPTS += tests/lua/test-docs.sh
 TESTS += tests/lua/test-docs.sh
+
+dist_noinst_SCRIPTS += tests/lua/test-console.sh
+TESTS += tests/lua/test-console.sh
