@@ -6,3 +6,4 @@ include plugins/cpu/local.mk
 include plugins/devices/isa/local.mk
 include plugins/machines/local.mk
 include plugins/devices/ide/local.mk
+include plugins/machines/prep/local.mk

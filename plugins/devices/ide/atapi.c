@@ -315,6 +315,11 @@ static void packet_received(ide_drive *d)
     uint8_t cdb[12];
     memcpy(cdb, d->buf, sizeof cdb);
     uint8_t op = cdb[0];
+    if (emu_log_enabled(EMU_LOG_TRACE))
+        emu_log(&d->ch->dev, EMU_LOG_TRACE, "drive %u: packet %02x %02x %02x %02x %02x %02x %02x "
+                "%02x %02x %02x %02x %02x, byte count limit %u", d->unit, cdb[0], cdb[1], cdb[2],
+                cdb[3], cdb[4], cdb[5], cdb[6], cdb[7], cdb[8], cdb[9], cdb[10], cdb[11],
+                byte_limit(d));
     if (op != 0x03)
         d->sense_key = d->asc = 0;
     bool needs_disc = op == 0x00 || op == 0x25 || op == 0x28 || op == 0xa8 || op == 0x2b ||

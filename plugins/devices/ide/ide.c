@@ -147,6 +147,10 @@ static bool answers_zero(const ide_channel *ch)
 static void exec_command(ide_channel *ch, uint8_t cmd)
 {
     ide_drive *d = &ch->drive[ch->cur];
+    if (emu_log_enabled(EMU_LOG_TRACE))
+        emu_log(&ch->dev, EMU_LOG_TRACE, "drive %u: command 0x%02x (count %u, lba %02x%02x%02x, "
+                "device 0x%02x, features 0x%02x)", ch->cur, cmd, d->nsector, d->hcyl, d->lcyl,
+                d->sector, d->select, d->feature);
     if (ch->cur == 1 && !d->present)
         return;   /* nobody answers for an absent slave */
     if ((d->status & (ST_BSY | ST_DRQ)) && !(cmd == 0x08 && d->cdrom))

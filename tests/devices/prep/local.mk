@@ -20,3 +20,7 @@ check_PROGRAMS += tests/devices/prep/test-ide
 tests_devices_prep_test_ide_SOURCES = tests/devices/prep/test-ide.c
 tests_devices_prep_test_ide_LDADD = core/libemu.la
 TESTS += tests/devices/prep/test-ide
+
+EXTRA_DIST += tests/devices/prep/board-check.lua
+dist_noinst_SCRIPTS += tests/devices/prep/test-board.sh
+TESTS += tests/devices/prep/test-board.sh
