@@ -163,8 +163,9 @@ void emu_hooks_fire_exec(emu_machine *m, emu_cpu *cpu, uint64_t pc);
 
 /* Before each executed block that starts at `pc` and holds `ninsns`
    instructions, when emu_hooks_overlap(m, EMU_HOOK_BLOCK, pc, pc) was true
-   at translation time (a block holding a hook call for each of its
-   executions, or the dispatcher calling it on block entry). */
+   at translation time.  Every execution counts, also one entered through a
+   chained jump: emit the call at the start of the block's code (or do not
+   chain into such blocks and call it from the dispatcher). */
 void emu_hooks_fire_block(emu_machine *m, emu_cpu *cpu, uint64_t pc, unsigned ninsns);
 
 /* After a data load of `size` bytes at `addr` by the instruction at `pc`
@@ -176,14 +177,21 @@ void emu_hooks_fire_block(emu_machine *m, emu_cpu *cpu, uint64_t pc, unsigned ni
    if emu_hooks_any(m, EMU_HOOK_READ) && emu_hooks_overlap(m, EMU_HOOK_READ,
    page, page + size_of_page - 1), the entry gets no fast read permission;
    the slow path performs the load, then calls this when the access
-   overlaps a hook.  Loads made by the engine for itself (instruction
-   fetch, page-table walks) are not reported. */
+   overlaps a hook.  User mode, whose loads go straight to host memory,
+   does the same with page protection: pages overlapping a READ hook are
+   made inaccessible (PROT_NONE) while the hook exists, and the fault
+   handler performs the load, calls this and resumes after the
+   instruction; the invalidator (re)protects or releases the pages.
+   Loads made by the engine for itself (instruction fetch, page-table
+   walks) and debugger accesses (emu_cpu_read_mem) are not reported. */
 uint64_t emu_hooks_fire_read(emu_machine *m, emu_cpu *cpu, uint64_t pc, uint64_t addr,
                              unsigned size, uint64_t value);
 
 /* Before a data store of `value` (`size` bytes at `addr`, by the
    instruction at `pc`), when it overlaps a WRITE hook; same TLB rule as
-   reads with EMU_HOOK_WRITE.  A callback may read the old contents. */
+   reads with EMU_HOOK_WRITE (user mode: pages write-protected like code
+   pages; the fault handler calls this, then performs the store).  A
+   callback may read the old contents. */
 void emu_hooks_fire_write(emu_machine *m, emu_cpu *cpu, uint64_t pc, uint64_t addr,
                           unsigned size, uint64_t value);
 
