@@ -57,6 +57,7 @@ mf_node *mf_node_copy(const mf_node *n)
 {
     mf_node *c = mf_node_new(n->kind, n->pos);
     c->base = n->base;
+    c->var = n->var;
     if (n->text)
         c->text = emu_xstrdup(n->text);
     for (size_t i = 0; i < n->npairs; i++)

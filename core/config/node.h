@@ -33,6 +33,8 @@ struct mf_node {
     /* The file relative paths in this scalar are relative to (its
        directory), or NULL for the current directory (command line). */
     const char *base;
+    /* The variable this whole scalar came from ("${name}"), or NULL. */
+    const char *var;
     char *text;                  /* MF_SCALAR */
     mf_pair *pairs;              /* MF_MAP, in the order written */
     size_t npairs, pairs_cap;

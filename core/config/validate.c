@@ -20,6 +20,11 @@ char *mf_existing_file(mf_vctx *v, const mf_node *n, const char *what, unsigned 
 {
     if (mf_expect_scalar(n, what, v->err) < 0)
         return NULL;
+    if (!*n->text && n->var) {
+        mf_error(v->err, &n->pos, "%s: empty file name (variable '%s' is empty: set it with "
+                 "--set %s=FILE)", what, n->var, n->var);
+        return NULL;
+    }
     if (!*n->text) {
         mf_error(v->err, &n->pos, "%s: empty file name", what);
         return NULL;

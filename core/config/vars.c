@@ -127,8 +127,10 @@ static int substitute(subst *s, mf_node *n)
         return -1;
     free(n->text);
     n->text = text;
-    if (only != SIZE_MAX)
+    if (only != SIZE_MAX) {
         n->base = s->vars[only].base;
+        n->var = s->vars[only].name;
+    }
     return 0;
 }
 

@@ -26,6 +26,7 @@ EXTRA_DIST += \
 	tests/bad-machines/duplicate-id.yaml \
 	tests/bad-machines/duplicate-key.yaml \
 	tests/bad-machines/empty-name.yaml \
+	tests/bad-machines/empty-variable-file.yaml \
 	tests/bad-machines/empty.yaml \
 	tests/bad-machines/empty.yaml.meta \
 	tests/bad-machines/future-version.yaml \
