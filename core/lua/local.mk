@@ -7,3 +7,6 @@ core_libemu_la_SOURCES += core/hooks.c core/hooks.h \
 ## Ready-made scripts, installed under $(pkgdatadir)/lua.
 nobase_dist_pkgdata_DATA += lua/strace.lua lua/count.lua lua/coverage.lua lua/memwatch.lua \
 	lua/flamegraph.lua lua/boot-expect.lua
+
+## The hook-cost benchmark (run by hand, never by make check).
+EXTRA_DIST += bench/lua-hooks.sh bench/lua/hookbench.c
