@@ -96,7 +96,7 @@ int main(int argc, char **argv)
     emu_options o = { 0 };
     const char *describe = NULL;
     bool list = false;
-    int c;
+    int c, status;
     /* '+': stop at the first non-option, so the guest program's own options stay its own. */
     while ((c = getopt_long(argc, argv, "+m:u:s:l:P:Vh", longopts, NULL)) != -1) {
         switch (c) {
@@ -105,8 +105,10 @@ int main(int argc, char **argv)
             o.user_program = optarg;
             goto user_args;
         case 's':
-            if (!strchr(optarg, '=') || optarg[0] == '=')
-                return usage_error("--set '%s': expected KEY=VALUE", optarg);
+            if (!strchr(optarg, '=') || optarg[0] == '=') {
+                status = usage_error("--set '%s': expected KEY=VALUE", optarg);
+                goto out;
+            }
             EMU_PUSH(o.sets, o.nsets, o.sets_cap, optarg);
             break;
         case 'l': EMU_PUSH(o.lua, o.nlua, o.lua_cap, optarg); break;
@@ -119,12 +121,14 @@ int main(int argc, char **argv)
             if (!strcmp(optarg, "help")) {
                 printf("Log categories for --log:\n");
                 emu_log_print_categories(stdout);
-                return 0;
+                status = 0;
+                goto out;
             }
             if (emu_log_enable_list(optarg, &bad) < 0) {
                 fprintf(stderr, "emu: --log: unknown category '%s' (valid: %s)\n", bad,
                         emu_log_category_names());
-                return EXIT_USAGE;
+                status = EXIT_USAGE;
+                goto out;
             }
             break;
         }
@@ -133,8 +137,10 @@ int main(int argc, char **argv)
         case OPT_GDB: {
             uint64_t port;
             const char *why;
-            if (emu_parse_u64(optarg, false, &port, &why) < 0 || port == 0 || port > 65535)
-                return usage_error("--gdb '%s': expected a TCP port number 1..65535", optarg);
+            if (emu_parse_u64(optarg, false, &port, &why) < 0 || port == 0 || port > 65535) {
+                status = usage_error("--gdb '%s': expected a TCP port number 1..65535", optarg);
+                goto out;
+            }
             o.gdb_port = (int)port;
             break;
         }
@@ -142,34 +148,45 @@ int main(int argc, char **argv)
         case OPT_DESCRIBE: describe = optarg; break;
         case 'V':
             printf("emu %s (plugin ABI %d.%d)\n", PACKAGE_VERSION, EMU_ABI_MAJOR, EMU_ABI_MINOR);
-            return 0;
+            status = 0;
+            goto out;
         case 'h':
             usage(stdout);
-            return 0;
+            status = 0;
+            goto out;
         default:
             fprintf(stderr, "Try 'emu --help' for the options.\n");
-            return EXIT_USAGE;
+            status = EXIT_USAGE;
+            goto out;
         }
     }
-    if (optind < argc)
-        return usage_error("unexpected argument '%s' (a program to run goes after --user)", argv[optind]);
+    if (optind < argc) {
+        status = usage_error("unexpected argument '%s' (a program to run goes after --user)", argv[optind]);
+        goto out;
+    }
     goto parsed;
 user_args:
     o.user_argv = argv + optind - 1;
     o.user_argc = argc - optind + 1;
 parsed:
     if (list)
-        return emu_list_plugins(stdout);
-    if (describe)
-        return emu_describe_type(describe, stdout);
-    if (o.user_program) {
-        if (o.machine)
-            return usage_error("%s", "--user and --machine cannot be used together");
-        return emu_session_user(&o);
+        status = emu_list_plugins(stdout);
+    else if (describe)
+        status = emu_describe_type(describe, stdout);
+    else if (o.user_program && o.machine)
+        status = usage_error("%s", "--user and --machine cannot be used together");
+    else if (o.user_program)
+        status = emu_session_user(&o);
+    else if (o.sysroot || o.strace)
+        status = usage_error("%s", "--sysroot and --strace apply to user mode (--user PROGRAM)");
+    else {
+        if (!o.machine)
+            o.machine = default_machine();
+        status = emu_session_machine(&o);
     }
-    if (o.sysroot || o.strace)
-        return usage_error("%s", "--sysroot and --strace apply to user mode (--user PROGRAM)");
-    if (!o.machine)
-        o.machine = default_machine();
-    return emu_session_machine(&o);
+out:
+    emu_plugins_shutdown();
+    free(o.sets);
+    free(o.lua);
+    return status;
 }

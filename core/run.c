@@ -38,6 +38,11 @@ int emu_machine_run(emu_machine *m)
             if (st == EMU_EXEC_IDLE) {
                 if (deadline == UINT64_MAX) {
                     /* Nothing will ever happen unless the host sends input. */
+                    if (!emu_backends_input_possible(m)) {
+                        emu_log(NULL, EMU_LOG_WARN, "the machine is idle: no CPU is running, nothing "
+                                "is scheduled and no input can arrive; stopping");
+                        break;
+                    }
                     emu_backends_poll(m, -1);
                     continue;
                 }

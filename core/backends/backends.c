@@ -172,3 +172,16 @@ void emu_backends_poll(emu_machine *m, int timeout_ms)
     for (size_t i = 0; i < b->nchardevs; i++)
         emu_chardev_deliver_input(b->chardevs[i]);
 }
+
+bool emu_backends_input_possible(emu_machine *m)
+{
+    struct emu_backends *b = m->backends;
+    for (size_t i = 0; b && i < b->nchardevs; i++) {
+        emu_chardev *c = b->chardevs[i];
+        if (!c->client)
+            continue;
+        if (c->in.len || emu_chardev_wants_input(c) || c->listen_fd >= 0)
+            return true;
+    }
+    return false;
+}

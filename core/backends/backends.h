@@ -44,6 +44,10 @@ emu_blockdev *emu_backends_blockdev(emu_machine *m, const char *name);
 /* Deliver pending host input to devices; wait up to timeout_ms (0 = just
    poll, -1 = until input arrives) when nothing is pending. */
 void emu_backends_poll(emu_machine *m, int timeout_ms);
+/* Could host input still reach a device?  (An attached chardev whose host
+   side is open: stdin before EOF, a pty, a tcp server, queued input.)  When
+   not, and nothing is scheduled, an idle machine can never wake up. */
+bool emu_backends_input_possible(emu_machine *m);
 /* Put the terminal back the way it was (idempotent; async-signal-safe). */
 void emu_backends_restore_terminal(void);
 /* Flush every block device. */
