@@ -40,11 +40,16 @@ void emu_lua_free(emu_lua *h)
 {
     if (!h)
         return;
-    emu_hooks_lock(h->m);
+    /* No callback may run meanwhile on a CPU thread; with no registry there is none. */
+    bool locked = h->m->hooks != NULL;
+    if (locked)
+        emu_hooks_lock(h->m);
+    h->closing = true;
     emu_lua_close_hooks(h);
     emu_lua_close_tasks(h);
     lua_close(h->L);
-    emu_hooks_unlock(h->m);
+    if (locked)
+        emu_hooks_unlock(h->m);
     emu_symtab_free(h->symbols);
     free(h->error);
     free(h);

@@ -169,6 +169,8 @@ static int add_hook(lua_State *L, emu_hook_spec *spec, int fn_arg)
 {
     emu_lua *h = emu_lua_from(L);
     luaL_checktype(L, fn_arg, LUA_TFUNCTION);
+    if (h->closing)
+        return luaL_error(L, "emu.on_%s: the run is over", kind_names[spec->kind]);
     lua_hook *lh = emu_xcalloc(1, sizeof *lh);
     lh->host = h;
     lh->kind = spec->kind;

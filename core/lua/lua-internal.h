@@ -31,6 +31,7 @@ struct emu_lua {
     struct lua_hook *hooks;      /* hooks the scripts added and have not removed */
     lua_task *tasks;             /* coroutines started by emu.spawn, still alive */
     emu_symtab *symbols;
+    bool closing;                /* being freed: no new hooks or coroutines (__gc code) */
 };
 
 /* The host of a Lua state (any of its coroutines). */

@@ -85,6 +85,8 @@ static int l_spawn(lua_State *L)
 {
     emu_lua *h = emu_lua_from(L);
     luaL_checktype(L, 1, LUA_TFUNCTION);
+    if (h->closing)
+        return luaL_error(L, "emu.spawn: the run is over");
     int n = lua_gettop(L);
     lua_State *co = lua_newthread(L);
     lua_pushvalue(L, -1);

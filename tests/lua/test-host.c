@@ -144,7 +144,14 @@ static void test_basics(void)
     snprintf(spec, sizeof spec, "%s,who=world,flag", spec_path);
     ok(emu_lua_run(h, spec, &err) == 0 && !strcmp(global_str(h, "who"), "world") &&
        global_int(h, "flag") == 1, "script arguments PATH,KEY=VALUE,KEY");
+
+    msg = run(h, "keep = setmetatable({}, { __gc = function()\n"
+                 "  emu.on_exec(0x10, function() end)\n"
+                 "  emu.spawn(function() end)\n"
+                 "end })\n", NULL);
+    free(msg);
     emu_lua_free(h);
+    ok(m->hooks == NULL && m->hook_mask == 0, "code run while the state closes adds no hook");
     emu_machine_free(m);
 }
 
