@@ -24,3 +24,13 @@ TESTS += tests/devices/prep/test-ide
 EXTRA_DIST += tests/devices/prep/board-check.lua
 dist_noinst_SCRIPTS += tests/devices/prep/test-board.sh
 TESTS += tests/devices/prep/test-board.sh
+
+EXTRA_DIST += tests/devices/prep/forth-console.lua tests/devices/prep/console-until.lua \
+	tests/devices/prep/forth-session.sh tests/devices/prep/qemu-capture.py \
+	tests/devices/prep/forth/core.in tests/devices/prep/forth/core.expected \
+	tests/devices/prep/forth/tree.in tests/devices/prep/forth/tree.expected \
+	tests/guests/prep/hello-prep.c
+dist_noinst_SCRIPTS += tests/devices/prep/test-forth-core.sh tests/devices/prep/test-forth-tree.sh \
+	tests/devices/prep/test-kernel.sh
+TESTS += tests/devices/prep/test-forth-core.sh tests/devices/prep/test-forth-tree.sh \
+	tests/devices/prep/test-kernel.sh

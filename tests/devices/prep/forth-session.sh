@@ -1,0 +1,24 @@
+# Sourced by test-forth-NAME.sh, which sets name=NAME: OpenBIOS on the PReP machine, compared byte
+# for byte with QEMU's 40p.  The Forth session forth/NAME.in is typed at the prompt after one
+# boot and the console, boot text included, must equal forth/NAME.expected, a transcript of
+# qemu-system-ppc made by qemu-capture.py.
+. "$EMU_SRCDIR/tests/tap.sh"
+FW=/usr/share/qemu/openbios-ppc
+[ -r "$FW" ] || skip_all "no OpenBIOS ($FW, Debian package qemu-system-data)"
+D="$EMU_SRCDIR/tests/devices/prep"
+T=$(mktemp -d) || exit 1
+trap 'rm -rf "$T"' EXIT
+
+"$EMU" --machine "$EMU_SRCDIR/machines.d/prep.yaml" --set serial=buffer \
+    --lua "$D/forth-console.lua,input=$D/forth/$name.in,output=$T/got.txt"
+is $? 0 "$name: every line got its prompt back"
+head -c 479 "$T/got.txt" > "$T/boot.txt"
+head -c 479 "$D/forth/$name.expected" | cmp -s - "$T/boot.txt"
+ok $? "$name: boot text up to the first '0 > ' as QEMU's"
+if cmp -s "$T/got.txt" "$D/forth/$name.expected"; then
+    ok 0 "$name: the session is byte for byte QEMU's"
+else
+    ok 1 "$name: the session is byte for byte QEMU's"
+    diff "$D/forth/$name.expected" "$T/got.txt" | head -20 | sed 's/^/# /'
+fi
+done_testing
