@@ -1,7 +1,9 @@
 # Sourced by test-forth-NAME.sh, which sets name=NAME: OpenBIOS on the PReP machine, compared byte
 # for byte with QEMU's 40p.  The Forth session forth/NAME.in is typed at the prompt after one
 # boot and the console, boot text included, must equal forth/NAME.expected, a transcript of
-# qemu-system-ppc made by qemu-capture.py.
+# qemu-system-ppc made by qemu-capture.py.  The test may set `machine` (a machine file;
+# default machines.d/prep.yaml) and define `setup DIR`, which prints --set arguments (one per
+# line) after making what they name in DIR.
 . "$EMU_SRCDIR/tests/tap.sh"
 FW=/usr/share/qemu/openbios-ppc
 [ -r "$FW" ] || skip_all "no OpenBIOS ($FW, Debian package qemu-system-data)"
@@ -9,7 +11,12 @@ D="$EMU_SRCDIR/tests/devices/prep"
 T=$(mktemp -d) || exit 1
 trap 'rm -rf "$T"' EXIT
 
-"$EMU" --machine "$EMU_SRCDIR/machines.d/prep.yaml" --set serial=buffer \
+set --
+if command -v setup >/dev/null 2>&1; then
+    setup "$T" > "$T/sets" || skip_all "cannot make the images"
+    while IFS= read -r a; do set -- "$@" --set "$a"; done < "$T/sets"
+fi
+"$EMU" --machine "${machine:-$EMU_SRCDIR/machines.d/prep.yaml}" --set serial=buffer "$@" \
     --lua "$D/forth-console.lua,input=$D/forth/$name.in,output=$T/got.txt"
 is $? 0 "$name: every line got its prompt back"
 head -c 479 "$T/got.txt" > "$T/boot.txt"

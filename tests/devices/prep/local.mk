@@ -29,8 +29,9 @@ EXTRA_DIST += tests/devices/prep/forth-console.lua tests/devices/prep/console-un
 	tests/devices/prep/forth-session.sh tests/devices/prep/qemu-capture.py \
 	tests/devices/prep/forth/core.in tests/devices/prep/forth/core.expected \
 	tests/devices/prep/forth/tree.in tests/devices/prep/forth/tree.expected \
-	tests/guests/prep/hello-prep.c
+	tests/devices/prep/forth/ide.in tests/devices/prep/forth/ide.expected \
+	tests/devices/prep/ide-machine.yaml tests/guests/prep/hello-prep.c
 dist_noinst_SCRIPTS += tests/devices/prep/test-forth-core.sh tests/devices/prep/test-forth-tree.sh \
-	tests/devices/prep/test-kernel.sh
+	tests/devices/prep/test-forth-ide.sh tests/devices/prep/test-kernel.sh
 TESTS += tests/devices/prep/test-forth-core.sh tests/devices/prep/test-forth-tree.sh \
-	tests/devices/prep/test-kernel.sh
+	tests/devices/prep/test-forth-ide.sh tests/devices/prep/test-kernel.sh
