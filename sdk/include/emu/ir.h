@@ -104,9 +104,11 @@ typedef enum emu_excp_class {
 enum { EMU_FPE_INVALID = 1, EMU_FPE_ZERODIV, EMU_FPE_OVERFLOW, EMU_FPE_UNDERFLOW, EMU_FPE_INEXACT };
 
 /* ---- values ---- */
+/* A new temporary of type t, dead at the end of the block. */
 EMU_API emu_ir_val emu_ir_temp(emu_ir_block *b, emu_ir_type t);
 /* The guest-state field at `offset` (must be aligned to its size). */
 EMU_API emu_ir_val emu_ir_env(emu_ir_block *b, uint32_t offset, emu_ir_type t);
+/* A new branch target, and where it is: the next op emitted. */
 EMU_API emu_ir_label emu_ir_new_label(emu_ir_block *b);
 EMU_API void emu_ir_set_label(emu_ir_block *b, emu_ir_label l);
 
@@ -115,6 +117,7 @@ EMU_API void emu_ir_set_label(emu_ir_block *b, emu_ir_label l);
 EMU_API void emu_ir_insn_start(emu_ir_block *b, uint64_t pc);
 
 /* ---- moves and constants ---- */
+/* d = a; d = imm. */
 EMU_API void emu_ir_mov(emu_ir_block *b, emu_ir_val d, emu_ir_val a);
 EMU_API void emu_ir_movi(emu_ir_block *b, emu_ir_val d, uint64_t imm);
 
@@ -138,6 +141,7 @@ typedef enum emu_ir_unop {
     EMU_IR_UNOP_COUNT
 } emu_ir_unop_kind;
 
+/* d = a op c; d = a op imm; d = op a. */
 EMU_API void emu_ir_binop_rr(emu_ir_block *b, emu_ir_binop_kind op, emu_ir_val d, emu_ir_val a, emu_ir_val c);
 EMU_API void emu_ir_binop_ri(emu_ir_block *b, emu_ir_binop_kind op, emu_ir_val d, emu_ir_val a, uint64_t imm);
 EMU_API void emu_ir_unop(emu_ir_block *b, emu_ir_unop_kind op, emu_ir_val d, emu_ir_val a);
@@ -187,6 +191,7 @@ EMU_API void emu_ir_call_const(emu_ir_block *b, emu_ir_helper fn, unsigned flags
                                uint32_t c0, uint32_t c1);
 
 /* ---- control flow inside the block ---- */
+/* Branch to l always; when (a cond c); when (a cond imm). */
 EMU_API void emu_ir_br(emu_ir_block *b, emu_ir_label l);
 EMU_API void emu_ir_brcond(emu_ir_block *b, emu_ir_cond cond, emu_ir_val a, emu_ir_val c, emu_ir_label l);
 EMU_API void emu_ir_brcond_i(emu_ir_block *b, emu_ir_cond cond, emu_ir_val a, uint64_t imm, emu_ir_label l);
