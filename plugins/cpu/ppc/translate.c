@@ -109,26 +109,28 @@ static void set_ov(dc *d, emu_ir_val ov)
     emu_ir_binop_rr(B, EMU_IR_OR, fld(d, ENV_OFF(so)), fld(d, ENV_OFF(so)), ov);
 }
 
-/* r = a + b + cin (cin: a value, or 0 for none); CA from the 33rd bit when want_ca */
+/* r = a + b + cin (cin: a value, or 0 for none); CA = the carry out when want_ca.
+   r must not be a, b or cin (they are read after r is written). */
 static void add_carry(dc *d, emu_ir_val r, emu_ir_val a, emu_ir_val b, emu_ir_val cin, bool want_ca)
 {
+    emu_ir_binop_rr(B, EMU_IR_ADD, r, a, b);
     if (!want_ca) {
-        emu_ir_binop_rr(B, EMU_IR_ADD, r, a, b);
         if (cin)
             emu_ir_binop_rr(B, EMU_IR_ADD, r, r, cin);
         return;
     }
-    emu_ir_val wa = tmp64(d), wb = tmp64(d);
-    emu_ir_unop(B, EMU_IR_EXT32U, wa, a);
-    emu_ir_unop(B, EMU_IR_EXT32U, wb, b);
-    emu_ir_binop_rr(B, EMU_IR_ADD, wa, wa, wb);
-    if (cin) {
-        emu_ir_unop(B, EMU_IR_EXT32U, wb, cin);
-        emu_ir_binop_rr(B, EMU_IR_ADD, wa, wa, wb);
+    emu_ir_val ca = fld(d, ENV_OFF(ca));
+    if (!cin) {
+        emu_ir_setcond(B, EMU_IR_LTU, ca, r, a);
+        return;
     }
-    emu_ir_unop(B, EMU_IR_TRUNC32, r, wa);
-    emu_ir_binop_ri(B, EMU_IR_SHR, wa, wa, 32);
-    emu_ir_unop(B, EMU_IR_TRUNC32, fld(d, ENV_OFF(ca)), wa);
+    /* carry of a + b, then of adding the carry in: at most one of them is set */
+    emu_ir_val c1 = tmp(d), t = tmp(d);
+    emu_ir_setcond(B, EMU_IR_LTU, c1, r, a);
+    emu_ir_mov(B, t, r);
+    emu_ir_binop_rr(B, EMU_IR_ADD, r, r, cin);
+    emu_ir_setcond(B, EMU_IR_LTU, ca, r, t);
+    emu_ir_binop_rr(B, EMU_IR_OR, ca, ca, c1);
 }
 
 /* OV of r = a + b (+cin): ((a ^ r) & (b ^ r)) >> 31 */
@@ -146,7 +148,11 @@ static void add_ov(dc *d, emu_ir_val r, emu_ir_val a, emu_ir_val b)
 static bool arith31(dc *d, unsigned xo9, bool oe)
 {
     emu_ir_val ra = gpr(d, RA), rb = gpr(d, RB), rd = gpr(d, RD);
-    emu_ir_val r = tmp(d), na;
+    emu_ir_val na;
+    /* the result goes straight to rD unless an overflow check reads the operands after */
+    bool direct = !oe && (xo9 == 266 || xo9 == 40 || xo9 == 104 || xo9 == 235 || xo9 == 75 ||
+                          xo9 == 11 || xo9 == 491 || xo9 == 459);
+    emu_ir_val r = direct ? rd : tmp(d);
     emu_ir_val ca = fld(d, ENV_OFF(ca));
     /* operands are copied first: rD may equal rA or rB */
     switch (xo9) {
@@ -241,7 +247,8 @@ static bool arith31(dc *d, unsigned xo9, bool oe)
     default:
         return false;
     }
-    emu_ir_mov(B, rd, r);
+    if (!direct)
+        emu_ir_mov(B, rd, r);
     if (RCBIT)
         set_cr0(d, rd);
     return true;
