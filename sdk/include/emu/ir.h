@@ -167,6 +167,7 @@ typedef enum emu_ir_fop {
     EMU_IR_F64_TO_F32,     /* a: f64; d: i32 float bits, rounded */
     EMU_IR_FOP_COUNT
 } emu_ir_fop_kind;
+/* d = a op c, or d = op a (c unused). */
 EMU_API void emu_ir_fop(emu_ir_block *b, emu_ir_fop_kind op, emu_ir_val d, emu_ir_val a, emu_ir_val c);
 /* d = a * c + e, rounded once */
 EMU_API void emu_ir_fma(emu_ir_block *b, emu_ir_val d, emu_ir_val a, emu_ir_val c, emu_ir_val e);
