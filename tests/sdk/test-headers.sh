@@ -1,5 +1,6 @@
 #!/bin/sh
-# SDK headers: each compiles on its own as strict C99 and as C++11, and C++ sees C linkage.
+# SDK headers: each compiles on its own as strict C99 and as C++11, C++ sees C linkage, and
+# every function has a doc comment.
 . "$EMU_SRCDIR/tests/tap.sh"
 inc="$EMU_SRCDIR/sdk/include"
 cc=${CC:-cc}
@@ -15,6 +16,20 @@ skip() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $1 # SKIP $2"; }
 
 for h in "$inc"/emu/*.h; do
     name=${h##*/}
+    # Every function has a comment: the declaration (or the group of declarations and
+    # inline functions it belongs to, with no blank line between) follows a comment.
+    undocumented=$(awk '
+        { line[NR] = $0 }
+        /^(EMU_API|static inline)/ {
+            doc = 0
+            for (i = NR - 1; i > 0; i--) {
+                l = line[i]
+                if (l ~ /^[ \t]*$/ || l ~ /^}.*;[ \t]*$/) break
+                if (l ~ /\*\/[ \t]*$/) { doc = 1; break }
+            }
+            if (!doc) { n = $0; sub(/\(.*/, "", n); sub(/.*[ *]/, "", n); printf " %s", n }
+        }' "$h")
+    is "$undocumented" "" "emu/$name: every function has a doc comment"
     # Twice, to check the include guard too.
     printf '#include <emu/%s>\n#include <emu/%s>\nint emu_sdk_header_test;\n' "$name" "$name" > "$tmp/t.c"
     "$cc" -std=c99 -pedantic -Wall -Wextra -Werror -fsyntax-only -I"$inc" "$tmp/t.c" 2>"$tmp/err"
