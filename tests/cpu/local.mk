@@ -17,3 +17,7 @@ check_PROGRAMS += tests/cpu/test-ppc-fuzz
 tests_cpu_test_ppc_fuzz_SOURCES = tests/cpu/test-ppc-fuzz.c
 tests_cpu_test_ppc_fuzz_LDADD = core/libemu.la
 TESTS += tests/cpu/test-ppc-fuzz
+check_PROGRAMS += tests/cpu/test-ppc-fpu
+tests_cpu_test_ppc_fpu_SOURCES = tests/cpu/test-ppc-fpu.c
+tests_cpu_test_ppc_fpu_LDADD = core/libemu.la -lm
+TESTS += tests/cpu/test-ppc-fpu
