@@ -66,6 +66,7 @@ is(cpu:read_u8(0x800103fd), 0x60, "... and its 64 KiB mirror")
 is(cpu:read_u8(0x80800000) | cpu:read_u8(0x80800001) << 8, 0x8086, "direct configuration: SIO vendor")
 is(cpu:read_u8(0x80000300), 0, "unassigned ports read 0")
 is(cpu:read_u8(0x80000852), 0xfc, "planar ID")
+is(cpu:read_u8(0xbffffff0), 7, "interrupt acknowledge with nothing pending: the 8259's spurious IRQ 7")
 
 print("1.." .. n)
 emu.quit(failed == 0 and 0 or 1)

@@ -35,3 +35,8 @@ dist_noinst_SCRIPTS += tests/devices/prep/test-forth-core.sh tests/devices/prep/
 	tests/devices/prep/test-forth-ide.sh tests/devices/prep/test-kernel.sh
 TESTS += tests/devices/prep/test-forth-core.sh tests/devices/prep/test-forth-tree.sh \
 	tests/devices/prep/test-forth-ide.sh tests/devices/prep/test-kernel.sh
+
+check_PROGRAMS += tests/devices/prep/test-chaos
+tests_devices_prep_test_chaos_SOURCES = tests/devices/prep/test-chaos.c
+tests_devices_prep_test_chaos_LDADD = core/libemu.la
+TESTS += tests/devices/prep/test-chaos
