@@ -599,7 +599,6 @@ void interp_run(emu_cpu *cpu, tb *t, int64_t *budgetp, tb **link_from, unsigned 
 
 enter:
     cpu->cur_tb = cur;
-    cpu->cur_op = NULL;
     *budgetp = budget;           /* what an unwind from inside this block starts from */
     base = cur->ops;
     op = base;
@@ -789,9 +788,10 @@ L_BRTEST_SET: if (R32(op->a) & op->b) { op = base + op->c; goto *op->h; } NEXT()
 L_BRTEST_CLR: if (!(R32(op->a) & op->b)) { op = base + op->c; goto *op->h; } NEXT();
 L_BRTEST64: if (!!(R64(op->a) & R64(op->b)) == !!op->d) { op = base + op->c; goto *op->h; } NEXT();
 
+    /* Chained exits do not store the PC: inside a block it is known from the block's
+       instruction table (faults, raises), and every exit to the loop stores it. */
 L_GOTO_TB: {
     budget -= op->d;
-    SET_PC(IMM64(op));
     tb *nx = atomic_load_explicit(&cur->next[op->a], memory_order_acquire);
     if (__builtin_expect(nx != NULL, 1)) {
         if (budget > 0 && !atomic_load_explicit(&cpu->exit_request, memory_order_relaxed)) {
@@ -802,12 +802,12 @@ L_GOTO_TB: {
         *link_from = cur;
         *link_slot = op->a;
     }
+    SET_PC(IMM64(op));
     goto out;
 }
 L_EXIT_IND: {
     budget -= op->d;
     uint64_t pc = pc32 ? R32(op->a) : R64(op->a);
-    SET_PC(pc);
     tb *nx = cpu->jc[jc_hash(pc)];
     if (nx && nx->pc == pc && nx->flags == cur->flags && budget > 0 &&
         atomic_load_explicit(&nx->valid, memory_order_relaxed) &&
@@ -815,6 +815,7 @@ L_EXIT_IND: {
         cur = nx;
         goto enter;
     }
+    SET_PC(pc);
     goto out;
 }
 L_EXIT_LOOP:

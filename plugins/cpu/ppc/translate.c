@@ -150,8 +150,9 @@ static bool arith31(dc *d, unsigned xo9, bool oe)
     emu_ir_val ra = gpr(d, RA), rb = gpr(d, RB), rd = gpr(d, RD);
     emu_ir_val na;
     /* the result goes straight to rD unless an overflow check reads the operands after */
-    bool direct = !oe && (xo9 == 266 || xo9 == 40 || xo9 == 104 || xo9 == 235 || xo9 == 75 ||
-                          xo9 == 11 || xo9 == 491 || xo9 == 459);
+    bool direct = (!oe && (xo9 == 266 || xo9 == 40 || xo9 == 104 || xo9 == 235 || xo9 == 75 ||
+                           xo9 == 11 || xo9 == 491 || xo9 == 459)) ||
+                  (RD != RA && RD != RB);   /* nothing read after the write can alias it */
     emu_ir_val r = direct ? rd : tmp(d);
     emu_ir_val ca = fld(d, ENV_OFF(ca));
     /* operands are copied first: rD may equal rA or rB */
@@ -166,16 +167,23 @@ static bool arith31(dc *d, unsigned xo9, bool oe)
         emu_ir_setcond(B, EMU_IR_LTU, ca, r, ra);
         break;
     case 138: { /* adde */
-        emu_ir_val a = tmp(d), b = tmp(d);
-        emu_ir_mov(B, a, ra);
-        emu_ir_mov(B, b, rb);
+        emu_ir_val a = ra, b = rb;
+        if (!direct) {
+            a = tmp(d);
+            b = tmp(d);
+            emu_ir_mov(B, a, ra);
+            emu_ir_mov(B, b, rb);
+        }
         add_carry(d, r, a, b, ca, true);
         if (oe) add_ov(d, r, a, b);
         break;
     }
     case 202: case 234: { /* addze, addme */
-        emu_ir_val a = tmp(d), k = konst(d, xo9 == 234 ? 0xffffffffu : 0);
-        emu_ir_mov(B, a, ra);
+        emu_ir_val a = ra, k = konst(d, xo9 == 234 ? 0xffffffffu : 0);
+        if (!direct) {
+            a = tmp(d);
+            emu_ir_mov(B, a, ra);
+        }
         add_carry(d, r, a, k, ca, true);
         if (oe) add_ov(d, r, a, k);
         break;
@@ -189,17 +197,22 @@ static bool arith31(dc *d, unsigned xo9, bool oe)
         }
         break;
     case 8: /* subfc */
-        na = tmp(d);
-        emu_ir_unop(B, EMU_IR_NOT, na, ra);
         emu_ir_binop_rr(B, EMU_IR_SUB, r, rb, ra);
-        if (oe) add_ov(d, r, na, rb);
+        if (oe) {
+            na = tmp(d);
+            emu_ir_unop(B, EMU_IR_NOT, na, ra);
+            add_ov(d, r, na, rb);
+        }
         emu_ir_setcond(B, EMU_IR_GEU, ca, rb, ra);
         break;
     case 136: { /* subfe: ~rA + rB + CA */
-        emu_ir_val b = tmp(d);
+        emu_ir_val b = rb;
         na = tmp(d);
         emu_ir_unop(B, EMU_IR_NOT, na, ra);
-        emu_ir_mov(B, b, rb);
+        if (!direct) {
+            b = tmp(d);
+            emu_ir_mov(B, b, rb);
+        }
         add_carry(d, r, na, b, ca, true);
         if (oe) add_ov(d, r, na, b);
         break;
