@@ -3,6 +3,9 @@
  * self-modifying code, two CPUs in two threads. */
 #include <pthread.h>
 #include <stdio.h>
+#include <unistd.h>
+#include "exec/exec.h"
+#include "config.h"
 #include "../tap.h"
 #include "ppc-harness.h"
 
@@ -196,6 +199,42 @@ static void test_threads(ph *h)
     emu_user_cpu_free(c2);
 }
 
+/* --trace-insns / --trace-ir output: the block disassembled and its IR, on stderr */
+static void test_trace(ph *h)
+{
+    static const uint32_t p[] = { LI(3, 42), ADDI(4, 3, 1), SC };
+    char path[] = "/tmp/emu-trace-XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        ok(0, "temporary file for the trace");
+        return;
+    }
+    fflush(stderr);
+    int saved = dup(2);
+    dup2(fd, 2);
+    emu_exec_set_trace(EMU_EXEC_TRACE_INSNS | EMU_EXEC_TRACE_IR);
+    emu_user_stop st;
+    ph_code(h, CODE + 0x100, p, 3);
+    emu_machine_invalidate_code(h->m, CODE + 0x100, 12);
+    ph_run(h, CODE + 0x100, 100, &st);
+    emu_exec_set_trace(0);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    char buf[8192] = "";
+    ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+    buf[n > 0 ? n : 0] = 0;
+    close(fd);
+    unlink(path);
+    has_str(buf, "IN: block 0x10000100", "trace: the translated block is announced");
+#ifdef HAVE_CAPSTONE
+    has_str(buf, "li r3, 0x2a", "trace: Capstone disassembly");
+#endif
+    has_str(buf, "---- 0x10000104", "trace: IR with instruction markers");
+    has_str(buf, "exit_excp", "trace: the block exit");
+    has_str(buf, "exec cpu0 0x10000100", "trace: executed blocks");
+}
+
 int main(void)
 {
     ph h;
@@ -210,6 +249,7 @@ int main(void)
     test_stops(&h);
     test_smc(&h);
     test_threads(&h);
+    test_trace(&h);
     ph_fini(&h);
     tap_done();
     return 0;
