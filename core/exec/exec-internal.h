@@ -32,6 +32,7 @@ enum ir_opc {
     IR_EXIT_INDIRECT,/* a = pc */
     IR_EXIT_LOOP,    /* imm = pc */
     IR_EXIT_EXCP,    /* sub = class; imm = pc; imm2 = code | completed << 32 */
+    IR_EXIT_EXCP_AT, /* sub = class; a = pc; imm2 = code */
 };
 
 #define IR_F_IMM 1u   /* second operand is imm2 */

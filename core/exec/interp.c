@@ -28,7 +28,7 @@ enum {
     H_UST8, H_UST16B, H_UST16L, H_UST32B, H_UST32L, H_UST64B, H_UST64L,
     H_SLD, H_SST,
     H_CALL, H_CALLC, H_BR, H_BRTEST_SET, H_BRTEST_CLR, H_BRTEST64,
-    H_GOTO_TB, H_EXIT_IND, H_EXIT_LOOP, H_EXIT_EXCP, H_SMC_CHECK,
+    H_GOTO_TB, H_EXIT_IND, H_EXIT_LOOP, H_EXIT_EXCP, H_EXIT_EXCP_AT, H_SMC_CHECK,
     H_COUNT
 };
 
@@ -357,6 +357,13 @@ static bool lower(compiler *k, const ir_op *o)
         x->d = in + 1u;
         put_imm64(x, o->imm);
         return true;
+    case IR_EXIT_EXCP_AT:
+        x = put(k, H_EXIT_EXCP_AT, in);
+        x->d = in + 1u;
+        x->a = o->sub;
+        x->b = opnd(cpu, o->a);
+        x->c = (uint32_t)o->imm2;
+        return true;
     case IR_EXIT_EXCP: {
         bool completed = o->imm2 >> 32;
         x = put(k, H_EXIT_EXCP, in);
@@ -578,7 +585,7 @@ void interp_run(emu_cpu *cpu, tb *t, int64_t *budgetp, tb **link_from, unsigned 
         [H_CALL] = &&L_CALL, [H_CALLC] = &&L_CALLC, [H_BR] = &&L_BR, [H_BRTEST_SET] = &&L_BRTEST_SET,
         [H_BRTEST_CLR] = &&L_BRTEST_CLR, [H_BRTEST64] = &&L_BRTEST64,
         [H_GOTO_TB] = &&L_GOTO_TB, [H_EXIT_IND] = &&L_EXIT_IND, [H_EXIT_LOOP] = &&L_EXIT_LOOP,
-        [H_EXIT_EXCP] = &&L_EXIT_EXCP, [H_SMC_CHECK] = &&L_SMC_CHECK,
+        [H_EXIT_EXCP] = &&L_EXIT_EXCP, [H_EXIT_EXCP_AT] = &&L_EXIT_EXCP_AT, [H_SMC_CHECK] = &&L_SMC_CHECK,
     };
     if (!cpu) {
         handlers = table;
@@ -821,6 +828,13 @@ L_EXIT_IND: {
 L_EXIT_LOOP:
     budget -= op->d;
     SET_PC(IMM64(op));
+    goto out;
+L_EXIT_EXCP_AT:
+    budget -= op->d;
+    SET_PC(pc32 ? R32(op->b) : R64(op->b));
+    cpu->excp = (emu_excp_class)op->a;
+    cpu->excp_code = op->c;
+    cpu->excp_after = true;
     goto out;
 L_EXIT_EXCP:
     budget -= op->d;

@@ -339,6 +339,15 @@ void emu_ir_exit_excp(emu_ir_block *b, emu_excp_class cls, uint32_t code, uint64
     o->imm2 = code | (uint64_t)completed << 32;
 }
 
+void emu_ir_exit_excp_at(emu_ir_block *b, emu_excp_class cls, uint32_t code, emu_ir_val pc)
+{
+    ir_op *o = emit(b, IR_EXIT_EXCP_AT);
+    o->sub = cls;
+    o->a = pc;
+    o->imm2 = code;
+    o->type = val_type(b, pc, b->cpu->ops->addr_bits == 64 ? EMU_IR_I64 : EMU_IR_I32);
+}
+
 unsigned emu_ir_insn_count(const emu_ir_block *b)
 {
     return b->ninsns;

@@ -15,7 +15,7 @@ static const char *const opnames[] = {
     [IR_CMP3] = "cmp3", [IR_FOP] = "fop", [IR_FMA] = "fma", [IR_LOAD] = "ld", [IR_STORE] = "st",
     [IR_CALL] = "call", [IR_CALL_CONST] = "call_const", [IR_LABEL] = "label", [IR_BR] = "br", [IR_BRCOND] = "brcond",
     [IR_BRTEST] = "brtest", [IR_GOTO_TB] = "goto_tb", [IR_EXIT_INDIRECT] = "exit_indirect",
-    [IR_EXIT_LOOP] = "exit_loop", [IR_EXIT_EXCP] = "exit_excp",
+    [IR_EXIT_LOOP] = "exit_loop", [IR_EXIT_EXCP] = "exit_excp", [IR_EXIT_EXCP_AT] = "exit_excp_at",
 };
 static const char *const binops[] = {
     "add", "sub", "mul", "muluh", "mulsh", "divs", "divu", "rems", "remu", "and", "or", "xor",

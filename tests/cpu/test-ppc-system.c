@@ -96,6 +96,11 @@ static void install_vectors(sys *s)
     put(s, 0x500, ext, 6);
     put(s, 0x700, skip, 8);
     put(s, 0x900, dec, 5);
+    static const uint32_t trace[] = {          /* trace: count in r27, SRR0 of the 2nd in r28, stop at 3 */
+        ADDI(27, 27, 1), CMPWI(0, 27, 2), BNE(8), MFSPR(28, SRR0),
+        CMPWI(0, 27, 3), BNE(16), MFSPR(26, SRR1), RLWINM(26, 26, 0, 22, 20), MTSPR(SRR1, 26), RFI,
+    };
+    put(s, 0xd00, trace, 10);
     put(s, 0xc00, here, 4);
 }
 
@@ -190,6 +195,22 @@ static void test_isi(sys *s)
     is_u64(reg(s, "r21") & 0x40000000u, 0x40000000u, "SRR1: no PTE");
 }
 
+static void test_single_step(sys *s)
+{
+    /* rfi into single-step mode (MSR[SE]); a trace interrupt follows each instruction, the
+       branch's one at the branch target */
+    static const uint32_t p[] = {
+        LI(4, 0x400), MTSPR(SRR1, 4),
+        LIS(5, 0), ORI(5, 5, 0x3000 + 4 * 7), MTSPR(SRR0, 5), LI(27, 0), RFI,
+        LI(5, 1), B_(8), 0, LI(6, 2), LI(7, 3),
+    };
+    start(s, 0x3000, p, sizeof p / 4);
+    ok(run(s, 10000) == EMU_EXEC_IDLE, "single step: finished");
+    is_u64(reg(s, "r27"), 3, "three trace interrupts until the handler turned SE off");
+    is_u64(reg(s, "r28"), 0x3000 + 4 * 10, "the trace after a branch reports its target");
+    is_u64(reg(s, "r7"), 3, "execution went on after stepping");
+}
+
 static void test_interrupts(sys *s)
 {
     /* decrementer: DEC = 50 ticks, EE on, spin until the handler counted */
@@ -252,6 +273,7 @@ int main(void)
     test_bat(&s);
     test_page_table(&s);
     test_isi(&s);
+    test_single_step(&s);
     test_interrupts(&s);
     emu_machine_free(s.m);
     tap_done();

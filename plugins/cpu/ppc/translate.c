@@ -86,7 +86,18 @@ static bool fp_on(dc *d)
 
 static void goto_pc(dc *d, unsigned slot, uint32_t pc)
 {
-    emu_ir_goto_tb(B, slot, pc);
+    if (d->flags & MSR_SE)   /* single step: trace interrupt before the next instruction */
+        emu_ir_exit_excp(B, EMU_EXCP_DEBUG, 0, pc, true);
+    else
+        emu_ir_goto_tb(B, slot, pc);
+}
+
+static void goto_indirect(dc *d, emu_ir_val pc)
+{
+    if (d->flags & MSR_SE)
+        emu_ir_exit_excp_at(B, EMU_EXCP_DEBUG, 0, pc);
+    else
+        emu_ir_exit_indirect(B, pc);
 }
 
 static void end_loop(dc *d)
@@ -403,7 +414,7 @@ static void do_bclr_bcctr(dc *d, bool to_ctr)
         emu_ir_movi(B, fld(d, ENV_OFF(lr)), d->pc + 4);
     emu_ir_label nt = emu_ir_new_label(B);
     branch_cond(d, bo, bi, nt);
-    emu_ir_exit_indirect(B, target);
+    goto_indirect(d, target);
     emu_ir_set_label(B, nt);
     goto_pc(d, 1, d->pc + 4);
     d->done = true;
@@ -1039,7 +1050,7 @@ void ppc_translate(emu_ir_block *b, void *envp, uint64_t pc)
     for (;;) {
         uint32_t insn;
         if (emu_ir_insn_count(b) > 0 && (emu_ir_block_full(b) || !emu_ir_fetch32(b, d->pc, &insn))) {
-            goto_pc(d, 0, d->pc);
+            emu_ir_goto_tb(b, 0, d->pc);
             return;
         }
         if (emu_ir_insn_count(b) == 0 && !emu_ir_fetch32(b, d->pc, &insn)) {

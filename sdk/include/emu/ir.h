@@ -212,6 +212,10 @@ EMU_API void emu_ir_exit_loop(emu_ir_block *b, uint64_t pc);
 EMU_API void emu_ir_exit_excp(emu_ir_block *b, emu_excp_class cls, uint32_t code, uint64_t pc,
                               bool completed);
 
+/* Like emu_ir_exit_excp, the PC taken from a value (single-step after an indirect branch);
+   the current instruction counts as executed. */
+EMU_API void emu_ir_exit_excp_at(emu_ir_block *b, emu_excp_class cls, uint32_t code, emu_ir_val pc);
+
 /* ---- for translators ---- */
 /* Read a 32-bit code word at guest `pc` (in the block's own code byte order).
    False when it cannot be fetched (another page that is not executable):
