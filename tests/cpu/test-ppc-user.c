@@ -199,6 +199,43 @@ static void test_threads(ph *h)
     emu_user_cpu_free(c2);
 }
 
+static void *kicker(void *arg)
+{
+    usleep(20000);
+    emu_user_cpu_kick(arg);
+    return NULL;
+}
+
+static void test_kick_and_fp(ph *h)
+{
+    /* an endless loop with a huge budget, kicked from another thread */
+    static const uint32_t spin[] = { ADDI(3, 3, 1), B_(-4) };
+    emu_user_stop st;
+    ph_code(h, CODE, spin, 2);
+    pthread_t t;
+    pthread_create(&t, NULL, kicker, h->cpu);
+    is_u64(ph_run(h, CODE, 1ull << 40, &st), EMU_USER_STOP_KICK, "kick from another thread stops the run");
+    pthread_join(t, NULL);
+
+    /* enabled zero-divide: the FP stop at the fdiv, the target register unchanged */
+    static const uint32_t fp[] = {
+        NOP,
+        (63u << 26) | (6u << 23) | (1u << 12) | (134u << 1),    /* mtfsfi 6,1: ZE */
+        (63u << 26) | (3u << 21) | (1u << 16) | (2u << 11) | (18u << 1),   /* fdiv f3,f1,f2 */
+        SC,
+    };
+    ph_set(h, "f1", 0x3ff0000000000000ull);
+    ph_set(h, "f2", 0);
+    ph_set(h, "f3", 0x4000000000000000ull);
+    ph_set(h, "fpscr", 0);
+    is_u64(RUN(h, fp, &st), EMU_USER_STOP_FP, "enabled zero-divide raises the FP exception");
+    is_u64(st.code, EMU_FPE_ZERODIV, "its code says zero-divide");
+    is_u64(st.pc, CODE + 8, "at the fdiv");
+    is_u64(ph_reg(h, "f3"), 0x4000000000000000ull, "the target register is unchanged");
+    is_u64(ph_reg(h, "fpscr") & 0xc4000010u, 0xc4000010u, "FPSCR: FX, FEX, ZX, ZE");
+    ph_set(h, "fpscr", 0);
+}
+
 /* --trace-insns / --trace-ir output: the block disassembled and its IR, on stderr */
 static void test_trace(ph *h)
 {
@@ -249,6 +286,7 @@ int main(void)
     test_stops(&h);
     test_smc(&h);
     test_threads(&h);
+    test_kick_and_fp(&h);
     test_trace(&h);
     ph_fini(&h);
     tap_done();
