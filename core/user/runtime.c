@@ -114,9 +114,8 @@ static void fault_signal(emu_linux_task *t, const emu_user_stop *st)
     switch (st->kind) {
     case EMU_USER_STOP_FAULT:
         si.signo = SIGSEGV;
-        si.code = emu_vm_page_prot(&t->proc->vm, st->addr) ? SEGV_ACCERR : SEGV_MAPERR;
-        if (!(t->proc->vm.pages[st->addr / EMU_VM_PAGE] & EMU_VM_MAPPED))
-            si.code = SEGV_MAPERR;
+        si.code = st->addr < t->proc->vm.size && (t->proc->vm.pages[st->addr / EMU_VM_PAGE] & EMU_VM_MAPPED)
+                      ? SEGV_ACCERR : SEGV_MAPERR;
         si.addr = st->addr;
         break;
     case EMU_USER_STOP_ILLEGAL:
@@ -199,6 +198,8 @@ static void run_task(emu_linux_task *t)
 _Noreturn void emu_user_exit_group(int code)
 {
     code &= 0xff;
+    if (current_task && current_task->vfork_child)
+        _exit(code);     /* everything else belongs to the waiting parent */
     if (lua_host) {
         emu_linux_task *t = current_task;
         code = emu_scripts_finish(t ? t->proc->m : NULL, lua_host, code);
@@ -251,6 +252,8 @@ static void release_robust_list(emu_linux_task *t)
 _Noreturn void emu_user_exit_thread(emu_linux_task *t, int code)
 {
     emu_user_proc *p = t->proc;
+    if (t->vfork_child)
+        _exit(code & 0xff);
     if (atomic_fetch_sub(&p->nthreads, 1) == 1)
         emu_user_exit_group(code);
     release_robust_list(t);
@@ -588,6 +591,7 @@ int emu_user_run(const emu_options *o)
         return usage_error(err);
     emu_elf_close(&interp);
 
+    emu_user_signals_init(p);
     p->m = emu_machine_new("user", &err);
     if (!p->m)
         return usage_error(err);
@@ -614,7 +618,6 @@ int emu_user_run(const emu_options *o)
     for (int sig = 1; sig <= EMU_NSIG; sig++)
         if (sigismember(&cur, sig) == 1)
             t->blocked |= 1ull << (sig - 1);
-    emu_user_signals_init(p);
     emu_user_sync_mask(t);
     run_task(t);
     return 0;

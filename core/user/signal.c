@@ -73,19 +73,18 @@ static void host_handler(int sig, siginfo_t *info, void *uc)
         emu_user_cpu.kick(t->cpu);
 }
 
-/* What the host does with sig for the guest disposition `handler`. */
+/* What the host does with sig for the guest disposition `handler`.  The
+   fault signals are caught once at start-up, before the engine puts its own
+   handler in front (it passes on what is not a guest-code fault), and never
+   touched again. */
 static void apply_host_disposition(int sig, uint64_t handler)
 {
-    if (host_reserved & BIT(sig))
+    if ((host_reserved | fault_signals) & BIT(sig))
         return;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sigfillset(&sa.sa_mask);
-    if (fault_signals & BIT(sig)) {
-        /* Always caught (the engine chains guest-code faults before us). */
-        sa.sa_sigaction = host_handler;
-        sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
-    } else if (handler == SIG_IGN_) {
+    if (handler == SIG_IGN_) {
         sa.sa_handler = SIG_IGN;
     } else if (handler == SIG_DFL_ && !(core_default & BIT(sig))) {
         sa.sa_handler = SIG_DFL;
@@ -105,7 +104,16 @@ int emu_user_signals_init(emu_user_proc *p)
         if (!(host_reserved & BIT(sig)) && sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN &&
             !(fault_signals & BIT(sig)))
             p->sigact[sig].handler = SIG_IGN_;
-        apply_host_disposition(sig, p->sigact[sig].handler);
+        if (fault_signals & BIT(sig)) {
+            struct sigaction sa;
+            memset(&sa, 0, sizeof sa);
+            sigfillset(&sa.sa_mask);
+            sa.sa_sigaction = host_handler;
+            sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+            sigaction(sig, &sa, NULL);
+        } else {
+            apply_host_disposition(sig, p->sigact[sig].handler);
+        }
     }
     return 0;
 }

@@ -415,6 +415,17 @@ static int64_t sys_fchown(emu_linux_task *t, const uint64_t *a)
     RET(fchown((int)a[0], (uid_t)a[1], (gid_t)a[2]));
 }
 
+static int64_t sys_truncate(emu_linux_task *t, const uint64_t *a)
+{
+    GPATH(path, a[0]);
+    RET(truncate(path, (off_t)(int64_t)a[1]));
+}
+
+static int64_t sys_ftruncate(emu_linux_task *t, const uint64_t *a)
+{
+    RET(ftruncate((int)a[0], (off_t)(int64_t)a[1]));
+}
+
 static int64_t sys_truncate64(emu_linux_task *t, const uint64_t *a)
 {
     GPATH(path, a[0]);
@@ -636,6 +647,8 @@ const emu_sys_entry emu_sys_file_table[] = {
     { EMU_SYS_lchown, sys_lchown, "sii", 'd', 0 },
     { EMU_SYS_fchown, sys_fchown, "iii", 'd', 0 },
     { EMU_SYS_fchownat, sys_fchownat, "isiif", 'd', 0 },
+    { EMU_SYS_truncate, sys_truncate, "si", 'd', 0 },
+    { EMU_SYS_ftruncate, sys_ftruncate, "ii", 'd', 0 },
     { EMU_SYS_truncate64, sys_truncate64, "sL", 'd', 0 },
     { EMU_SYS_ftruncate64, sys_ftruncate64, "iL", 'd', 0 },
     { EMU_SYS_fsync, sys_fsync, "i", 'd', 0 },

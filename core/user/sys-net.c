@@ -376,8 +376,11 @@ static int64_t sys_recvmsg(emu_linux_task *t, const uint64_t *a)
     hm.msg_iovlen = m.iovlen;
     uint8_t control[512];
     if (m.controllen) {
+        /* Host headers are larger: give room for as many entries as the
+           guest's buffer holds. */
+        uint64_t want = 2 * m.controllen + 32;
         hm.msg_control = control;
-        hm.msg_controllen = m.controllen > sizeof control ? sizeof control : m.controllen;
+        hm.msg_controllen = want > sizeof control ? sizeof control : want;
     }
     ssize_t n = recvmsg((int)a[0], &hm, (int)a[2]);
     free(iov);

@@ -1,10 +1,12 @@
 /* Process system calls: fork/vfork/clone, execve, exit, waiting, process and user ids.
  *
  * fork is the host's fork (the guest address space is private memory, so
- * the child gets a copy).  vfork and clone(CLONE_VM|CLONE_VFORK) are a fork
- * whose parent waits until the child has called execve or exited, which is
- * all POSIX promises.  clone(CLONE_VM|CLONE_THREAD) makes a thread: a new
- * CPU in a new host thread (runtime.c). */
+ * the child gets a copy).  vfork and clone(CLONE_VM|CLONE_VFORK) are a host
+ * clone(CLONE_VM|CLONE_VFORK): the child shares all memory (what the guest
+ * child writes, e.g. posix_spawn's error report, the parent sees) and runs
+ * a copy of the CPU until it calls execve or exits, while the parent waits.
+ * clone(CLONE_VM|CLONE_THREAD) makes a thread: a new CPU in a new host
+ * thread (runtime.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -52,39 +54,71 @@ static int64_t do_fork(emu_linux_task *t, uint64_t flags, uint64_t sp, uint64_t 
                        uint64_t ctid)
 {
     int exit_signal = (int)(flags & CSIGNAL);
-    bool vfork = flags & CLONE_VFORK;
-    int sync[2] = { -1, -1 };
-    if (vfork && pipe2(sync, O_CLOEXEC) < 0)
-        return -errno;
     fflush(NULL);
     pid_t pid;
     if (exit_signal == SIGCHLD)
         pid = fork();
     else
         pid = (pid_t)syscall(SYS_clone, (unsigned long)exit_signal, 0, 0, 0, 0);
-    if (pid < 0) {
-        int e = errno;
-        if (vfork) {
-            close(sync[0]);
-            close(sync[1]);
-        }
-        return -e;
-    }
+    if (pid < 0)
+        return -errno;
     if (pid == 0) {
-        if (vfork)
-            close(sync[0]);   /* sync[1] closes on execve or exit: that wakes the parent */
         fork_child(t, flags, sp, tls, ctid);
         return 0;
     }
     if (flags & CLONE_PARENT_SETTID)
         put_u32(t, ptid, (uint32_t)pid);
-    if (vfork) {
-        close(sync[1]);
-        char c;
-        while (read(sync[0], &c, 1) < 0 && errno == EINTR)
-            ;
-        close(sync[0]);
+    return pid;
+}
+
+/* ---- vfork ---- */
+
+#define VFORK_STACK (256 * 1024)
+
+static int vfork_child_main(void *arg)
+{
+    emu_linux_task *ct = arg;
+    ct->tid = (pid_t)syscall(SYS_gettid);
+    /* The host child shares the parent thread's TLS: the parent restores
+       its own current task when it resumes. */
+    emu_user_set_current(ct);
+    emu_user_sync_mask(ct);
+    emu_user_cpu.run_task(ct);
+    _exit(127);
+}
+
+static int64_t do_vfork(emu_linux_task *t, uint64_t flags, uint64_t sp, uint64_t ptid, uint64_t tls,
+                        uint64_t ctid)
+{
+    emu_user_proc *p = t->proc;
+    emu_error *err = NULL;
+    emu_cpu *cpu = emu_user_cpu.clone(t->cpu, "vfork", &err);
+    if (!cpu) {
+        emu_error_free(err);
+        return -EAGAIN;
     }
+    p->abi->syscall_result(cpu, 0);
+    if (sp || (flags & CLONE_SETTLS))
+        p->abi->clone_child(cpu, sp, flags & CLONE_SETTLS, tls);
+    emu_linux_task *ct = emu_user_task_new(p, cpu);
+    ct->blocked = t->blocked;
+    ct->vfork_child = true;
+    if (flags & CLONE_CHILD_CLEARTID)
+        ct->clear_child_tid = ctid;
+    char *stack = emu_xmalloc(VFORK_STACK);
+    int exit_signal = (int)(flags & CSIGNAL);
+    pid_t pid = clone(vfork_child_main, stack + VFORK_STACK, CLONE_VM | CLONE_VFORK | exit_signal, ct);
+    int e = errno;
+    emu_user_set_current(t);
+    emu_user_sync_mask(t);
+    atomic_fetch_sub(&p->nthreads, 1);
+    emu_user_task_free(ct);
+    emu_user_cpu.free(cpu);
+    free(stack);
+    if (pid < 0)
+        return -e;
+    if (flags & CLONE_PARENT_SETTID)
+        put_u32(t, ptid, (uint32_t)pid);
     return pid;
 }
 
@@ -100,6 +134,8 @@ static int64_t sys_clone(emu_linux_task *t, const uint64_t *a)
         return -EINVAL;
     if ((flags & CLONE_VM) && !(flags & CLONE_VFORK))
         return -ENOSYS;      /* shared memory without a thread: not offered */
+    if (flags & CLONE_VM)
+        return do_vfork(t, flags, a[1], a[2], a[3], a[4]);
     if (flags & (CLONE_NEWNS | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWUTS |
                  CLONE_NEWIPC | CLONE_NEWCGROUP | CLONE_PTRACE))
         return -EINVAL;
@@ -113,7 +149,7 @@ static int64_t sys_fork(emu_linux_task *t, const uint64_t *a)
 
 static int64_t sys_vfork(emu_linux_task *t, const uint64_t *a)
 {
-    return do_fork(t, CLONE_VFORK | SIGCHLD, 0, 0, 0, 0);
+    return do_vfork(t, CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0);
 }
 
 /* A guest NULL-terminated array of strings, copied (at most ARG_MAX bytes). */

@@ -47,6 +47,7 @@ struct emu_linux_task {
     uint64_t ss_sp, ss_size;          /* sigaltstack */
     int ss_flags;
     int64_t last_result;              /* of the last system call (for the Lua hooks) */
+    bool vfork_child;                 /* runs in a vfork child sharing the parent's memory */
     emu_linux_task *next;
     /* sigsuspend/pselect/ppoll: the mask to restore after the handler runs */
     bool restore_mask;
@@ -145,6 +146,8 @@ const char *emu_user_path(emu_user_proc *p, const char *guest, char *buf, size_t
 bool emu_user_is_proc_exe(const char *path);
 
 /* ---- signals (signal.c) ---- */
+/* Take over the host's signal dispositions (before the first CPU exists,
+   so the engine's fault handler goes in front of ours). */
 int emu_user_signals_init(emu_user_proc *p);
 /* Deliver what is pending and unblocked (at a CPU stop).  Returns false when
    the process is to end (the task's thread is done). */

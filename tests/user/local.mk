@@ -4,3 +4,24 @@ check_PROGRAMS += tests/user/test-user-core
 tests_user_test_user_core_SOURCES = tests/user/test-user-core.c
 tests_user_test_user_core_LDADD = core/libemu.la
 TESTS += tests/user/test-user-core
+
+# Guest programs, cross-compiled when gcc-powerpc-linux-gnu is there; the runner compares
+# their output with tests/guests/user/NAME.expected.
+user_guests = hello files memory process signals time misc threads tty sockets fatal
+user_guests_static = $(user_guests:%=tests/guests/user/%.static)
+user_guests_dyn = $(user_guests:%=tests/guests/user/%.dyn)
+TESTS += tests/user/guests-static.sh tests/user/guests-dynamic.sh tests/user/bad-input.sh
+EXTRA_DIST += tests/user/run-guests.sh tests/user/guests-static.sh tests/user/guests-dynamic.sh \
+	tests/user/bad-input.sh tests/guests/user
+CLEANFILES += $(user_guests_static) $(user_guests_dyn)
+if HAVE_PPC_CC
+tests/user/guests-static.log: $(user_guests_static)
+tests/user/guests-dynamic.log: $(user_guests_dyn)
+tests/user/bad-input.log: tests/guests/user/hello.static tests/guests/user/hello.dyn
+endif
+tests/guests/user/%.static: tests/guests/user/%.c
+	@mkdir -p tests/guests/user
+	$(AM_V_CC)$(PPC_CC) -static -O2 -o $@ $< -lpthread
+tests/guests/user/%.dyn: tests/guests/user/%.c
+	@mkdir -p tests/guests/user
+	$(AM_V_CC)$(PPC_CC) -O2 -o $@ $< -lpthread
