@@ -4,6 +4,10 @@ check_PROGRAMS += tests/user/test-user-core
 tests_user_test_user_core_SOURCES = tests/user/test-user-core.c
 tests_user_test_user_core_LDADD = core/libemu.la
 TESTS += tests/user/test-user-core
+check_PROGRAMS += tests/user/test-user-sys
+tests_user_test_user_sys_SOURCES = tests/user/test-user-sys.c
+tests_user_test_user_sys_LDADD = core/libemu.la -lutil
+TESTS += tests/user/test-user-sys
 
 # Guest programs, cross-compiled when gcc-powerpc-linux-gnu is there; the runner compares
 # their output with tests/guests/user/NAME.expected.
