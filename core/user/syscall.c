@@ -173,8 +173,12 @@ void emu_user_syscall(emu_linux_task *t)
     const emu_sys_entry *e = id < EMU_SYS_COUNT ? sys_table[id] : NULL;
     if (!e) {
         log_enosys(p, nr, id);
-        if (p->strace)
-            fprintf(stderr, "%d syscall_%" PRIu64 "(...) = -1 ENOSYS (unsupported)\n", (int)t->tid, nr);
+        if (p->strace) {
+            if (id)
+                fprintf(stderr, "%d %s(...) = -1 ENOSYS (not implemented by emu)\n", (int)t->tid, sys_names[id]);
+            else
+                fprintf(stderr, "%d syscall_%" PRIu64 "(...) = -1 ENOSYS (unknown)\n", (int)t->tid, nr);
+        }
         t->last_result = -ENOSYS;
         abi->syscall_result(t->cpu, -ENOSYS);
         return;

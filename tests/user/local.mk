@@ -14,15 +14,17 @@ TESTS += tests/user/test-user-sys
 user_guests = hello files memory process signals time misc threads tty sockets fatal
 user_guests_static = $(user_guests:%=tests/guests/user/%.static)
 user_guests_dyn = $(user_guests:%=tests/guests/user/%.dyn)
-TESTS += tests/user/guests-static.sh tests/user/guests-dynamic.sh tests/user/bad-input.sh
+TESTS += tests/user/guests-static.sh tests/user/guests-dynamic.sh tests/user/bad-input.sh \
+	tests/user/strace.sh
 EXTRA_DIST += tests/user/run-guests.sh tests/user/guests-static.sh tests/user/guests-dynamic.sh \
-	tests/user/bad-input.sh tests/guests/user
+	tests/user/bad-input.sh tests/user/strace.sh tests/guests/user
 CLEANFILES += $(user_guests_static) $(user_guests_dyn)
 # (the log is NAME.sh.log, or NAME.log once .sh is in TEST_EXTENSIONS)
 if HAVE_PPC_CC
 tests/user/guests-static.sh.log tests/user/guests-static.log: $(user_guests_static)
 tests/user/guests-dynamic.sh.log tests/user/guests-dynamic.log: $(user_guests_dyn)
 tests/user/bad-input.sh.log tests/user/bad-input.log: tests/guests/user/hello.static tests/guests/user/hello.dyn
+tests/user/strace.sh.log tests/user/strace.log: tests/guests/user/files.static
 endif
 tests/guests/user/%.static: tests/guests/user/%.c
 	@mkdir -p tests/guests/user

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,6 +15,11 @@ extern char **environ;
 
 int main(int argc, char **argv)
 {
+    if (argc > 3 && !strcmp(argv[1], "script-child")) {
+        printf("script run by its guest interpreter: argv[0] is it=%d argc=%d script named=%d extra=%s\n",
+               strstr(argv[0], "process") != NULL, argc, strstr(argv[2], "/emu-script-") != NULL, argv[3]);
+        return 43;
+    }
     if (argc > 1 && !strcmp(argv[1], "child")) {
         printf("exec'd child: argv[0]=%s argc=%d arg2=%s\n", argv[0], argc, argc > 2 ? argv[2] : "-");
         return 42;
@@ -74,14 +80,42 @@ int main(int argc, char **argv)
     waitpid(c, &st, 0);
     printf("execve child status=%d\n", WEXITSTATUS(st));
 
+    c = fork();
+    if (c == 0) {
+        char *args[] = { "echo", "a host program runs natively", NULL };
+        execve("/bin/echo", args, environ);
+        _exit(1);
+    }
+    waitpid(c, &st, 0);
+    printf("host program status=%d\n", WEXITSTATUS(st));
+
+    /* A script whose interpreter is this guest program. */
+    char self[4096] = { 0 };
+    (void)!readlink("/proc/self/exe", self, sizeof self - 1);
+    char script[] = "emu-script-XXXXXX";
+    int sfd = mkstemp(script);
+    dprintf(sfd, "#!%s script-child\n", self);
+    close(sfd);
+    chmod(script, 0755);
+    c = fork();
+    if (c == 0) {
+        char path[64];
+        snprintf(path, sizeof path, "./%s", script);
+        char *args[] = { path, "extra-arg", NULL };
+        execve(path, args, environ);
+        printf("script execve failed: %s\n", strerror(errno));
+        _exit(1);
+    }
+    waitpid(c, &st, 0);
+    unlink(script);
+    printf("script status=%d\n", WEXITSTATUS(st));
+
     char *sargs[] = { "spawned", "child", "y", NULL };
     pid_t sp;
     int r = posix_spawn(&sp, "/proc/self/exe", NULL, NULL, sargs, environ);
-    printf("posix_spawn=%d\n", r);
-    if (r == 0) {
+    if (r == 0)
         waitpid(sp, &st, 0);
-        printf("spawned status=%d\n", WEXITSTATUS(st));
-    }
+    printf("posix_spawn=%d spawned status=%d\n", r, WEXITSTATUS(st));
     r = posix_spawn(&sp, "/nonexistent/program", NULL, NULL, sargs, environ);
     printf("posix_spawn of a missing file: %s\n", strerror(r));
 

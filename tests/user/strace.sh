@@ -1,0 +1,25 @@
+#!/bin/sh
+# TAP: emu --strace prints each system call with decoded arguments and its result on stderr,
+# leaving the program's own output alone.
+set -u
+if [ -z "${PPC_CC:-}" ]; then
+    echo "1..0 # SKIP no PowerPC cross compiler (gcc-powerpc-linux-gnu)"
+    exit 0
+fi
+work=$(mktemp -d "${TMPDIR:-/tmp}/emu-strace.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+cd "$work" || exit 1
+"$EMU" --strace --user "$EMU_BUILDDIR/tests/guests/user/files.static" >out 2>err
+echo "1..7"
+n=0
+check() {
+    n=$((n + 1))
+    if grep -q -- "$2" "$3"; then echo "ok $n - $1"; else echo "not ok $n - $1"; sed 's/^/# /' "$3" | head -5; fi
+}
+check "program output unchanged" "^done$" out
+check "a string argument is quoted" 'openat(-100, "a.txt", 0x10241, 0644) = [0-9][0-9]*$' err
+check "an error shows errno name and text" '"nope/x", 0x10000, 0) = -1 ENOENT (No such file or directory)' err
+check "pointers in hex" 'write([0-9][0-9]*, 0x[0-9a-f]*, 12) = 12' err
+check "64-bit arguments from register pairs" 'pwrite64([0-9][0-9]*, 0x[0-9a-f]*, 5, 0) = 5' err
+check "memory results in hex" 'brk(0) = 0x[0-9a-f]*$' err
+check "the last call" 'exit_group(0)$' err
