@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t count, last_sig, last_code, on_alt;
@@ -31,6 +32,16 @@ static void jump_handler(int sig, siginfo_t *si, void *uc)
 {
     handler(sig, si, uc);
     siglongjmp(jb, 1);
+}
+
+/* Returns past the faulting instruction by editing the saved context (PowerPC: the NIP in the
+   mcontext that uc_regs points to), which also checks the frame layout and sigreturn. */
+static void skip_handler(int sig, siginfo_t *si, void *ucv)
+{
+    ucontext_t *uc = ucv;
+    handler(sig, si, ucv);
+    uc->uc_mcontext.uc_regs->gregs[32] += 4;
+    uc->uc_mcontext.uc_regs->gregs[3] = 1234;   /* r3 as the handler left it */
 }
 
 static void plain_handler(int sig)
@@ -136,6 +147,10 @@ int main(void)
     if (sigsetjmp(jb, 1) == 0)
         __asm__ volatile(".long 0");
     printf("SIGILL code=%s\n", last_code == ILL_ILLOPC ? "ILL_ILLOPC" : "other");
+    install(SIGILL, skip_handler, 0);
+    register long r3 __asm__("r3") = 5;
+    __asm__ volatile(".long 0" : "+r"(r3));
+    printf("resumed after the illegal instruction with r3=%ld\n", r3);
     install(SIGTRAP, jump_handler, 0);
     if (sigsetjmp(jb, 1) == 0)
         __builtin_trap();
