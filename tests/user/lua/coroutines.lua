@@ -9,7 +9,8 @@ local co = coroutine.create(function(a, b) local c = coroutine.yield(a + b) retu
 print("resume", coroutine.resume(co, 2, 3))
 print("resume", coroutine.resume(co, 10))
 print("status", coroutine.status(co))
-print("pcall", pcall(function() error({ code = 42 }) end))
+local ok, e = pcall(function() error({ code = 42 }) end)
+print("pcall", ok, e.code)
 print("error msg", select(2, pcall(function() error("boom", 0) end)))
 print("xpcall", xpcall(function() return nil + 1 end, function(m) return "handled: " .. (m:match("arithmetic") or m) end))
 local i = 0
