@@ -220,14 +220,16 @@ int emu_vm_protect(emu_user_vm *vm, uint64_t addr, uint64_t len, int prot)
         ret = -errno;
         goto out;
     }
-    bool lost_exec = false;
+    /* Pages that hold (or may now hold) code: the engine drops their
+       translations and its write protection follows the new permissions. */
+    bool code = prot & EMU_VM_EXEC;
     for (uint64_t a = addr; a < addr + plen; a += EMU_VM_PAGE) {
         uint8_t *pg = &vm->pages[a / EMU_VM_PAGE];
-        if ((*pg & EMU_VM_EXEC) && !(prot & EMU_VM_EXEC))
-            lost_exec = true;
+        if (*pg & EMU_VM_EXEC)
+            code = true;
         *pg = (uint8_t)((*pg & ~7) | prot);
     }
-    if (lost_exec)
+    if (code)
         changed(vm, addr, plen);
 out:
     pthread_mutex_unlock(&vm->lock);

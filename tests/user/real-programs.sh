@@ -30,6 +30,16 @@ mkdir -p "$work"
 work=$(cd "$work" && pwd)
 [ -n "$emu" ] && [ -x "$emu" ] || { echo "$0: give the emu to test with -e" >&2; exit 2; }
 emu=$(cd "$(dirname "$emu")" && pwd)/$(basename "$emu")
+# An uninstalled emu is a libtool wrapper script that runs sed and friends from PATH, which the
+# busybox suite points at busybox's applets: use the binary behind it directly.
+emu_env=
+for real in "$(dirname "$emu")/.libs/lt-emu" "$(dirname "$emu")/.libs/emu"; do
+    if [ -x "$real" ] && head -c 2 "$emu" | grep -q '#!'; then
+        emu_env="LD_LIBRARY_PATH=$(dirname "$emu")/core/.libs"
+        emu=$real
+        break
+    fi
+done
 prefix=${cc%gcc}
 status=0
 
@@ -87,15 +97,17 @@ if [ -n "$bbsrc" ]; then
         bin=$work/bb-$runner
         rm -rf "$bin" && mkdir -p "$bin"
         if [ $runner = emu ]; then
-            printf '#!/bin/sh\nEMU_USER_ARGV0="${0##*/}" exec "%s" --user "%s" "$@"\n' "$emu" "$work/busybox/busybox" >"$bin/busybox"
+            printf '#!/bin/sh\nEMU_USER_ARGV0="${0##*/}" %s exec "%s" --user "%s" "$@"\n' "$emu_env" "$emu" "$work/busybox/busybox" >"$bin/busybox"
         else
             printf '#!/bin/sh\nexec "%s" -0 "${0##*/}" "%s" "$@"\n' "$qemu" "$work/busybox/busybox" >"$bin/busybox"
         fi
         chmod +x "$bin/busybox"
         cp "$work/busybox/.config" "$bin/.config"
-        rm -rf "$work/tests-$runner" && cp -r "$work/busybox/testsuite" "$work/tests-$runner"
-        (cd "$work/tests-$runner" && bindir=$bin tsdir=$work/tests-$runner \
-            PATH="$bin:$PATH" timeout 1200 ./runtest -v >"$work/bb-$runner.log" 2>&1) || true
+        # The suite wants its source tree around it (it compiles ../scripts/echo.c).
+        rm -rf "$work/tree-$runner" && mkdir "$work/tree-$runner"
+        cp -r "$work/busybox/testsuite" "$work/busybox/scripts" "$work/tree-$runner/"
+        (cd "$work/tree-$runner/testsuite" && bindir=$bin PATH="$bin:$PATH" \
+            timeout 1800 ./runtest -v >"$work/bb-$runner.log" 2>&1) || true
         grep -E '^(PASS|FAIL|SKIPPED|UNTESTED):' "$work/bb-$runner.log" | sort >"$work/bb-$runner.results"
     done
     for r in PASS FAIL SKIPPED; do
