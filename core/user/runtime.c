@@ -276,6 +276,7 @@ _Noreturn void emu_user_exit_thread(emu_linux_task *t, int code)
 typedef struct thread_start {
     emu_linux_task *t;
     uint64_t flags, ptid, ctid;
+    pid_t tid;                  /* the child's, for the parent (the task may be gone by then) */
     sem_t ready;
 } thread_start;
 
@@ -291,6 +292,7 @@ static void *thread_main(void *arg)
         emu_user_copy_out(t, ts->ctid, buf, 4);
     if (ts->flags & CLONE_PARENT_SETTID)
         emu_user_copy_out(t, ts->ptid, buf, 4);
+    ts->tid = t->tid;
     sem_post(&ts->ready);        /* ts belongs to the parent from here */
     emu_user_sync_mask(t);
     run_task(t);
@@ -341,7 +343,7 @@ int64_t emu_user_clone_thread(emu_linux_task *t, uint64_t flags, uint64_t sp, ui
     while (sem_wait(&ts.ready) < 0 && errno == EINTR)
         ;
     sem_destroy(&ts.ready);
-    return child->tid;
+    return ts.tid;
 }
 
 /* ---- execve ---- */
