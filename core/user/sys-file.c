@@ -129,10 +129,16 @@ static int64_t vector_io(emu_linux_task *t, const uint64_t *a, bool write, bool 
 static int64_t sys_readv(emu_linux_task *t, const uint64_t *a) { return vector_io(t, a, false, false); }
 static int64_t sys_writev(emu_linux_task *t, const uint64_t *a) { return vector_io(t, a, true, false); }
 
+static bool dir_seek_target(int fd, int whence, int64_t *off);
+
 static int64_t sys_lseek(emu_linux_task *t, const uint64_t *a)
 {
     /* The guest's off_t is a long: a 32-bit guest sees EOVERFLOW past 2 GiB. */
-    off_t r = lseek((int)a[0], (off_t)(int64_t)a[1], (int)a[2]);
+    int64_t off = (int64_t)a[1];
+    bool cookie = dir_seek_target((int)a[0], (int)a[2], &off);
+    off_t r = lseek((int)a[0], (off_t)off, (int)a[2]);
+    if (cookie && r >= 0)
+        return (int64_t)a[1];
     if (r < 0)
         return -errno;
     if (t->proc->word == 4 && r > INT32_MAX)
@@ -142,30 +148,109 @@ static int64_t sys_lseek(emu_linux_task *t, const uint64_t *a)
 
 static int64_t sys_llseek(emu_linux_task *t, const uint64_t *a)
 {
-    int64_t off = (int64_t)((a[1] & 0xffffffffu) << 32 | (a[2] & 0xffffffffu));
+    int64_t off = (int64_t)((a[1] & 0xffffffffu) << 32 | (a[2] & 0xffffffffu)), asked = off;
     uint8_t buf[8];
+    bool cookie = dir_seek_target((int)a[0], (int)a[4], &off);
     off_t r = lseek((int)a[0], off, (int)a[4]);
     if (r < 0)
         return -errno;
+    if (cookie)
+        r = asked;
     emu_user_st(t->proc, buf, 8, (uint64_t)r);
     return emu_user_copy_out(t, a[3], buf, 8);
 }
 
-static int64_t convert_dirents(emu_linux_task *t, uint64_t gaddr, const uint8_t *host, long n)
+/* Directory positions for 32-bit guests.  A 32-bit kernel gives 32-bit
+   directory offsets (ext4 hashes included), and a 32-bit libc's readdir
+   fails with EOVERFLOW on anything larger.  When the host gives large ones,
+   the guest sees small cookies instead (1, 2, ...), and lseek on that
+   directory maps them back. */
+typedef struct dir_cookies {
+    int fd;
+    dev_t dev;
+    ino_t ino;
+    uint64_t *offs;
+    size_t n, cap;
+} dir_cookies;
+
+static dir_cookies *cookies;
+static size_t ncookies, cookies_cap;
+static pthread_mutex_t cookies_lock = PTHREAD_MUTEX_INITIALIZER;
+
+#define MAX_COOKIES (1u << 24)
+
+/* The table of fd when it is the same directory as when it was made. */
+static dir_cookies *find_cookies(int fd, bool create)
+{
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        return NULL;
+    for (size_t i = 0; i < ncookies; i++)
+        if (cookies[i].fd == fd) {
+            if (cookies[i].dev == st.st_dev && cookies[i].ino == st.st_ino)
+                return &cookies[i];
+            cookies[i].n = 0;        /* the descriptor was reused */
+            cookies[i].dev = st.st_dev;
+            cookies[i].ino = st.st_ino;
+            return create ? &cookies[i] : NULL;
+        }
+    if (!create)
+        return NULL;
+    EMU_PUSH(cookies, ncookies, cookies_cap, ((dir_cookies){ fd, st.st_dev, st.st_ino, NULL, 0, 0 }));
+    return &cookies[ncookies - 1];
+}
+
+static uint64_t dir_cookie(dir_cookies *c, uint64_t host_off)
+{
+    if (c->n >= MAX_COOKIES)
+        return host_off;
+    EMU_PUSH(c->offs, c->n, c->cap, host_off);
+    return c->n;
+}
+
+/* lseek on a directory whose positions the guest got as cookies. */
+static bool dir_seek_target(int fd, int whence, int64_t *off)
+{
+    if (whence != SEEK_SET || *off <= 0)
+        return false;
+    pthread_mutex_lock(&cookies_lock);
+    dir_cookies *c = find_cookies(fd, false);
+    bool mapped = c && (uint64_t)*off <= c->n;
+    if (mapped)
+        *off = (int64_t)c->offs[*off - 1];
+    pthread_mutex_unlock(&cookies_lock);
+    return mapped;
+}
+
+static int64_t convert_dirents(emu_linux_task *t, int fd, uint64_t gaddr, const uint8_t *host, long n)
 {
     emu_user_proc *p = t->proc;
     uint8_t *g = emu_user_gptr(t, gaddr, (uint64_t)n, EMU_VM_WRITE);
     if (!g)
         return -EFAULT;
+    dir_cookies *c = NULL;
+    pthread_mutex_lock(&cookies_lock);
+    if (p->word == 4) {
+        c = find_cookies(fd, false);
+        for (long off = 0; !c && off < n;) {
+            const struct { uint64_t ino; int64_t off; uint16_t reclen; } *d = (const void *)(host + off);
+            if ((uint64_t)d->off > INT32_MAX)
+                c = find_cookies(fd, true);
+            off += d->reclen ? d->reclen : n;
+        }
+    }
     for (long off = 0; off < n;) {
         const struct { uint64_t ino; int64_t off; uint16_t reclen; uint8_t type; } *d = (const void *)(host + off);
         uint16_t reclen = d->reclen;
+        if (!reclen || reclen > n - off)
+            break;
         memcpy(g + off, host + off, reclen);
         emu_user_st(p, g + off, 8, d->ino);
-        emu_user_st(p, g + off + 8, 8, (uint64_t)d->off);
+        emu_user_st(p, g + off + 8, 8, c ? dir_cookie(c, (uint64_t)d->off) : (uint64_t)d->off);
         emu_user_st(p, g + off + 16, 2, reclen);
         off += reclen;
     }
+    pthread_mutex_unlock(&cookies_lock);
     return n;
 }
 
@@ -176,7 +261,7 @@ static int64_t sys_getdents64(emu_linux_task *t, const uint64_t *a)
         return -EFAULT;
     uint8_t *buf = emu_xmalloc(count ? count : 1);
     long n = syscall(SYS_getdents64, (int)a[0], buf, count);
-    int64_t r = n < 0 ? -errno : convert_dirents(t, a[1], buf, n);
+    int64_t r = n < 0 ? -errno : convert_dirents(t, (int)a[0], a[1], buf, n);
     free(buf);
     return r;
 }

@@ -59,7 +59,8 @@ if [ -n "$luasrc" ]; then
     for script in "$here"/lua/*.lua; do
         n=$(basename "$script")
         rc=0
-        (cd "$work" && EMU_LUA_TEST=set "$emu" --user "$lua" "$script" >"$work/$n.emu" 2>&1) || rc=$?
+        # shellcheck disable=SC2086
+        (cd "$work" && EMU_LUA_TEST=set env $emu_env "$emu" --user "$lua" "$script" >"$work/$n.emu" 2>&1) || rc=$?
         echo "exit $rc" >>"$work/$n.emu"
         rc=0
         (cd "$work" && EMU_LUA_TEST=set "$qemu" "$lua" "$script" >"$work/$n.qemu" 2>&1) || rc=$?
