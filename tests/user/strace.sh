@@ -1,6 +1,6 @@
 #!/bin/sh
 # TAP: emu --strace prints each system call with decoded arguments and its result on stderr,
-# leaving the program's own output alone.
+# leaving the program's own output alone; Lua system-call hooks see the same calls.
 set -u
 if [ -z "${PPC_CC:-}" ]; then
     echo "1..0 # SKIP no PowerPC cross compiler (gcc-powerpc-linux-gnu)"
@@ -10,7 +10,17 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/emu-strace.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
 "$EMU" --strace --user "$EMU_BUILDDIR/tests/guests/user/files.static" >out 2>err
-echo "1..7"
+cat >hooks.lua <<'LUA'
+local n, writes = 0, 0
+emu.on_syscall(function(cpu, nr, a1, a2, a3) n = n + 1 end)
+emu.on_syscall_return(function(cpu, nr, result, a1, a2, a3, a4, a5, a6, name)
+  if name == "write" and result > 0 then writes = writes + 1 end
+end)
+emu.on_exit(function(code) print("hooks saw " .. n .. " calls, " .. writes .. " writes, exit " .. code) end)
+LUA
+"$EMU" --lua hooks.lua --user "$EMU_BUILDDIR/tests/guests/user/files.static" >lua-out 2>lua-err
+calls=$(grep -c '^[0-9]* ' err)
+echo "1..9"
 n=0
 check() {
     n=$((n + 1))
@@ -23,3 +33,6 @@ check "pointers in hex" 'write([0-9][0-9]*, 0x[0-9a-f]*, 12) = 12' err
 check "64-bit arguments from register pairs" 'pwrite64([0-9][0-9]*, 0x[0-9a-f]*, 5, 0) = 5' err
 check "memory results in hex" 'brk(0) = 0x[0-9a-f]*$' err
 check "the last call" 'exit_group(0)$' err
+n=$((n + 1))
+if grep -q "hooks saw $calls calls" lua-out; then echo "ok $n - Lua on_syscall sees every call"; else echo "not ok $n - Lua on_syscall sees every call ($calls strace lines)"; sed 's/^/# /' lua-out lua-err | tail -3; fi
+check "Lua on_syscall_return and on_exit with the guest's status" 'calls, [1-9][0-9]* writes, exit 0$' lua-out
