@@ -105,6 +105,23 @@ static int64_t ioctl_int_in(emu_linux_task *t, int fd, unsigned long req, uint64
     RET(ioctl(fd, req, &v));
 }
 
+/* Each unsupported request is logged once (the first 64 different ones). */
+static void log_once(uint32_t req)
+{
+    static uint32_t seen[64];
+    static unsigned nseen;
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    pthread_mutex_lock(&lock);
+    bool fresh = true;
+    for (unsigned i = 0; i < nseen; i++)
+        fresh = fresh && seen[i] != req;
+    if (fresh && nseen < 64)
+        seen[nseen++] = req;
+    pthread_mutex_unlock(&lock);
+    if (fresh)
+        emu_log(NULL, EMU_LOG_UNIMP, "user mode: unsupported ioctl %#x, returning ENOTTY", req);
+}
+
 static int64_t sys_ioctl(emu_linux_task *t, const uint64_t *a)
 {
     emu_user_proc *p = t->proc;
@@ -158,7 +175,7 @@ static int64_t sys_ioctl(emu_linux_task *t, const uint64_t *a)
     case EMU_IOCTL_FIOCLEX: RET(ioctl(fd, FIOCLEX));
     case EMU_IOCTL_FIONCLEX: RET(ioctl(fd, FIONCLEX));
     default:
-        emu_log(NULL, EMU_LOG_UNIMP, "user mode: unsupported ioctl %#x on fd %d, returning ENOTTY", req, fd);
+        log_once(req);
         return -ENOTTY;
     }
 }
