@@ -14,6 +14,7 @@ struct emu_exec *emu_exec_get(emu_machine *m)
         ex->m = m;
         pthread_mutex_init(&ex->lock, NULL);
         m->exec = ex;
+        hooks_attach(ex);
     }
     return m->exec;
 }
@@ -24,6 +25,7 @@ void emu_exec_release(emu_machine *m)
     if (!ex || ex->ncpus)
         return;
     softmmu_detach(ex);
+    hooks_detach(ex);
     for (size_t b = 0; ex->hash && b < ex->hash_size; b++) {
         for (tb *t = ex->hash[b], *n; t; t = n) {
             n = t->hash_next;
@@ -297,7 +299,9 @@ void cpu_restore_state(emu_cpu *cpu)
     if (cpu->excp_after)
         insn++;
     cpu->budget -= insn;
-    cpu_set_pc(cpu, t->insn_pc[insn]);
+    if (!cpu->keep_pc)
+        cpu_set_pc(cpu, t->insn_pc[insn]);
+    cpu->keep_pc = false;
     cpu->cur_tb = NULL;
     cpu->cur_op = NULL;
 }

@@ -69,6 +69,7 @@ struct emu_ir_block {
     uint64_t page0_v, page1_v;    /* virtual pages the code came from (page1 = ~0: none) */
     uint64_t page0_p, page1_p;    /* and their physical pages */
     bool overflow;                /* too many ops/temps: the translator must stop */
+    unsigned block_hook_op;       /* 1 + index of the BLOCK hook call, or 0 */
 };
 
 /* ---- pre-decoded interpreter ops ---- */
@@ -146,6 +147,9 @@ struct emu_cpu {
     emu_excp_class excp;
     uint32_t excp_code;
     bool excp_after;
+    bool keep_pc;                 /* an unwind after a hook moved the PC: keep it */
+    bool hook_resume;             /* hooks of the instruction at hook_resume_pos already fired */
+    int64_t hook_resume_pos;
     uint64_t fault_addr;
     int fault_access;
     tb *jc[JC_SIZE];
@@ -170,6 +174,7 @@ struct emu_exec {
     uint8_t *code_pages;          /* user mode: bit per guest page write-protected for code */
     bool listeners;               /* system mode: memory listeners installed */
     bool clock_hooked;            /* system mode: the clock asks us for the instruction count */
+    atomic_int hooks_dirty;       /* instrumentation hooks changed: drop translations */
     size_t rr;                    /* system mode: round-robin position */
     uint64_t slice_executed;      /* system mode: instructions so far in this emu_exec_run */
     emu_cpu *running;             /* system mode: CPU inside the interpreter */
@@ -242,6 +247,14 @@ void softmmu_detach(struct emu_exec *ex);
 /* user-exec.c */
 bool user_code_readable(emu_cpu *cpu, uint64_t pc);
 void user_protect_code(emu_cpu *cpu, uint64_t page);
+
+/* hooks-exec.c */
+void hooks_at_insn_start(emu_ir_block *b, uint64_t pc);
+void hooks_block_done(emu_ir_block *b);
+void hooks_exception(emu_cpu *cpu, emu_excp_class c, uint32_t code);
+void hooks_sync(emu_cpu *cpu);
+void hooks_attach(struct emu_exec *ex);
+void hooks_detach(struct emu_exec *ex);
 
 /* trace.c */
 void trace_block(emu_cpu *cpu, const emu_ir_block *b);

@@ -79,6 +79,7 @@ void emu_ir_insn_start(emu_ir_block *b, uint64_t pc)
     }
     b->insn_pc[b->ninsns++] = pc;
     emit(b, IR_INSN_START)->imm = pc;
+    hooks_at_insn_start(b, pc);
 }
 
 void emu_ir_mov(emu_ir_block *b, emu_ir_val d, emu_ir_val a)

@@ -37,6 +37,7 @@ static void deliver(emu_cpu *cpu)
     }
     emu_log(cpu->dev, EMU_LOG_CPU, "exception %d code 0x%x at 0x%llx", (int)c, cpu->excp_code,
             (unsigned long long)cpu_get_pc(cpu));
+    hooks_exception(cpu, c, cpu->excp_code);
     cpu->ops->do_interrupt(cpu->env, c, cpu->excp_code);
 }
 
@@ -56,7 +57,8 @@ static void run_cpu(emu_cpu *cpu, int64_t share)
         cpu->in_exec = false;
         from = NULL;
         cpu_restore_state(cpu);
-        deliver(cpu);
+        if (cpu->excp != EMU_EXCP_NONE)   /* NONE: a hook sent the CPU back to its loop */
+            deliver(cpu);
     }
     /* A guest whose exception handlers fault at once never completes an instruction; give
        the run loop its turn after a while so the machine stays responsive. */
@@ -78,6 +80,7 @@ static void run_cpu(emu_cpu *cpu, int64_t share)
         }
         if (cpu->halted || m->quit_requested || cpu->budget <= 0)
             break;
+        hooks_sync(cpu);
         if (!from)
             tb_quiescent(cpu);   /* no block is referenced here: retired ones may be freed */
         uint32_t flags = cpu->ops->tb_flags(cpu->env);
@@ -97,6 +100,7 @@ static void run_cpu(emu_cpu *cpu, int64_t share)
         cpu->in_exec = true;
         interp_run(cpu, t, &cpu->budget, &from, &slot);
         cpu->in_exec = false;
+        cpu->hook_resume = false;
         if (cpu->excp != EMU_EXCP_NONE) {
             deliver(cpu);
             from = NULL;

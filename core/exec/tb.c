@@ -180,6 +180,7 @@ static tb *translate(emu_cpu *cpu, uint64_t pc, uint64_t phys, uint32_t flags)
     b->page0_v = pc & ~0xfffull;
     b->page0_p = phys & ~0xfffull;
     cpu->ops->translate(b, cpu->env, pc);
+    hooks_block_done(b);
     if (b->overflow || b->ninsns == 0 || b->nops == 0) {
         fprintf(stderr, "emu: CPU plugin '%s' produced a bad block at 0x%llx (%u ops, %u insns)\n",
                 cpu->ops->arch, (unsigned long long)pc, b->nops, b->ninsns);

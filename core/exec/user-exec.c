@@ -248,6 +248,7 @@ emu_user_stop_kind emu_user_cpu_run(emu_cpu *cpu, uint64_t budget, emu_user_stop
             kind = EMU_USER_STOP_BUDGET;
             break;
         }
+        hooks_sync(cpu);
         if (!from)
             tb_quiescent(cpu);   /* no block is referenced here: retired ones may be freed */
         uint32_t flags = cpu->ops->tb_flags(cpu->env);
@@ -264,9 +265,13 @@ emu_user_stop_kind emu_user_cpu_run(emu_cpu *cpu, uint64_t budget, emu_user_stop
         cpu->in_exec = true;
         interp_run(cpu, t, &cpu->budget, &from, &slot);
         cpu->in_exec = false;
+        cpu->hook_resume = false;
     }
     cpu->last_gen = UINT64_MAX;
     cpu->icount += (uint64_t)(start - cpu->budget);
+    cpu->hook_resume = false;
+    if (kind != EMU_USER_STOP_BUDGET && kind != EMU_USER_STOP_KICK)
+        hooks_exception(cpu, cpu->excp, cpu->excp_code);
     if (stop) {
         memset(stop, 0, sizeof *stop);
         stop->kind = kind;
