@@ -230,6 +230,14 @@ static inline void cpu_set_pc(emu_cpu *cpu, uint64_t pc)
         *(uint64_t *)(cpu->env + cpu->ops->pc_offset) = pc;
 }
 emu_cpu *cpu_create(emu_device *dev, bool user, const emu_user_space *space, emu_error **err);
+/* Address of the instruction being executed (inside a block: from its instruction table). */
+static inline uint64_t current_insn_pc(emu_cpu *cpu)
+{
+    tb *t = cpu->cur_tb;
+    if (t && cpu->cur_op && (size_t)(cpu->cur_op - t->ops) < t->nops)
+        return t->insn_pc[t->op_insn[cpu->cur_op - t->ops]];
+    return cpu_get_pc(cpu);
+}
 /* Unwind from inside a block to the run loop (fault, raise). */
 __attribute__((noreturn)) void cpu_unwind(emu_cpu *cpu);
 /* After an unwind: put PC and icount at the faulting instruction. */

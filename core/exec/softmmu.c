@@ -3,6 +3,7 @@
  * and the memory-system listeners that take permissions back. */
 #include <string.h>
 #include "exec-internal.h"
+#include "hooks.h"
 #include "memory/memory-internal.h"
 
 void tlb_flush_cpu(emu_cpu *cpu)
@@ -42,6 +43,12 @@ static tlb_entry *tlb_fill(emu_cpu *cpu, uint64_t addr, emu_access access, unsig
     e->addend = pg.host ? (uintptr_t)pg.host - (uintptr_t)page : 0;
     e->tag_read = pg.host && (pg.flags & EMU_PAGE_READ_FAST) && (e->prot & EMU_PROT_READ) ? page : ~0ull;
     e->tag_write = pg.host && (pg.flags & EMU_PAGE_WRITE_FAST) && (e->prot & EMU_PROT_WRITE) ? page : ~0ull;
+    /* pages watched by memory hooks take the slow path, which reports the accesses */
+    emu_machine *m = cpu->dev->machine;
+    if (emu_hooks_any(m, EMU_HOOK_READ) && emu_hooks_overlap(m, EMU_HOOK_READ, page, page + 0xfff))
+        e->tag_read = ~0ull;
+    if (emu_hooks_any(m, EMU_HOOK_WRITE) && emu_hooks_overlap(m, EMU_HOOK_WRITE, page, page + 0xfff))
+        e->tag_write = ~0ull;
     return e;
 }
 
@@ -84,6 +91,11 @@ uint64_t sys_load_slow(emu_cpu *cpu, uint64_t addr, unsigned memop, unsigned idx
     uint64_t v = 0;
     emu_space_read(cpu->sys, e->ppage | (addr & 0xfff), size,
                    (memop & EMU_MO_BE) ? EMU_BIG_ENDIAN : EMU_LITTLE_ENDIAN, &v);
+    emu_machine *m = cpu->dev->machine;
+    if (emu_hooks_any(m, EMU_HOOK_READ) && emu_hooks_overlap(m, EMU_HOOK_READ, addr, addr + size - 1)) {
+        v = emu_hooks_fire_read(m, cpu, current_insn_pc(cpu), addr, size, v);
+        atomic_store(&cpu->exit_request, 1);   /* a callback may have moved the PC or quit */
+    }
     return sign_extend(v, memop);
 }
 
@@ -105,6 +117,12 @@ void sys_store_slow(emu_cpu *cpu, uint64_t addr, uint64_t v, unsigned memop, uns
     tlb_entry *e = tlb_fill(cpu, addr, EMU_ACCESS_WRITE, idx);
     if (!e)
         cpu_unwind(cpu);
+    emu_machine *m = cpu->dev->machine;
+    if (emu_hooks_any(m, EMU_HOOK_WRITE) && emu_hooks_overlap(m, EMU_HOOK_WRITE, addr, addr + size - 1)) {
+        emu_hooks_fire_write(m, cpu, current_insn_pc(cpu), addr, size,
+                             size == 8 ? v : v & ((1ull << (8 * size)) - 1));
+        atomic_store(&cpu->exit_request, 1);
+    }
     emu_space_write(cpu->sys, e->ppage | (addr & 0xfff), size,
                     (memop & EMU_MO_BE) ? EMU_BIG_ENDIAN : EMU_LITTLE_ENDIAN, v);
 }

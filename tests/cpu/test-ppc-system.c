@@ -7,6 +7,7 @@
 #include "clock/clock.h"
 #include "emu/memory.h"
 #include "exec/exec.h"
+#include "hooks.h"
 #include "object.h"
 #include "plugins.h"
 #include "ppc-harness.h"
@@ -246,6 +247,70 @@ static void test_interrupts(sys *s)
        (unsigned long long)reg(s, "r6"));
 }
 
+/* Memory and execution hooks (the Lua API's engine side). */
+typedef struct seen { unsigned reads, writes, execs, blocks; uint64_t wvalue, rpc; } seen;
+
+static void on_read(void *opaque, emu_hook_event *ev)
+{
+    seen *w = opaque;
+    w->reads++;
+    w->rpc = ev->pc;
+    ev->replace = true;
+    ev->value = 0x1234;
+}
+
+static void on_write(void *opaque, emu_hook_event *ev)
+{
+    seen *w = opaque;
+    w->writes++;
+    w->wvalue = ev->value;
+}
+
+static void on_exec(void *opaque, emu_hook_event *ev)
+{
+    ((seen *)opaque)->execs++;
+}
+
+static void on_block(void *opaque, emu_hook_event *ev)
+{
+    ((seen *)opaque)->blocks++;
+}
+
+static void test_hooks(sys *s)
+{
+    seen w = { 0 };
+    emu_error *err = NULL;
+    emu_hook_spec r = { EMU_HOOK_READ, 0x7000, 0x7003, NULL, on_read, &w, NULL };
+    emu_hook_spec wr = { EMU_HOOK_WRITE, 0x7004, 0x7007, NULL, on_write, &w, NULL };
+    emu_hook_spec ex = { EMU_HOOK_EXEC, 0x3000 + 4 * 3, 0x3000 + 4 * 3, NULL, on_exec, &w, NULL };
+    emu_hook_spec bl = { EMU_HOOK_BLOCK, 0x3000 + 4 * 6, 0x3000 + 4 * 6, NULL, on_block, &w, NULL };
+    emu_hook_id ids[4] = { emu_hooks_add(s->m, &r, &err), emu_hooks_add(s->m, &wr, &err),
+                           emu_hooks_add(s->m, &ex, &err), emu_hooks_add(s->m, &bl, &err) };
+    static const uint32_t p[] = {
+        LI(3, 0x7777), STW(3, 0x7004, 0), LI(4, 3), MTCTR(4),      /* exec hook on MTCTR */
+        LWZ(5, 0x7000, 0), LWZ(6, 0x7010, 0),
+        ADDI(7, 7, 1), BDNZ(-4),           /* a block starts at 0x3018 for the 2nd and 3rd rounds */
+    };
+    set(s, "r7", 0);
+    start(s, 0x3000, p, sizeof p / 4);
+    run(s, 10000);
+    is_u64(w.writes, 1, "write hook: one store");
+    is_u64(w.wvalue, 0x7777, "write hook: the value stored");
+    is_u64(get(s, 0x7004), 0x7777, "the store happened");
+    is_u64(w.reads, 1, "read hook: only the watched word");
+    is_u64(w.rpc, 0x3010, "read hook: PC of the load");
+    is_u64(reg(s, "r5"), 0x1234, "read hook replaced the value");
+    is_u64(w.execs, 1, "exec hook: once");
+    is_u64(w.blocks, 2, "block hook: every execution of the block, the chained one too");
+    for (int i = 0; i < 4; i++)
+        emu_hooks_remove(s->m, ids[i]);
+    w = (seen){ 0 };
+    start(s, 0x3000, p, sizeof p / 4);
+    run(s, 10000);
+    is_u64(w.reads + w.writes + w.execs + w.blocks, 0, "removed hooks no longer fire");
+    is_u64(reg(s, "r5"), get(s, 0x7000), "loads see memory again");
+}
+
 int main(void)
 {
     emu_error *err = NULL;
@@ -275,6 +340,7 @@ int main(void)
     test_isi(&s);
     test_single_step(&s);
     test_interrupts(&s);
+    test_hooks(&s);
     emu_machine_free(s.m);
     tap_done();
     return 0;
