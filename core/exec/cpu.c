@@ -310,6 +310,8 @@ uint64_t emu_cpu_load(void *env, uint64_t vaddr, unsigned memop, unsigned mmu_id
 {
     emu_cpu *cpu = emu_cpu_of_env(env);
     vaddr = (uint32_t)vaddr;
+    if (cpu->user && user_watching(cpu))
+        return user_load_checked(cpu, (uint32_t)vaddr, memop);
     if (cpu->user) {
         uint8_t buf[8];
         unsigned size = 1u << (memop & EMU_MO_SIZE);
@@ -332,6 +334,10 @@ void emu_cpu_store(void *env, uint64_t vaddr, uint64_t value, unsigned memop, un
 {
     emu_cpu *cpu = emu_cpu_of_env(env);
     vaddr = (uint32_t)vaddr;
+    if (cpu->user && user_watching(cpu)) {
+        user_store_checked(cpu, (uint32_t)vaddr, value, memop);
+        return;
+    }
     if (cpu->user) {
         uint8_t buf[8];
         unsigned size = 1u << (memop & EMU_MO_SIZE);

@@ -255,6 +255,10 @@ void softmmu_detach(struct emu_exec *ex);
 /* user-exec.c */
 bool user_code_readable(emu_cpu *cpu, uint64_t pc);
 void user_protect_code(emu_cpu *cpu, uint64_t page);
+/* Memory hooks in user mode: translations made while any exist check each access. */
+bool user_watching(emu_cpu *cpu);
+uint64_t user_load_checked(emu_cpu *cpu, uint32_t addr, unsigned memop);
+void user_store_checked(emu_cpu *cpu, uint32_t addr, uint64_t value, unsigned memop);
 
 /* hooks-exec.c */
 void hooks_at_insn_start(emu_ir_block *b, uint64_t pc);

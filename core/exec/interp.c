@@ -26,7 +26,7 @@ enum {
     H_ULD8U, H_ULD8S, H_ULD16BU, H_ULD16BS, H_ULD16LU, H_ULD16LS, H_ULD32B, H_ULD32L,
     H_ULD64B, H_ULD64L,
     H_UST8, H_UST16B, H_UST16L, H_UST32B, H_UST32L, H_UST64B, H_UST64L,
-    H_SLD, H_SST,
+    H_SLD, H_SST, H_WLD, H_WST,
     H_CALL, H_CALLC, H_BR, H_BRTEST_SET, H_BRTEST_CLR, H_BRTEST64,
     H_GOTO_TB, H_EXIT_IND, H_EXIT_LOOP, H_EXIT_EXCP, H_EXIT_EXCP_AT, H_SMC_CHECK,
     H_COUNT
@@ -59,6 +59,7 @@ typedef struct compiler {
     unsigned *fix;                /* iops whose c (or b) field holds a label to resolve */
     size_t nfix, fix_cap;
     uint32_t scratch;             /* a temp slot for lowering */
+    bool watch;                   /* user mode with memory hooks: checked accesses */
 } compiler;
 
 static iop *put(compiler *k, unsigned h, uint16_t insn)
@@ -287,7 +288,10 @@ static bool lower(compiler *k, const ir_op *o)
         bool wide = (o->sub & EMU_MO_SIZE) == EMU_MO_64;
         if (wide != (optype(b, o->d) != EMU_IR_I32))
             return false;
-        x = put(k, o->opc == IR_LOAD ? ld_handler(o->sub, cpu->user) : st_handler(o->sub, cpu->user), in);
+        unsigned h = o->opc == IR_LOAD ? ld_handler(o->sub, cpu->user) : st_handler(o->sub, cpu->user);
+        if (cpu->user && k->watch)   /* memory hooks exist: accesses check the watched pages */
+            h = o->opc == IR_LOAD ? H_WLD : H_WST;
+        x = put(k, h, in);
         x->d = opnd(cpu, o->d);
         x->a = opnd(cpu, o->a);
         x->b = (uint32_t)o->imm;
@@ -390,6 +394,7 @@ bool interp_compile(emu_cpu *cpu, const emu_ir_block *b, tb *t)
     k.cpu = cpu;
     k.b = b;
     k.scratch = opnd(cpu, 0);    /* slot 0 of the temporaries is the backend's */
+    k.watch = cpu->user && user_watching(cpu);
     bool ok = true;
     bool after_store = false;
     for (unsigned i = 0; i < b->nops && ok; i++) {
@@ -581,7 +586,7 @@ void interp_run(emu_cpu *cpu, tb *t, int64_t *budgetp, tb **link_from, unsigned 
         [H_UST8] = &&L_UST8, [H_UST16B] = &&L_UST16B, [H_UST16L] = &&L_UST16L,
         [H_UST32B] = &&L_UST32B, [H_UST32L] = &&L_UST32L, [H_UST64B] = &&L_UST64B,
         [H_UST64L] = &&L_UST64L,
-        [H_SLD] = &&L_SLD, [H_SST] = &&L_SST,
+        [H_SLD] = &&L_SLD, [H_SST] = &&L_SST, [H_WLD] = &&L_WLD, [H_WST] = &&L_WST,
         [H_CALL] = &&L_CALL, [H_CALLC] = &&L_CALLC, [H_BR] = &&L_BR, [H_BRTEST_SET] = &&L_BRTEST_SET,
         [H_BRTEST_CLR] = &&L_BRTEST_CLR, [H_BRTEST64] = &&L_BRTEST64,
         [H_GOTO_TB] = &&L_GOTO_TB, [H_EXIT_IND] = &&L_EXIT_IND, [H_EXIT_LOOP] = &&L_EXIT_LOOP,
@@ -722,6 +727,26 @@ L_UST32L: cpu->cur_op = op; st_le32(UADDR, R32(op->d)); NEXT();
 L_UST64B: cpu->cur_op = op; st_be64(UADDR, R64(op->d)); NEXT();
 L_UST64L: cpu->cur_op = op; st_le64(UADDR, R64(op->d)); NEXT();
 #undef UADDR
+
+    /* user mode with memory hooks: every access through the watched-page check */
+L_WLD: {
+    cpu->cur_op = op;
+    uint32_t addr = R32(op->a) + op->b;
+    unsigned mo = op->c & 15;
+    uint64_t v = user_load_checked(cpu, addr, mo);
+    if ((mo & EMU_MO_SIZE) == EMU_MO_64)
+        R64(op->d) = v;
+    else
+        R32(op->d) = (uint32_t)v;
+    NEXT();
+}
+L_WST: {
+    cpu->cur_op = op;
+    uint32_t addr = R32(op->a) + op->b;
+    unsigned mo = op->c & 15;
+    user_store_checked(cpu, addr, (mo & EMU_MO_SIZE) == EMU_MO_64 ? R64(op->d) : R32(op->d), mo);
+    NEXT();
+}
 
     /* system mode: software TLB, slow path through the memory system */
 L_SLD: {

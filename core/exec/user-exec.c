@@ -7,6 +7,7 @@
 #include <ucontext.h>
 #include <unistd.h>
 #include "exec-internal.h"
+#include "hooks.h"
 #include "object.h"
 #include "plugins.h"
 #include "util.h"
@@ -69,6 +70,54 @@ static void unprotect_range(struct emu_exec *ex, uint64_t addr, uint64_t len)
             mprotect(s->host_base + p, 0x1000, PROT_READ | PROT_WRITE);
         set_code_bit(ex, p, false);
     }
+}
+
+bool user_watching(emu_cpu *cpu)
+{
+    emu_machine *m = cpu->dev->machine;
+    return emu_hooks_any(m, EMU_HOOK_READ) || emu_hooks_any(m, EMU_HOOK_WRITE);
+}
+
+static uint64_t raw_load(emu_cpu *cpu, uint32_t addr, unsigned memop)
+{
+    unsigned size = 1u << (memop & EMU_MO_SIZE);
+    const uint8_t *p = cpu->host_base + addr;   /* a fault unwinds through the signal handler */
+    uint64_t v = 0;
+    for (unsigned i = 0; i < size; i++)
+        v |= (uint64_t)p[i] << ((memop & EMU_MO_BE) ? 8 * (size - 1 - i) : 8 * i);
+    return v;
+}
+
+static void raw_store(emu_cpu *cpu, uint32_t addr, uint64_t v, unsigned memop)
+{
+    unsigned size = 1u << (memop & EMU_MO_SIZE);
+    uint8_t *p = cpu->host_base + addr;
+    for (unsigned i = 0; i < size; i++)
+        p[i] = (uint8_t)(v >> ((memop & EMU_MO_BE) ? 8 * (size - 1 - i) : 8 * i));
+}
+
+uint64_t user_load_checked(emu_cpu *cpu, uint32_t addr, unsigned memop)
+{
+    unsigned size = 1u << (memop & EMU_MO_SIZE);
+    uint64_t v = raw_load(cpu, addr, memop);
+    emu_machine *m = cpu->dev->machine;
+    if (emu_hooks_any(m, EMU_HOOK_READ) && emu_hooks_overlap(m, EMU_HOOK_READ, addr, (uint64_t)addr + size - 1))
+        v = emu_hooks_fire_read(m, cpu, current_insn_pc(cpu), addr, size, v);
+    if ((memop & EMU_MO_SIGN) && size < 8) {
+        unsigned sh = 64 - 8 * size;
+        v = (uint32_t)((int64_t)(v << sh) >> sh);
+    }
+    return v;
+}
+
+void user_store_checked(emu_cpu *cpu, uint32_t addr, uint64_t value, unsigned memop)
+{
+    unsigned size = 1u << (memop & EMU_MO_SIZE);
+    emu_machine *m = cpu->dev->machine;
+    if (emu_hooks_any(m, EMU_HOOK_WRITE) && emu_hooks_overlap(m, EMU_HOOK_WRITE, addr, (uint64_t)addr + size - 1))
+        emu_hooks_fire_write(m, cpu, current_insn_pc(cpu), addr, size,
+                             size == 8 ? value : value & ((1ull << (8 * size)) - 1));
+    raw_store(cpu, addr, value, memop);
 }
 
 void emu_user_flush_range(emu_machine *m, uint64_t addr, uint64_t len)
