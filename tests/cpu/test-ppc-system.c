@@ -102,6 +102,10 @@ static void install_vectors(sys *s)
         CMPWI(0, 27, 3), BNE(16), MFSPR(26, SRR1), RLWINM(26, 26, 0, 22, 20), MTSPR(SRR1, 26), RFI,
     };
     put(s, 0xd00, trace, 10);
+    static const uint32_t fpu[] = {           /* FP unavailable: turn the FPU on and retry */
+        MFSPR(20, SRR0), ADDI(24, 24, 1), MFSPR(26, SRR1), ORI(26, 26, 0x2000), MTSPR(SRR1, 26), RFI,
+    };
+    put(s, 0x800, fpu, 6);
     put(s, 0xc00, here, 4);
 }
 
@@ -194,6 +198,17 @@ static void test_isi(sys *s)
     is_u64(reg(s, "r24"), 1, "instruction fetch without a translation takes an ISI");
     is_u64(reg(s, "r20"), 0x40000000u, "SRR0 is the address fetched");
     is_u64(reg(s, "r21") & 0x40000000u, 0x40000000u, "SRR1: no PTE");
+}
+
+static void test_fp_unavailable(sys *s)
+{
+    static const uint32_t p[] = {
+        LI(3, 0x40), P_D(50, 1, 3, 0) /* lfd f1,0(r3) */, P_D(50, 2, 3, 0),
+    };
+    start(s, 0x3000, p, sizeof p / 4);
+    run(s, 1000);
+    is_u64(reg(s, "r24"), 1, "FP unavailable taken once, then the FPU is on");
+    is_u64(reg(s, "r20"), 0x3004, "SRR0 is the FP instruction");
 }
 
 static void test_single_step(sys *s)
@@ -339,6 +354,7 @@ int main(void)
     test_page_table(&s);
     test_isi(&s);
     test_single_step(&s);
+    test_fp_unavailable(&s);
     test_interrupts(&s);
     test_hooks(&s);
     emu_machine_free(s.m);
