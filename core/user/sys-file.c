@@ -570,6 +570,79 @@ static int64_t sys_close_range(emu_linux_task *t, const uint64_t *a)
     RET(syscall(SYS_close_range, (unsigned)a[0], (unsigned)a[1], (unsigned)a[2]));
 }
 
+/* ---- file times ---- */
+
+/* utimensat with the times as guest timespecs (32-bit or time64) or NULL.
+   A NULL path with a descriptor is futimens. */
+static int64_t do_utimensat(emu_linux_task *t, int dirfd, uint64_t gpath, uint64_t gtimes, int flags, bool time64)
+{
+    struct timespec ts[2], *pts = NULL;
+    if (gtimes) {
+        unsigned size = time64 ? 16 : 2 * t->proc->word;
+        if (emu_user_get_timespec(t, gtimes, &ts[0], time64) < 0 ||
+            emu_user_get_timespec(t, gtimes + size, &ts[1], time64) < 0)
+            return -EFAULT;
+        pts = ts;
+    }
+    if (!gpath)
+        RET(syscall(SYS_utimensat, dirfd, NULL, pts, flags));
+    GPATH(path, gpath);
+    RET(utimensat(dirfd, path, pts, flags));
+}
+
+static int64_t sys_utimensat(emu_linux_task *t, const uint64_t *a)
+{
+    return do_utimensat(t, (int)a[0], a[1], a[2], (int)a[3], false);
+}
+
+static int64_t sys_utimensat_time64(emu_linux_task *t, const uint64_t *a)
+{
+    return do_utimensat(t, (int)a[0], a[1], a[2], (int)a[3], true);
+}
+
+/* utimes/futimesat: two guest timevals (microseconds). */
+static int64_t do_futimesat(emu_linux_task *t, int dirfd, uint64_t gpath, uint64_t gtimes)
+{
+    struct timespec ts[2], *pts = NULL;
+    if (gtimes) {
+        unsigned w = t->proc->word;
+        if (emu_user_get_timespec(t, gtimes, &ts[0], false) < 0 ||
+            emu_user_get_timespec(t, gtimes + 2 * w, &ts[1], false) < 0)
+            return -EFAULT;
+        for (int i = 0; i < 2; i++) {
+            if (ts[i].tv_nsec < 0 || ts[i].tv_nsec >= 1000000)
+                return -EINVAL;
+            ts[i].tv_nsec *= 1000;
+        }
+        pts = ts;
+    }
+    GPATH(path, gpath);
+    RET(utimensat(dirfd, path, pts, 0));
+}
+
+static int64_t sys_utimes(emu_linux_task *t, const uint64_t *a) { return do_futimesat(t, AT_FDCWD, a[0], a[1]); }
+static int64_t sys_futimesat(emu_linux_task *t, const uint64_t *a) { return do_futimesat(t, (int)a[0], a[1], a[2]); }
+
+/* utime: struct utimbuf { long actime, modtime; } */
+static int64_t sys_utime(emu_linux_task *t, const uint64_t *a)
+{
+    struct timespec ts[2], *pts = NULL;
+    if (a[1]) {
+        unsigned w = t->proc->word;
+        uint8_t buf[16];
+        if (emu_user_copy_in(t, buf, a[1], 2 * w) < 0)
+            return -EFAULT;
+        for (int i = 0; i < 2; i++) {
+            uint64_t v = emu_user_ld(t->proc, buf + i * w, w);
+            ts[i].tv_sec = w == 4 ? (int32_t)v : (int64_t)v;
+            ts[i].tv_nsec = 0;
+        }
+        pts = ts;
+    }
+    GPATH(path, a[0]);
+    RET(utimensat(AT_FDCWD, path, pts, 0));
+}
+
 /* ---- fcntl ---- */
 
 /* The guest's struct flock (32-bit long offsets) or flock64 (layout table). */
@@ -745,6 +818,11 @@ const emu_sys_entry emu_sys_file_table[] = {
     { EMU_SYS_sendfile, sys_sendfile, "iipu", 'd', EMU_SYSF_RESTART },
     { EMU_SYS_sendfile64, sys_sendfile64, "iipu", 'd', EMU_SYSF_RESTART },
     { EMU_SYS_close_range, sys_close_range, "uuf", 'd', 0 },
+    { EMU_SYS_utimensat, sys_utimensat, "ispf", 'd', 0 },
+    { EMU_SYS_utimensat_time64, sys_utimensat_time64, "ispf", 'd', 0 },
+    { EMU_SYS_utimes, sys_utimes, "sp", 'd', 0 },
+    { EMU_SYS_futimesat, sys_futimesat, "isp", 'd', 0 },
+    { EMU_SYS_utime, sys_utime, "sp", 'd', 0 },
     { EMU_SYS_fcntl, sys_fcntl, "iix", 'd', EMU_SYSF_RESTART },
     { EMU_SYS_fcntl64, sys_fcntl, "iix", 'd', EMU_SYSF_RESTART },
     { 0 },

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/random.h>
@@ -599,6 +600,89 @@ static int64_t pselect_common(emu_linux_task *t, const uint64_t *a, bool time64)
 static int64_t sys_pselect6(emu_linux_task *t, const uint64_t *a) { return pselect_common(t, a, false); }
 static int64_t sys_pselect6_time64(emu_linux_task *t, const uint64_t *a) { return pselect_common(t, a, true); }
 
+/* ---- epoll ----
+ * struct epoll_event { uint32_t events; uint64_t data; }: packed (12 bytes)
+ * only on x86; naturally aligned (16 bytes, data at 8) on the other ABIs. */
+
+static unsigned epoll_event_size(const emu_user_proc *p, unsigned *data_off)
+{
+    *data_off = p->abi->align64 == 4 ? 4 : 8;
+    return *data_off + 8;
+}
+
+static int64_t sys_epoll_create1(emu_linux_task *t, const uint64_t *a)
+{
+    RET(epoll_create1((int)emu_user_bits_to_host(t->proc->abi->open_flags, (uint32_t)a[0])));
+}
+
+static int64_t sys_epoll_ctl(emu_linux_task *t, const uint64_t *a)
+{
+    struct epoll_event ev = { 0 }, *pev = NULL;
+    if (a[3]) {
+        unsigned doff, size = epoll_event_size(t->proc, &doff);
+        uint8_t buf[16];
+        if (emu_user_copy_in(t, buf, a[3], size) < 0)
+            return -EFAULT;
+        ev.events = (uint32_t)emu_user_ld(t->proc, buf, 4);
+        ev.data.u64 = emu_user_ld(t->proc, buf + doff, 8);
+        pev = &ev;
+    }
+    RET(epoll_ctl((int)a[0], (int)a[1], (int)a[2], pev));
+}
+
+static int64_t do_epoll_wait(emu_linux_task *t, const uint64_t *a, const uint64_t *mask)
+{
+    int max = (int)a[2];
+    if (max <= 0 || max > 65536)
+        return -EINVAL;
+    unsigned doff, size = epoll_event_size(t->proc, &doff);
+    uint8_t *g = emu_user_gptr(t, a[1], (uint64_t)max * size, EMU_VM_WRITE);
+    if (!g)
+        return -EFAULT;
+    struct epoll_event *ev = emu_xcalloc((size_t)max, sizeof *ev);
+    sigset_t hostmask;
+    uint64_t saved = t->blocked;
+    if (mask) {
+        t->blocked = *mask;
+        sigemptyset(&hostmask);
+        for (int s = 1; s <= EMU_NSIG; s++)
+            if ((*mask >> (s - 1) & 1) && s != SIGSEGV && s != SIGBUS && s != SIGILL && s != SIGFPE &&
+                s != SIGKILL && s != SIGSTOP)
+                sigaddset(&hostmask, s);
+    }
+    int n = epoll_pwait((int)a[0], ev, max, (int)a[3], mask ? &hostmask : NULL);
+    int64_t r = n < 0 ? -errno : n;
+    if (mask) {
+        if (r == -EINTR && emu_user_signal_pending(t)) {
+            t->restore_mask = true;
+            t->saved_mask = saved;
+        } else {
+            t->blocked = saved;
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        memset(g + i * size, 0, size);
+        emu_user_st(t->proc, g + i * size, 4, ev[i].events);
+        emu_user_st(t->proc, g + i * size + doff, 8, ev[i].data.u64);
+    }
+    free(ev);
+    return r == -EINTR ? -EMU_ERESTARTNOHAND : r;
+}
+
+static int64_t sys_epoll_wait(emu_linux_task *t, const uint64_t *a) { return do_epoll_wait(t, a, NULL); }
+
+static int64_t sys_epoll_pwait(emu_linux_task *t, const uint64_t *a)
+{
+    uint64_t mask;
+    if (!a[4])
+        return do_epoll_wait(t, a, NULL);
+    if (a[5] != 8)
+        return -EINVAL;
+    if (emu_user_get_sigset(t, a[4], &mask) < 0)
+        return -EFAULT;
+    return do_epoll_wait(t, a, &mask);
+}
+
 const emu_sys_entry emu_sys_misc_table[] = {
     { EMU_SYS_uname, sys_uname, "p", 'd', 0 },
     { EMU_SYS_getrandom, sys_getrandom, "puf", 'd', EMU_SYSF_RESTART },
@@ -627,5 +711,9 @@ const emu_sys_entry emu_sys_misc_table[] = {
     { EMU_SYS__newselect, sys_newselect, "ipppp", 'd', 0 },
     { EMU_SYS_pselect6, sys_pselect6, "ippppp", 'd', 0 },
     { EMU_SYS_pselect6_time64, sys_pselect6_time64, "ippppp", 'd', 0 },
+    { EMU_SYS_epoll_create1, sys_epoll_create1, "f", 'd', 0 },
+    { EMU_SYS_epoll_ctl, sys_epoll_ctl, "iiip", 'd', 0 },
+    { EMU_SYS_epoll_wait, sys_epoll_wait, "ipii", 'd', 0 },
+    { EMU_SYS_epoll_pwait, sys_epoll_pwait, "ipiipu", 'd', 0 },
     { 0 },
 };

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -91,6 +92,15 @@ int main(void)
     CHECK(truncate("a.txt", 4) == 0);
     CHECK(stat("a.txt", &st) == 0);
     printf("truncated size=%lld\n", (long long)st.st_size);
+
+    struct timespec times[2] = { { 1000000000, 0 }, { 1234567890, 500 } };
+    printf("utimensat=%d\n", utimensat(AT_FDCWD, "a.txt", times, 0));
+    CHECK(stat("a.txt", &st) == 0);
+    printf("mtime=%ld.%09ld atime=%ld\n", (long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec, (long)st.st_atim.tv_sec);
+    struct timeval tv[2] = { { 2000000000, 0 }, { 1500000000, 250000 } };
+    printf("utimes=%d\n", utimes("a.txt", tv));
+    CHECK(stat("a.txt", &st) == 0);
+    printf("mtime=%ld.%09ld\n", (long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec);
 
     char cwd[4096];
     CHECK(getcwd(cwd, sizeof cwd) != NULL);

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/select.h>
@@ -79,6 +80,17 @@ int main(void)
     FD_SET(p[0], &rs);
     printf("pselect timeout=%d\n", pselect(p[0] + 1, &rs, NULL, NULL, &ts, &mask));
     printf("ppoll timeout=%d\n", ppoll(pfd, 1, &ts, &mask));
+    int ep = epoll_create1(EPOLL_CLOEXEC);
+    struct epoll_event ev = { .events = EPOLLIN, .data.u64 = 0x1122334455667788ull };
+    printf("epoll_ctl=%d\n", epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev));
+    struct epoll_event out[4];
+    r = epoll_wait(ep, out, 4, 0);
+    printf("epoll_wait empty=%d\n", r);
+    (void)!write(p[1], "y", 1);
+    memset(out, 0, sizeof out);
+    r = epoll_wait(ep, out, 4, 1000);
+    printf("epoll_wait=%d in=%d data=%llx\n", r, !!(out[0].events & EPOLLIN), (unsigned long long)out[0].data.u64);
+    close(ep);
     long nosys = syscall(9999);
     printf("unknown syscall: %ld %s\n", nosys, strerror(errno));
     return 0;
