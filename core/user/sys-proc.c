@@ -92,7 +92,10 @@ static int64_t do_vfork(emu_linux_task *t, uint64_t flags, uint64_t sp, uint64_t
 {
     emu_user_proc *p = t->proc;
     emu_error *err = NULL;
-    emu_cpu *cpu = emu_user_cpu.clone(t->cpu, "vfork", &err);
+    static atomic_uint next_id = 1;
+    char id[32];
+    snprintf(id, sizeof id, "vfork%u", atomic_fetch_add(&next_id, 1));
+    emu_cpu *cpu = emu_user_cpu.clone(t->cpu, id, &err);
     if (!cpu) {
         emu_error_free(err);
         return -EAGAIN;
