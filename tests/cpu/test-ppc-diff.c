@@ -178,8 +178,24 @@ static void gen_mem(gen *g)
         emit(g, P_X(31, store ? r_src(g) : rt, 31, 30, x, 0));
         break;
     }
-    case 4: { /* stmw, lswi, stswi (string EA = rA = r30) */
-        unsigned k = rn(g, 3);
+    case 4: { /* stmw, lswi, stswi (string EA = rA = r30), lswx, stswx, dcbz */
+        unsigned k = rn(g, 5);
+        if (k == 3) {   /* byte count in XER from r29, EA = r31 + r30 */
+            unsigned nb = rn(g, 20), nregs = (nb + 3) / 4;
+            emit(g, LI(30, off & ~15));
+            emit(g, LI(29, (int32_t)nb));
+            emit(g, P_X(31, 29, 1, 0, 467, 0));                               /* mtxer r29 */
+            if (rn(g, 2))   /* lswx: the registers loaded stay below r29 (rB, rA) */
+                emit(g, P_X(31, rn(g, 29 - (nregs ? nregs : 1)), 31, 30, 533, 0));
+            else
+                emit(g, P_X(31, r_src(g), 31, 30, 661, 0));                    /* stswx */
+            break;
+        }
+        if (k == 4) {
+            emit(g, LI(30, off));
+            emit(g, P_X(31, 0, 31, 30, 1014, 0));                              /* dcbz */
+            break;
+        }
         if (k == 0) {
             emit(g, P_D(47, 20 + rn(g, 11), 31, (uint32_t)(D_WIN + 4 * rn(g, 16))));
             break;
