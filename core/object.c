@@ -4,6 +4,7 @@
 #include "emu/memory.h"
 #include "emu/line.h"
 #include "backends/backends.h"
+#include "memory/memory-internal.h"
 #include "object.h"
 
 typedef struct named_region {
@@ -471,7 +472,11 @@ emu_region *emu_device_mmio(emu_device *dev, const char *name, uint64_t size,
     char *full = region_full_name(dev, name);
     emu_region *r = emu_region_mmio(dev->machine, full, size, ops, opaque ? opaque : dev);
     free(full);
-    return r ? add_region(dev, name, r) : NULL;
+    if (!r)
+        return NULL;
+    add_region(dev, name, r);
+    emu_region_set_owner(r, dev, priv(dev)->regions[priv(dev)->nregions - 1].name);
+    return r;
 }
 
 emu_region *emu_device_ram(emu_device *dev, const char *name, uint64_t size)

@@ -23,6 +23,7 @@
  */
 #include <inttypes.h>
 #include <string.h>
+#include "hooks.h"
 #include "memory-private.h"
 
 typedef enum access_mode {
@@ -65,6 +66,21 @@ static void mmio_call(emu_region *r, uint64_t off, uint8_t *buf, unsigned n, boo
     r->busy = false;
 }
 
+/* Report a guest access of a device's region to I/O hooks: writes before the
+   device sees them, reads once it answered; the value in the device's byte order. */
+static void fire_io(emu_space *s, emu_region *r, uint64_t off, const uint8_t *buf, unsigned n,
+                    bool write)
+{
+    emu_machine *m = s->mem->m;
+    if (r->owner && emu_hooks_any(m, EMU_HOOK_IO))
+        emu_hooks_fire_io(m, NULL, r->owner, r->owner_region, off, n,
+                          bytes_to_value(buf, n, r->ops.endian), write);
+}
+
+/* An accepted access adapted to the sizes the device implements. */
+static emu_mem_result mmio_adapt(emu_region *r, uint64_t off, uint8_t *buf, unsigned n, bool write,
+                                 emu_space *s);
+
 /* One access of `n` (1/2/4/8) bytes to MMIO region r at `off`, checked and
    adapted to the sizes the device implements. */
 static emu_mem_result mmio_access(emu_space *s, emu_region *r, uint64_t off, uint8_t *buf,
@@ -88,6 +104,18 @@ static emu_mem_result mmio_access(emu_space *s, emu_region *r, uint64_t off, uin
                 s->name);
         return EMU_MEM_UNASSIGNED;
     }
+    if (write)
+        fire_io(s, r, off, buf, n, true);
+    emu_mem_result res = mmio_adapt(r, off, buf, n, write, s);
+    if (!write && res == EMU_MEM_OK)
+        fire_io(s, r, off, buf, n, false);
+    return res;
+}
+
+static emu_mem_result mmio_adapt(emu_region *r, uint64_t off, uint8_t *buf, unsigned n, bool write,
+                                 emu_space *s)
+{
+    const emu_mmio_ops *o = &r->ops;
     if (n > o->impl_max) {
         for (unsigned i = 0; i < n; i += o->impl_max)
             mmio_call(r, off + i, buf + i, o->impl_max, write);

@@ -33,6 +33,10 @@ typedef enum emu_region_kind {
 emu_region_kind emu_region_get_kind(const emu_region *r);
 const char *emu_region_kind_name(emu_region_kind k);
 
+/* Record which device created an MMIO region and under which region name,
+   so I/O hooks can report accesses by device (the object model calls it). */
+void emu_region_set_owner(emu_region *r, emu_device *owner, const char *region_name);
+
 /* ---- spaces of a machine (for Lua, debuggers, the machine builder) ---- */
 size_t emu_mem_space_count(emu_machine *m);
 emu_space *emu_mem_space_at(emu_machine *m, size_t i);

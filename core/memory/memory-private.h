@@ -49,6 +49,8 @@ struct emu_region {
     emu_mmio_ops ops;
     void *opaque;
     bool busy;                  /* a callback of this region is running (re-entrancy guard) */
+    emu_device *owner;          /* the device that created it (for I/O hooks), or NULL */
+    const char *owner_region;   /* its name in the owner's region table */
 
     /* alias */
     emu_region *target;

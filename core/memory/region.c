@@ -357,3 +357,9 @@ void emu_region_set_enabled(emu_region *r, bool enabled)
     r->enabled = enabled;
     emu_flat_invalidate_all(r->mem);
 }
+
+void emu_region_set_owner(emu_region *r, emu_device *owner, const char *region_name)
+{
+    r->owner = owner;
+    r->owner_region = region_name;
+}

@@ -34,7 +34,7 @@ emu.on_io("com1", function(offset, size, value, is_write)
   if is_write then writes = writes + 1 end
   if writes == 3 then error("third write to the UART") end
 end)
-emu.spawn(function() emu.wait(300000000) emu.quit(5) end)   -- the prompt is long printed by then
+emu.spawn(function() emu.wait(3000000000) emu.quit(5) end)   -- the banner is long printed by then
 LUA
 run --lua "$work/io.lua"
 if [ "$st" = 5 ]; then
