@@ -13,10 +13,11 @@ typedef struct ppc_cpu {
     emu_cpu *cpu;
 } ppc_cpu;
 
-/* PVRs as QEMU 7.2's target/ppc/cpu-models.h gives them */
-static const ppc_model model_603e = { "ppc603e", 0x00070101, true, false };   /* 603e v1.1 */
+/* PVRs of the models QEMU 7.2 means by "603e", "604" and "750" (target/ppc/cpu-models.h:
+   603e v4.1, 604, 740/750 v3.1) */
+static const ppc_model model_603e = { "ppc603e", 0x00060401, true, false };
 static const ppc_model model_604 = { "ppc604", 0x00040103, false, false };
-static const ppc_model model_750 = { "ppc750", 0x00080200, true, true };     /* 750 v2.0 */
+static const ppc_model model_750 = { "ppc750", 0x00080301, true, true };
 
 /* ---- registers ---- */
 enum { R_GPR = 0, R_FPR = 32, R_PC = 64, R_MSR, R_CR, R_LR, R_CTR, R_XER, R_FPSCR,
@@ -269,9 +270,9 @@ static const emu_line_desc ppc_inputs[] = {
         .kind_ops = &ppc_ops,                                              \
     }
 
-PPC_TYPE(type_603e, "ppc603e", "PowerPC 603e (PVR 0x00070101)");
+PPC_TYPE(type_603e, "ppc603e", "PowerPC 603e (PVR 0x00060401)");
 PPC_TYPE(type_604, "ppc604", "PowerPC 604 (PVR 0x00040103)");
-PPC_TYPE(type_750, "ppc750", "PowerPC 750 / G3 (PVR 0x00080200)");
+PPC_TYPE(type_750, "ppc750", "PowerPC 750 / G3 (PVR 0x00080301)");
 
 static const emu_type *const ppc_types[] = { &type_603e, &type_604, &type_750, NULL };
 
