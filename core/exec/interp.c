@@ -22,6 +22,7 @@ enum {
     H_MOV32, H_MOV64, H_MOVI32, H_MOVI64,
     H_BIN64, H_UN64, H_SET64, H_BR64, H_SEL32, H_SEL64,
     H_CMP3S_RR, H_CMP3S_RI, H_CMP3U_RR, H_CMP3U_RI, H_CMP3_64,
+    H_CMP3S_RR_OR, H_CMP3S_RI_OR, H_CMP3U_RR_OR, H_CMP3U_RI_OR,
     H_FADD, H_FSUB, H_FMUL, H_FDIV, H_FSQRT, H_FNEG, H_FABS, H_F32TO64, H_F64TO32, H_FMA,
     H_ULD8U, H_ULD8S, H_ULD16BU, H_ULD16BS, H_ULD16LU, H_ULD16LS, H_ULD32B, H_ULD32L,
     H_ULD64B, H_ULD64L,
@@ -409,6 +410,21 @@ bool interp_compile(emu_cpu *cpu, const emu_ir_block *b, tb *t)
         }
         if (o->opc == IR_STORE || (o->opc == IR_CALL && (o->sub & EMU_HELPER_MEMORY)))
             after_store = true;
+        /* d = cmp3(a, b); d |= x  (a PowerPC compare and its SO bit): one record */
+        const ir_op *o2 = i + 1 < b->nops ? &b->ops[i + 1] : NULL;
+        if (o->opc == IR_CMP3 && o->type == EMU_IR_I32 && o2 && o2->opc == IR_BINOP &&
+            o2->sub == EMU_IR_OR && !(o2->flags & IR_F_IMM) && o2->type == EMU_IR_I32 &&
+            o2->d == o->d && o2->a == o->d && o2->c != o->d) {
+            iop *x = put(&k, (o->sub ? H_CMP3S_RR_OR : H_CMP3U_RR_OR) + ((o->flags & IR_F_IMM) ? 1 : 0), o->insn);
+            x->d = opnd(cpu, o->d);
+            x->a = opnd(cpu, o->a);
+            x->b = (o->flags & IR_F_IMM) ? (uint32_t)o->imm2 : opnd(cpu, o->c);
+            x->c = opnd(cpu, o2->c);
+            iop *y = put(&k, 0, o->insn);
+            y->d = (uint32_t)o->imm;
+            i++;
+            continue;
+        }
         ok = lower(&k, o);
     }
     for (unsigned i = 0; i < k.nfix && ok; i++) {
@@ -427,9 +443,13 @@ bool interp_compile(emu_cpu *cpu, const emu_ir_block *b, tb *t)
     for (unsigned i = 0; i < k.n; i++) {
         uintptr_t h = (uintptr_t)k.out[i].h;
         /* data records that follow CALL/EXIT_EXCP keep their payload */
-        bool data = i > 0 && ((uintptr_t)k.out[i - 1].h == (uintptr_t)handlers[H_CALL] ||
-                              (uintptr_t)k.out[i - 1].h == (uintptr_t)handlers[H_CALLC] ||
-                              (uintptr_t)k.out[i - 1].h == (uintptr_t)handlers[H_EXIT_EXCP]);
+        uintptr_t prev = i > 0 ? (uintptr_t)k.out[i - 1].h : 0;
+        bool data = i > 0 && (prev == (uintptr_t)handlers[H_CALL] || prev == (uintptr_t)handlers[H_CALLC] ||
+                              prev == (uintptr_t)handlers[H_EXIT_EXCP] ||
+                              prev == (uintptr_t)handlers[H_CMP3S_RR_OR] ||
+                              prev == (uintptr_t)handlers[H_CMP3S_RI_OR] ||
+                              prev == (uintptr_t)handlers[H_CMP3U_RR_OR] ||
+                              prev == (uintptr_t)handlers[H_CMP3U_RI_OR]);
         if (!data)
             k.out[i].h = handlers[h];
     }
@@ -576,6 +596,8 @@ void interp_run(emu_cpu *cpu, tb *t, int64_t *budgetp, tb **link_from, unsigned 
         [H_SEL32] = &&L_SEL32, [H_SEL64] = &&L_SEL64,
         [H_CMP3S_RR] = &&L_CMP3S_RR, [H_CMP3S_RI] = &&L_CMP3S_RI, [H_CMP3U_RR] = &&L_CMP3U_RR,
         [H_CMP3U_RI] = &&L_CMP3U_RI, [H_CMP3_64] = &&L_CMP3_64,
+        [H_CMP3S_RR_OR] = &&L_CMP3S_RR_OR, [H_CMP3S_RI_OR] = &&L_CMP3S_RI_OR,
+        [H_CMP3U_RR_OR] = &&L_CMP3U_RR_OR, [H_CMP3U_RI_OR] = &&L_CMP3U_RI_OR,
         [H_FADD] = &&L_FADD, [H_FSUB] = &&L_FSUB, [H_FMUL] = &&L_FMUL, [H_FDIV] = &&L_FDIV,
         [H_FSQRT] = &&L_FSQRT, [H_FNEG] = &&L_FNEG, [H_FABS] = &&L_FABS, [H_F32TO64] = &&L_F32TO64,
         [H_F64TO32] = &&L_F64TO32, [H_FMA] = &&L_FMA,
@@ -692,6 +714,16 @@ L_CMP3U_RR: { uint32_t a = R32(op->a), b = R32(op->b);
     R32(op->d) = (op->c >> (a < b ? 0 : a > b ? 8 : 16)) & 0xff; NEXT(); }
 L_CMP3U_RI: { uint32_t a = R32(op->a), b = op->b;
     R32(op->d) = (op->c >> (a < b ? 0 : a > b ? 8 : 16)) & 0xff; NEXT(); }
+    /* fused compare and OR; the three results are in the data record that follows */
+#define CMP3_OR(n, T, bval) \
+    L_##n: { T a = (T)R32(op->a), b = (T)(bval); \
+        R32(op->d) = ((op[1].d >> (a < b ? 0 : a > b ? 8 : 16)) & 0xff) | R32(op->c); \
+        op += 2; goto *op->h; }
+    CMP3_OR(CMP3S_RR_OR, int32_t, R32(op->b))
+    CMP3_OR(CMP3S_RI_OR, int32_t, op->b)
+    CMP3_OR(CMP3U_RR_OR, uint32_t, R32(op->b))
+    CMP3_OR(CMP3U_RI_OR, uint32_t, op->b)
+#undef CMP3_OR
 L_CMP3_64: { uint64_t a = R64(op->a), b = R64(op->b);
     bool s = op->c >> 24;
     bool lt = s ? (int64_t)a < (int64_t)b : a < b, gt = s ? (int64_t)a > (int64_t)b : a > b;
