@@ -4,6 +4,7 @@
 #include "clock/clock.h"
 #include "exec-internal.h"
 #include "exec.h"
+#include "hooks.h"
 
 unsigned emu_exec_trace_flags;
 
@@ -74,9 +75,14 @@ static void run_cpu(emu_cpu *cpu, int64_t share)
         }
         atomic_store(&cpu->exit_request, 0);
         cpu->smc_hit = false;
+        uint64_t before = cpu_get_pc(cpu);
         if (cpu->ops->check_interrupts(cpu->env)) {
             cpu->halted = false;
             from = NULL;
+            /* reported once taken: the interrupted PC, the vector (low 16 bits of the new PC) */
+            emu_machine *hm = cpu->dev->machine;
+            if (emu_hooks_any(hm, EMU_HOOK_EXCEPTION))
+                emu_hooks_fire_exception(hm, cpu, EMU_EXCP_ARCH, (uint32_t)(cpu_get_pc(cpu) & 0xffff), before);
         }
         if (cpu->halted || m->quit_requested || cpu->budget <= 0)
             break;
