@@ -7,3 +7,4 @@ include plugins/devices/isa/local.mk
 include plugins/machines/local.mk
 include plugins/devices/ide/local.mk
 include plugins/machines/prep/local.mk
+include plugins/devices/scsi/local.mk

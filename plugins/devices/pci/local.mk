@@ -16,3 +16,9 @@ plugins_devices_pci_i82378_la_SOURCES = plugins/devices/pci/i82378.c
 plugins_devices_pci_i82378_la_CFLAGS = $(plugin_cflags)
 plugins_devices_pci_i82378_la_LDFLAGS = $(plugin_ldflags)
 plugins_devices_pci_i82378_la_LIBADD = $(plugin_libadd)
+
+pkglib_LTLIBRARIES += plugins/devices/pci/pci-stub.la
+plugins_devices_pci_pci_stub_la_SOURCES = plugins/devices/pci/pci-stub.c
+plugins_devices_pci_pci_stub_la_CFLAGS = $(plugin_cflags)
+plugins_devices_pci_pci_stub_la_LDFLAGS = $(plugin_ldflags)
+plugins_devices_pci_pci_stub_la_LIBADD = $(plugin_libadd)

@@ -3,13 +3,28 @@
 # boot and the console, boot text included, must equal forth/NAME.expected, a transcript of
 # qemu-system-ppc made by qemu-capture.py.  The test may set `machine` (a machine file;
 # default machines.d/prep.yaml) and define `setup DIR`, which prints --set arguments (one per
-# line) after making what they name in DIR.
+# line) after making what they name in DIR (sector_images helps).
 . "$EMU_SRCDIR/tests/tap.sh"
 FW=/usr/share/qemu/openbios-ppc
 [ -r "$FW" ] || skip_all "no OpenBIOS ($FW, Debian package qemu-system-data)"
 D="$EMU_SRCDIR/tests/devices/prep"
 T=$(mktemp -d) || exit 1
 trap 'rm -rf "$T"' EXIT
+
+# sector_images DIR: a 64-sector disk (DIR/disk.img) and a 20-sector CD (DIR/cd.img) whose
+# sectors say which they are, for setup functions.
+sector_images() {
+    i=0
+    while [ $i -lt 64 ]; do
+        printf 'emu disk sector %02d' $i | dd of="$1/disk.img" bs=512 seek=$i conv=notrunc,sync 2>/dev/null || return 1
+        i=$((i + 1))
+    done
+    i=0
+    while [ $i -lt 20 ]; do
+        printf 'emu cd sector %02d' $i | dd of="$1/cd.img" bs=2048 seek=$i conv=notrunc,sync 2>/dev/null || return 1
+        i=$((i + 1))
+    done
+}
 
 set --
 if command -v setup >/dev/null 2>&1; then

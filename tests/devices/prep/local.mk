@@ -30,13 +30,22 @@ EXTRA_DIST += tests/devices/prep/forth-console.lua tests/devices/prep/console-un
 	tests/devices/prep/forth/core.in tests/devices/prep/forth/core.expected \
 	tests/devices/prep/forth/tree.in tests/devices/prep/forth/tree.expected \
 	tests/devices/prep/forth/ide.in tests/devices/prep/forth/ide.expected \
-	tests/devices/prep/ide-machine.yaml tests/guests/prep/hello-prep.c
+	tests/devices/prep/forth/scsi.in tests/devices/prep/forth/scsi.expected \
+	tests/devices/prep/ide-machine.yaml tests/devices/prep/scsi-machine.yaml \
+	tests/guests/prep/hello-prep.c
 dist_noinst_SCRIPTS += tests/devices/prep/test-forth-core.sh tests/devices/prep/test-forth-tree.sh \
-	tests/devices/prep/test-forth-ide.sh tests/devices/prep/test-kernel.sh
+	tests/devices/prep/test-forth-ide.sh tests/devices/prep/test-forth-scsi.sh \
+	tests/devices/prep/test-kernel.sh
 TESTS += tests/devices/prep/test-forth-core.sh tests/devices/prep/test-forth-tree.sh \
-	tests/devices/prep/test-forth-ide.sh tests/devices/prep/test-kernel.sh
+	tests/devices/prep/test-forth-ide.sh tests/devices/prep/test-forth-scsi.sh \
+	tests/devices/prep/test-kernel.sh
 
 check_PROGRAMS += tests/devices/prep/test-chaos
 tests_devices_prep_test_chaos_SOURCES = tests/devices/prep/test-chaos.c
 tests_devices_prep_test_chaos_LDADD = core/libemu.la
 TESTS += tests/devices/prep/test-chaos
+
+check_PROGRAMS += tests/devices/prep/test-lsi
+tests_devices_prep_test_lsi_SOURCES = tests/devices/prep/test-lsi.c
+tests_devices_prep_test_lsi_LDADD = core/libemu.la
+TESTS += tests/devices/prep/test-lsi

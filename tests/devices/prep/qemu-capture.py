@@ -2,17 +2,15 @@
 """Record QEMU's 40p console for a Forth session, in the form forth-console.lua writes:
 the boot output up to the first prompt, then for each input line everything printed until
 the next prompt.  Used to make the .expected files next to the .in files (not run by make
-check):
+check); arguments after the input file go to QEMU:
 
     tests/devices/prep/qemu-capture.py forth/core.in > forth/core.expected
 
-QEMU runs the configuration prep.yaml matches: -M 40p without its default PCI devices
-(LSI SCSI, VGA, NIC), 128 MiB, one 16550 at 0x3f8.  "\\xNN" in an input line is byte NN;
-a prompt counts after a second of silence."""
+QEMU runs its default 40p, which prep.yaml matches: qemu-system-ppc -M 40p -nographic
+-m 128.  "\\xNN" in an input line is byte NN; a prompt counts after a second of silence."""
 import os, re, select, subprocess, sys, time
 
-QEMU = ['qemu-system-ppc', '-M', '40p', '-nodefaults', '-nographic', '-m', '128',
-        '-chardev', 'stdio,id=s0', '-device', 'isa-serial,chardev=s0']
+QEMU = ['qemu-system-ppc', '-M', '40p', '-nographic', '-m', '128']
 
 def main():
     lines = open(sys.argv[1], encoding='latin-1').read().splitlines()

@@ -70,8 +70,13 @@ int main(void)
     emu_device *fwio = pt_device(m, "fw-cfg-io", "fwio", (const char *const[]){ "dma=on", NULL });
     emu_device *ide = pt_device(m, "ide", "ide", (const char *const[]){
         "master=disk", "slave=cd", "slave-media=cdrom", NULL });
+    emu_device *lsi = pt_device(m, "lsi53c810", "lsi", (const char *const[]){
+        "bus=pci", "devfn=8", "scsi0=disk", "scsi0-media=disk", "scsi2-media=cdrom", NULL });
+    emu_device *vga = pt_device(m, "pci-stub", "vga", (const char *const[]){
+        "bus=pci", "devfn=0x10", "vendor-id=0x1234", "device-id=0x1111", "bar0=mem:16M:prefetch",
+        "bar2=mem:4K", "rom=64K", NULL });
     pt_sink *sink = pt_new_sink(m, "sink");
-    if (!bus || !raven || !sio || !rtc || !nvr || !kbd || !sysio || !fw || !fwio || !ide || !sink)
+    if (!bus || !raven || !sio || !rtc || !nvr || !kbd || !sysio || !fw || !fwio || !ide || !lsi || !vga || !sink)
         return tap_done();
     pt_map(raven, "config", "pci-io", 0xcf8);
     pt_map(raven, "io-window", "system", 0x80000000);
@@ -103,6 +108,7 @@ int main(void)
         { 0xf0000500, 0x20, true },            /* fw_cfg */
         { 0xf8000000, 0x2000, true },          /* NVRAM as memory */
         { 0xbfffeff0, 0x10, true },
+        { 0xc0000000, 0x01000000, true },      /* where BARs land in PCI memory */
     };
     unsigned accesses = 0;
     for (unsigned round = 0; round < 150; round++) {
@@ -151,12 +157,30 @@ int main(void)
         desc[8] = desc[9] = desc[10] = desc[11] = 0;   /* keep most transfers inside 4 GiB */
         emu_space_write_bytes(sys, 0x1000, desc, 16, false);
         emu_space_write(sys, 0xf0000514, 8, EMU_BIG_ENDIAN, next() & 1 ? 0x1000 : next());
-        /* Random configuration cycles */
+        /* Random configuration cycles, then the LSI's and VGA's BARs placed and enabled */
         for (unsigned i = 0; i < 50; i++) {
             unsigned reg = (unsigned)(next() & 0xfc);
             pt_wr32(io, 0xcf8, 0x80000000u | (uint32_t)(next() & 0xff00) | reg);
             pt_wr(io, 0xcfc + (next() & 3), pick_size(), EMU_LITTLE_ENDIAN, next());
         }
+        static const uint32_t bars[][3] = { { 0x0810, 0x1000 }, { 0x0814, 0x100000 },
+                                            { 0x0818, 0x110000 }, { 0x1010, 0x800000 } };
+        for (unsigned i = 0; i < 4; i++) {
+            pt_wr32(io, 0xcf8, 0x80000000u | bars[i][0]);
+            pt_wr32(io, 0xcfc, bars[i][1]);
+        }
+        pt_wr32(io, 0xcf8, 0x80000804u);
+        pt_wr16(io, 0xcfc, 7);
+        pt_wr32(io, 0xcf8, 0x80001004u);
+        pt_wr16(io, 0xcfc, 7);
+        /* A random SCRIPTS program from RAM, and random LSI registers */
+        for (unsigned i = 0; i < 64; i++)
+            emu_space_write(sys, 0x8000 + 4 * i, 4, EMU_LITTLE_ENDIAN, next());
+        for (unsigned i = 0; i < 40; i++)
+            emu_space_write(sys, 0xc0100000 + (next() & 0x7f), 1, EMU_LITTLE_ENDIAN, next());
+        emu_space_write(sys, 0xc0100010, 4, EMU_LITTLE_ENDIAN, 0x80000000u | (next() & 0xfffff));
+        emu_space_write(sys, 0xc010002c, 4, EMU_LITTLE_ENDIAN, next() & 1 ? 0x80008000u : next());
+        emu_space_write(sys, 0xc0100014, 1, EMU_LITTLE_ENDIAN, 0x80);   /* abort it */
         emu_clock_advance_to(m, emu_clock_ns(m) + (next() % 100000000));
         emu_clock_run_due(m);
         if (round % 10 == 9)

@@ -1,25 +1,15 @@
 #!/bin/sh
 # OpenBIOS's IDE and ATAPI drivers on an emu disk and CD-ROM (forth/ide.in: the device tree and
 # aliases they produce, reads through the disk and CD nodes), compared with QEMU's 40p with an
-# isa-ide channel holding the same images (see forth-session.sh).  The images' sectors say
-# which they are; qemu-capture.py ran with
+# isa-ide channel holding the same images (see forth-session.sh); qemu-capture.py ran with
 #   -device isa-ide,iobase=0x1f0,iobase2=0x3f6,irq=14
 #   -drive if=none,id=hd0,file=disk.img,format=raw -device ide-hd,drive=hd0,bus=ide.0,unit=0
 #   -drive if=none,id=cd0,file=cd.img,format=raw,media=cdrom,readonly=on
 #   -device ide-cd,drive=cd0,bus=ide.0,unit=1
 name=ide
 machine="$EMU_SRCDIR/tests/devices/prep/ide-machine.yaml"
-setup() {   # a 64-sector disk and a 20-sector CD
-    i=0
-    while [ $i -lt 64 ]; do
-        printf 'emu disk sector %02d' $i | dd of="$1/disk.img" bs=512 seek=$i conv=notrunc,sync 2>/dev/null || return 1
-        i=$((i + 1))
-    done
-    i=0
-    while [ $i -lt 20 ]; do
-        printf 'emu cd sector %02d' $i | dd of="$1/cd.img" bs=2048 seek=$i conv=notrunc,sync 2>/dev/null || return 1
-        i=$((i + 1))
-    done
+setup() {
+    sector_images "$1" || return 1
     echo "disk=$1/disk.img"
     echo "cdrom=$1/cd.img"
 }

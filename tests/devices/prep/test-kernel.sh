@@ -29,6 +29,8 @@ like "$out" "cmdline: $CMDLINE" "it found the command line at 0x017FF000"
 like "$out" 'initrd: 01800000+00000010 "initrd-contents!"' "it got the initrd in r3/r4"
 
 if command -v qemu-system-ppc >/dev/null 2>&1; then
+    # -nodefaults: QEMU 7.2's default 40p refuses -append (its NVRAM code and the board both
+    # place the command line at 0x017FF000: "Some ROM regions are overlapping").
     qemu-system-ppc -M 40p -nodefaults -nographic -m 128 -chardev stdio,id=s0 \
         -device isa-serial,chardev=s0 -kernel "$T/hello.bin" -initrd "$T/initrd.img" \
         -append "$CMDLINE" < /dev/null > "$T/qemu.txt" 2>/dev/null &
