@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include "config.h"
 #include "describe.h"
+#include "exec/exec.h"
 #include "log.h"
 #include "options.h"
 #include "plugins.h"
@@ -169,6 +170,8 @@ user_args:
     o.user_argv = argv + optind - 1;
     o.user_argc = argc - optind + 1;
 parsed:
+    emu_exec_set_trace((o.trace_insns ? EMU_EXEC_TRACE_INSNS : 0u) |
+                       (o.trace_ir ? EMU_EXEC_TRACE_IR : 0u));
     if (list)
         status = emu_list_plugins(stdout);
     else if (describe)
