@@ -573,6 +573,12 @@ int emu_user_run(const emu_options *o)
         argv[i] = o->user_argv[i];
     if (argv0)
         argv[0] = (char *)argv0;
+    for (int i = 0; i < o->user_argc; i++) {
+        size_t n = strlen(argv[i]) + 1;
+        p->cmdline = emu_xrealloc(p->cmdline, p->cmdline_len + n);
+        memcpy(p->cmdline + p->cmdline_len, argv[i], n);
+        p->cmdline_len += n;
+    }
     char **envp = NULL;
     size_t ne = 0, ce = 0;
     for (char **e = environ; *e; e++)

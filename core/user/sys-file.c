@@ -3,9 +3,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mount.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -31,15 +34,44 @@ static int open_flags(emu_linux_task *t, uint64_t guest)
     return (int)emu_user_bits_to_host(t->proc->abi->open_flags, (uint32_t)guest);
 }
 
+/* /proc/self/cmdline (or /proc/PID/cmdline of this process) as the guest
+   sees it: its own arguments, not emu's. */
+static int open_own_cmdline(emu_linux_task *t, const char *path)
+{
+    char mine[64];
+    snprintf(mine, sizeof mine, "/proc/%d/cmdline", (int)getpid());
+    if (strcmp(path, "/proc/self/cmdline") && strcmp(path, "/proc/thread-self/cmdline") && strcmp(path, mine))
+        return -1;
+    int fd = memfd_create("cmdline", MFD_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    const emu_user_proc *p = t->proc;
+    if (write(fd, p->cmdline, p->cmdline_len) != (ssize_t)p->cmdline_len || lseek(fd, 0, SEEK_SET) < 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 static int64_t sys_openat(emu_linux_task *t, const uint64_t *a)
 {
     GPATH(path, a[1]);
+    if (t->proc->cmdline && path[0] == '/') {
+        int fd = open_own_cmdline(t, path);
+        if (fd >= 0)
+            return fd;
+    }
     RET(syscall(SYS_openat, (int)a[0], path, open_flags(t, a[2]), (mode_t)a[3]));
 }
 
 static int64_t sys_open(emu_linux_task *t, const uint64_t *a)
 {
     GPATH(path, a[0]);
+    if (t->proc->cmdline && path[0] == '/') {
+        int fd = open_own_cmdline(t, path);
+        if (fd >= 0)
+            return fd;
+    }
     RET(syscall(SYS_openat, AT_FDCWD, path, open_flags(t, a[1]), (mode_t)a[2]));
 }
 
@@ -570,6 +602,29 @@ static int64_t sys_close_range(emu_linux_task *t, const uint64_t *a)
     RET(syscall(SYS_close_range, (unsigned)a[0], (unsigned)a[1], (unsigned)a[2]));
 }
 
+/* ---- mounts ---- */
+
+static int64_t sys_mount(emu_linux_task *t, const uint64_t *a)
+{
+    char src[PATH_MAX], type[256], data[4096];
+    int e;
+    if (a[0] && (e = emu_user_strcpy_in(t, src, sizeof src, a[0])) < 0)
+        return e;
+    if (a[2] && (e = emu_user_strcpy_in(t, type, sizeof type, a[2])) < 0)
+        return e;
+    /* The data of the file systems emu knows of is an option string. */
+    if (a[4] && (e = emu_user_strcpy_in(t, data, sizeof data, a[4])) < 0)
+        return e;
+    GPATH(target, a[1]);
+    RET(mount(a[0] ? src : NULL, target, a[2] ? type : NULL, (unsigned long)a[3], a[4] ? data : NULL));
+}
+
+static int64_t sys_umount2(emu_linux_task *t, const uint64_t *a)
+{
+    GPATH(target, a[0]);
+    RET(umount2(target, (int)a[1]));
+}
+
 /* ---- file times ---- */
 
 /* utimensat with the times as guest timespecs (32-bit or time64) or NULL.
@@ -818,6 +873,8 @@ const emu_sys_entry emu_sys_file_table[] = {
     { EMU_SYS_sendfile, sys_sendfile, "iipu", 'd', EMU_SYSF_RESTART },
     { EMU_SYS_sendfile64, sys_sendfile64, "iipu", 'd', EMU_SYSF_RESTART },
     { EMU_SYS_close_range, sys_close_range, "uuf", 'd', 0 },
+    { EMU_SYS_mount, sys_mount, "sssxs", 'd', 0 },
+    { EMU_SYS_umount2, sys_umount2, "sf", 'd', 0 },
     { EMU_SYS_utimensat, sys_utimensat, "ispf", 'd', 0 },
     { EMU_SYS_utimensat_time64, sys_utimensat_time64, "ispf", 'd', 0 },
     { EMU_SYS_utimes, sys_utimes, "sp", 'd', 0 },

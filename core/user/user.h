@@ -61,6 +61,8 @@ struct emu_user_proc {
     bool msb;                          /* guest is big-endian */
     unsigned word;                     /* 4 or 8: guest long/pointer size */
     char *exe_path;                    /* absolute host path of the guest program (/proc/self/exe) */
+    char *cmdline;                     /* the guest's arguments, NUL after each (/proc/self/cmdline) */
+    size_t cmdline_len;
     char *sysroot;                     /* --sysroot, or NULL */
     bool strace;
     uint64_t tramp_addr;               /* page with the signal trampolines */

@@ -115,7 +115,7 @@ if [ -n "$bbsrc" ]; then
         # shellcheck disable=SC2086
         (cd "$work/tree-$runner/testsuite" && bindir=$bin PATH="$bin:$PATH" \
             timeout 1800 ./runtest -v $applets >"$work/bb-$runner.log" 2>&1) || true
-        grep -E '^(PASS|FAIL|SKIPPED|UNTESTED):' "$work/bb-$runner.log" | sort >"$work/bb-$runner.results"
+        grep -a -E '^(PASS|FAIL|SKIPPED|UNTESTED):' "$work/bb-$runner.log" | sort >"$work/bb-$runner.results"
     done
     for r in PASS FAIL SKIPPED; do
         printf 'busybox %-7s emu %4d   qemu %4d\n' "$r" "$(grep -c "^$r:" "$work/bb-emu.results" || true)" \

@@ -22,6 +22,13 @@ int main(int argc, char **argv)
     const char *execfn = (const char *)getauxval(AT_EXECFN);
     printf("execfn ends with the program: %s\n",
            execfn && strstr(execfn, argv[0] + (strrchr(argv[0], '/') ? strrchr(argv[0], '/') - argv[0] + 1 : 0)) ? "yes" : "no");
+    FILE *f = fopen("/proc/self/cmdline", "r");
+    char cmd[256];
+    size_t n = f ? fread(cmd, 1, sizeof cmd, f) : 0;
+    printf("/proc/self/cmdline arguments after argv[0]:");
+    for (size_t i = strlen(cmd) + 1; i < n; i++)
+        putchar(cmd[i] ? cmd[i] : ' ');
+    printf("\n");
     fflush(stdout);
     return 3;
 }
