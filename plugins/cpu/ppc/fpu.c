@@ -350,9 +350,9 @@ static inline __attribute__((always_inline)) bool fast_double(unsigned kind, dou
         double b1 = u1 + a1, t2 = b1 - u1;
         double b2 = (u1 - (b1 - t2)) + (a1 - t2);
         double g = (b1 - r) + b2;
+        /* g and z1 are exact, so their rounded sum is 0 only when the error is 0 and has
+           its sign otherwise (gradual underflow: x + y == 0 only when x == -y) */
         e = g + z1;
-        if (e == 0 && (g != 0 || z1 != 0))
-            return false;                  /* the residual cancelled in rounding: be exact */
         break;
     }
     default:
