@@ -90,8 +90,8 @@ static int parse_bar(const char *text, bool rom, unsigned *type, uint64_t *size,
     memcpy(sz, p, n);
     if (colon)
         strcpy(extra, colon + 1);
-    if (!parse_size(sz, size)) {
-        emu_error_set(err, "'%s': size '%s' is not a number with an optional K, M or G", text, sz);
+    if (!parse_size(sz, size) || *size == 0) {
+        emu_error_set(err, "'%s': size '%s' is not a number above 0 with an optional K, M or G", text, sz);
         return -1;
     }
     bool pref = !strcmp(extra, "prefetch");
@@ -120,6 +120,13 @@ static int stub_realize(emu_device *dev, emu_error **err)
         emu_error_set(err, "bus: '%s' is not a PCI bus", s->bus->id);
         return -1;
     }
+    unsigned type[NUM_BARS] = { 0 };
+    uint64_t size[NUM_BARS] = { 0 };
+    for (unsigned i = 0; i < NUM_BARS; i++)
+        if (*s->bar[i] && parse_bar(s->bar[i], i == 6, &type[i], &size[i], err) < 0) {
+            emu_error_prefix(err, "%s", stub_props[12 + i].name);
+            return -1;
+        }
     emu_pci_function *fn = pci->attach(s->bus, dev, (int)s->devfn, NULL, s, err);
     if (!fn)
         return -1;
@@ -136,18 +143,12 @@ static int stub_realize(emu_device *dev, emu_error **err)
     cfg[EMU_PCI_MIN_GNT] = (uint8_t)s->min_gnt;
     cfg[EMU_PCI_MAX_LAT] = (uint8_t)s->max_lat;
     for (unsigned i = 0; i < NUM_BARS; i++) {
-        if (!*s->bar[i])
+        if (!size[i])
             continue;
-        unsigned type;
-        uint64_t size;
-        if (parse_bar(s->bar[i], i == 6, &type, &size, err) < 0) {
-            emu_error_prefix(err, "%s", stub_props[12 + i].name);
-            return -1;
-        }
         char name[96];
         snprintf(name, sizeof name, "%s.%s", dev->id, stub_props[12 + i].name);
-        emu_region *r = emu_region_stub(dev->machine, name, size, true);
-        if (!r || pci->bar(fn, i == 6 ? EMU_PCI_ROM_SLOT : i, type, size, r, err) < 0) {
+        emu_region *r = emu_region_stub(dev->machine, name, size[i], true);
+        if (!r || pci->bar(fn, i == 6 ? EMU_PCI_ROM_SLOT : i, type[i], size[i], r, err) < 0) {
             if (err && !*err)
                 emu_error_set(err, "cannot create BAR %u", i);
             return -1;

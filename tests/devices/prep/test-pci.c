@@ -291,6 +291,29 @@ int main(void)
     emu_machine_reset(m);
     is_u64(pt_rd32(sys, IOBASE + 0xcf8), 0, "reset clears the address register");
 
+    /* A placeholder function: header and BAR sizes, silent BARs */
+    emu_device *stub = pt_device(m, "pci-stub", "vga", (const char *const[]){
+        "bus=pci", "devfn=0x18", "vendor-id=0x1234", "device-id=0x1111", "revision=2",
+        "class=0x030000", "status=0x0280", "min-grant=6", "bar0=mem:16M:prefetch", "bar1=io:32",
+        "rom=64K", NULL });
+    if (stub) {
+        emu_machine_reset(m);
+        is_u64(cfg_read(sys, 0x18, 0, 4), 0x11111234, "stub: IDs");
+        is_u64(cfg_read(sys, 0x18, 0x08, 4), 0x03000002, "stub: class and revision");
+        is_u64(cfg_read(sys, 0x18, 0x06, 2), 0x0280, "stub: status");
+        is_u64(cfg_read(sys, 0x18, 0x3e, 1), 6, "stub: MIN_GNT");
+        cfg_write(sys, 0x18, 0x10, 4, 0xffffffff);
+        is_u64(cfg_read(sys, 0x18, 0x10, 4), 0xff000008, "stub: 16 MiB prefetchable BAR");
+        cfg_write(sys, 0x18, 0x14, 4, 0xffffffff);
+        is_u64(cfg_read(sys, 0x18, 0x14, 4), 0xffffffe1, "stub: 32-byte I/O BAR");
+        cfg_write(sys, 0x18, 0x30, 4, 0xffffffff);
+        is_u64(cfg_read(sys, 0x18, 0x30, 4), 0xffff0001, "stub: 64 KiB ROM BAR");
+        cfg_write(sys, 0x18, 0x10, 4, 0x01000000);
+        cfg_write(sys, 0x18, 0x04, 2, 0x0003);
+        pt_wr32(mem, 0x01000010, 0x12345678);
+        is_u64(pt_rd32(mem, 0x01000010), 0, "stub: its BAR reads 0 and ignores writes");
+    }
+
     /* Errors */
     char *msg = pt_device_error(m, "i82378", "isa2", (const char *const[]){ "bus=pci", NULL });
     has_str(msg, "slot 0b.0 of bus 'pci' is taken by 'isa'", "a taken slot is refused");
@@ -301,6 +324,14 @@ int main(void)
     msg = pt_device_error(m, "raven", "host3", (const char *const[]){ "bus=pci", "pic=sink",
                                                                        "devfn=8", NULL });
     has_str(msg, "does not offer interrupt acknowledge", "pic must offer intack");
+    free(msg);
+    msg = pt_device_error(m, "pci-stub", "bad", (const char *const[]){ "bus=pci", "vendor-id=1",
+                                                                        "device-id=1", "bar0=mem:lots", NULL });
+    has_str(msg, "bar0: 'mem:lots': size 'lots' is not a number above 0", "bad BAR size refused");
+    free(msg);
+    msg = pt_device_error(m, "pci-stub", "bad2", (const char *const[]){ "bus=pci", "vendor-id=1",
+                                                                         "device-id=1", "bar1=io:3", NULL });
+    has_str(msg, "not a power of two", "BAR size must be a power of two");
     free(msg);
     msg = pt_device_error(m, "pci-bus", "pci2", (const char *const[]){ "io-space=nope", NULL });
     has_str(msg, "no address space 'nope'", "missing space named");
