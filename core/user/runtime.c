@@ -330,7 +330,8 @@ int64_t emu_user_clone_thread(emu_linux_task *t, uint64_t flags, uint64_t sp, ui
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
-    int r = pthread_create(&child->thread, &attr, thread_main, &ts);
+    pthread_t thread;
+    int r = pthread_create(&thread, &attr, thread_main, &ts);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     pthread_attr_destroy(&attr);
     if (r != 0) {
@@ -619,7 +620,6 @@ int emu_user_run(const emu_options *o)
 
     emu_linux_task *t = emu_user_task_new(p, cpu);
     t->tid = getpid();
-    t->thread = pthread_self();
     current_task = t;
     sigset_t cur;
     pthread_sigmask(SIG_SETMASK, NULL, &cur);

@@ -283,9 +283,8 @@ void emu_user_force_signal(emu_linux_task *t, const emu_user_siginfo *si)
     emu_user_deliver_signals(t);
 }
 
-void emu_user_queue_signal(emu_user_proc *p, emu_linux_task *t, const emu_user_siginfo *si)
+void emu_user_queue_signal(emu_linux_task *t, const emu_user_siginfo *si)
 {
-    (void)p;
     int sig = si->signo;
     if (!(__atomic_load_n(&t->pending_set, __ATOMIC_ACQUIRE) & BIT(sig)))
         t->pending[sig] = *si;
@@ -540,7 +539,7 @@ static int64_t signal_thread(emu_linux_task *t, pid_t tgid, pid_t tid, int sig)
             target = target->next;
         if (target) {
             emu_user_siginfo si = { .signo = sig, .code = SI_TKILL, .pid = getpid(), .uid = (int)getuid() };
-            emu_user_queue_signal(p, target, &si);
+            emu_user_queue_signal(target, &si);
         }
         pthread_mutex_unlock(&p->lock);
         return target ? 0 : -ESRCH;

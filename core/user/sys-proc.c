@@ -41,7 +41,6 @@ static void fork_child(emu_linux_task *t, uint64_t flags, uint64_t sp, uint64_t 
     t->next = NULL;
     atomic_store(&p->nthreads, 1);
     t->tid = (pid_t)syscall(SYS_gettid);
-    t->thread = pthread_self();
     if (sp || (flags & CLONE_SETTLS))
         p->abi->clone_child(t->cpu, sp, flags & CLONE_SETTLS, tls);
     if (flags & CLONE_CHILD_SETTID)

@@ -37,7 +37,6 @@ struct emu_linux_task {
     emu_user_proc *proc;
     emu_cpu *cpu;
     pid_t tid;
-    pthread_t thread;
     uint64_t blocked;                 /* guest signal mask */
     emu_user_siginfo pending[EMU_NSIG + 1];   /* thread-directed, by number */
     uint64_t pending_set;
@@ -67,10 +66,8 @@ struct emu_user_proc {
     bool strace;
     uint64_t tramp_addr;               /* page with the signal trampolines */
 
-    pthread_mutex_t lock;              /* dispositions, the task list, process pending */
+    pthread_mutex_t lock;              /* dispositions, the task list */
     emu_user_sigaction sigact[EMU_NSIG + 1];
-    emu_user_siginfo pending[EMU_NSIG + 1];   /* process-directed */
-    uint64_t pending_set;
     emu_linux_task *tasks;
     atomic_int nthreads;
 
@@ -156,8 +153,8 @@ int emu_user_signals_init(emu_user_proc *p);
 void emu_user_deliver_signals(emu_linux_task *t);
 /* Queue a synchronous fault signal for t and deliver it now. */
 void emu_user_force_signal(emu_linux_task *t, const emu_user_siginfo *si);
-/* Queue a signal for a task or (task NULL) the process, and wake it. */
-void emu_user_queue_signal(emu_user_proc *p, emu_linux_task *t, const emu_user_siginfo *si);
+/* Queue a signal for a task and wake it. */
+void emu_user_queue_signal(emu_linux_task *t, const emu_user_siginfo *si);
 /* The guest mask changed: apply it to the host thread. */
 void emu_user_sync_mask(emu_linux_task *t);
 bool emu_user_signal_pending(emu_linux_task *t);
