@@ -70,6 +70,8 @@ static uint64_t io_read(void *opaque, uint64_t off, unsigned size)
     case 0x81c: return s->system_control;
     case 0x850: return s->iomap_type;
     case 0x852: return (uint8_t)s->planar_id;
+    case 0x808: case 0x810: case 0x812: case 0x814:
+        return 0xff;   /* write-only: nothing drives the bus */
     default:
         emu_log(&s->dev, EMU_LOG_UNASSIGNED, "read of port 0x%" PRIx64 " answers 0", IO_BASE + off);
         return 0;

@@ -325,6 +325,7 @@ static void test_systemio(pt_sink *sink)
     pt_wr8(io, 0x81c, 0xff);
     is_u64(pt_rd8(io, 0x81c), 0x0f, "system control keeps 4 bits");
     is_u64(pt_rd8(io, 0x818), 0, "keylock reads 0");
+    is_u64(pt_rd8(io, 0x810), 0xff, "a write-only port reads 0xff");
     pt_wr8(io, 0x92, 0x01);
     ok(sink->level[7] && pt_rd8(io, 0x92) == 1, "port 0x92 bit 0 drives the soft reset line");
     pt_wr8(io, 0x92, 0x02);
