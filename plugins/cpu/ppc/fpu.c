@@ -11,6 +11,10 @@
  *  - FR (fraction rounded up) is exact: an inexact result is compared with the round-toward-zero
  *    result.  QEMU 7.2 never sets FR; real processors do, and so does this model.
  * FX follows the architecture: set when an exception bit goes from 0 to 1. */
+#if defined(__GNUC__) && !defined(__clang__)
+/* the exactness arguments below need every product and sum rounded on its own */
+#pragma GCC optimize("fp-contract=off")
+#endif
 #include <fenv.h>
 #include <float.h>
 #include <math.h>
@@ -686,10 +690,20 @@ uint64_t ppc_h_farith(void *env, uint64_t k, uint64_t regs, uint64_t unused)
     return farith(env, k, regs);
 }
 
+/* On x86-64 the fast helpers are also built for hosts with FMA instructions (chosen when the
+   plugin loads): fma() is then one instruction instead of a libm call.  No a * b + c of the
+   error-free transformations may be contracted into an fma: fpu.c is compiled with
+   fp-contract off (the pragma at the top). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define FMA_CLONES __attribute__((target_clones("fma", "default")))
+#else
+#define FMA_CLONES
+#endif
+
 /* One helper per common operation: the fast path with the operation known at compile time,
    everything else through farith(). */
 #define FAST_HELPER(name, KIND, SINGLE)                                                        \
-    uint64_t name(void *env, uint64_t rc, uint64_t regs, uint64_t unused)                      \
+    FMA_CLONES uint64_t name(void *env, uint64_t rc, uint64_t regs, uint64_t unused)           \
     {                                                                                          \
         ppc_env *e = env;                                                                      \
         uint32_t old = e->fpscr;                                                               \
