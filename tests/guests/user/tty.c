@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <termios.h>
@@ -50,7 +51,8 @@ int main(void)
     int r = ioctl(s, TIOCGWINSZ, &ws);
     printf("TIOCGWINSZ=%d rows=%d cols=%d\n", r, ws.ws_row, ws.ws_col);
     (void)!write(m, "abc\n", 4);
-    usleep(10000);
+    struct pollfd pfd = { s, POLLIN, 0 };
+    poll(&pfd, 1, 5000);
     int avail = 0;
     r = ioctl(s, FIONREAD, &avail);
     printf("FIONREAD=%d avail=%d\n", r, avail);
