@@ -12,6 +12,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <linux/futex.h>
+#include <pthread.h>
 #include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "elf.h"
+#include "clock/clock.h"
 #include "exec/user-exec.h"
 #include "hooks.h"
 #include "lua/lua-host.h"
@@ -176,11 +178,47 @@ static void syscall_with_hooks(emu_linux_task *t)
         emu_hooks_fire_syscall_ret(m, t->cpu, pc, (int64_t)nr, name, args, result);
 }
 
+/* Virtual time in user mode follows executed instructions, as in system mode, so
+   Lua's emu.wait and timers work.  Guest threads share the machine's clock, so one
+   lock serialises advancing it and firing timers. */
+static pthread_mutex_t clock_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Instructions to run before the next timer is due (RUN_BUDGET when none is armed). */
+static uint64_t budget_to_next_timer(emu_machine *m)
+{
+    pthread_mutex_lock(&clock_lock);
+    uint64_t deadline = emu_clock_next_deadline(m), now = emu_clock_ns(m);
+    pthread_mutex_unlock(&clock_lock);
+    if (deadline == UINT64_MAX)
+        return RUN_BUDGET;
+    uint64_t slice = deadline > now ? (deadline - now) / emu_clock_ns_per_insn(m) + 1 : 1;
+    return slice < RUN_BUDGET ? slice : RUN_BUDGET;
+}
+
+static void advance_clock(emu_machine *m, uint64_t executed)
+{
+    pthread_mutex_lock(&clock_lock);
+    emu_clock_advance_to(m, emu_clock_ns(m) + executed * emu_clock_ns_per_insn(m));
+    emu_clock_run_due(m);
+    pthread_mutex_unlock(&clock_lock);
+}
+
 static void run_task(emu_linux_task *t)
 {
+    emu_machine *m = t->proc->m;
     for (;;) {
         emu_user_stop st;
-        emu_user_stop_kind kind = emu_user_cpu_run(t->cpu, RUN_BUDGET, &st);
+        emu_user_stop_kind kind;
+        if (lua_host) {
+            /* Only scripts arm timers or quit in user mode: without one, no clock work. */
+            uint64_t before = emu_cpu_icount(t->cpu);
+            kind = emu_user_cpu_run(t->cpu, budget_to_next_timer(m), &st);
+            advance_clock(m, emu_cpu_icount(t->cpu) - before);
+            if (m->quit_requested)   /* emu.quit, or an error in a Lua callback */
+                emu_user_exit_group(m->exit_code);
+        } else {
+            kind = emu_user_cpu_run(t->cpu, RUN_BUDGET, &st);
+        }
         if (kind == EMU_USER_STOP_SYSCALL)
             syscall_with_hooks(t);
         else if ((kind == EMU_USER_STOP_ILLEGAL || kind == EMU_USER_STOP_PRIV) &&
