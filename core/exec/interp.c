@@ -23,6 +23,7 @@ enum {
     H_BIN64, H_UN64, H_SET64, H_BR64, H_SEL32, H_SEL64,
     H_CMP3S_RR, H_CMP3S_RI, H_CMP3U_RR, H_CMP3U_RI, H_CMP3_64,
     H_CMP3S_RR_OR, H_CMP3S_RI_OR, H_CMP3U_RR_OR, H_CMP3U_RI_OR,
+    H_CMP3S_RR_OR_BR, H_CMP3S_RI_OR_BR, H_CMP3U_RR_OR_BR, H_CMP3U_RI_OR_BR,
     H_FADD, H_FSUB, H_FMUL, H_FDIV, H_FSQRT, H_FNEG, H_FABS, H_F32TO64, H_F64TO32, H_FMA,
     H_ULD8U, H_ULD8S, H_ULD16BU, H_ULD16BS, H_ULD16LU, H_ULD16LS, H_ULD32B, H_ULD32L,
     H_ULD64B, H_ULD64L,
@@ -415,7 +416,16 @@ bool interp_compile(emu_cpu *cpu, const emu_ir_block *b, tb *t)
         if (o->opc == IR_CMP3 && o->type == EMU_IR_I32 && o2 && o2->opc == IR_BINOP &&
             o2->sub == EMU_IR_OR && !(o2->flags & IR_F_IMM) && o2->type == EMU_IR_I32 &&
             o2->d == o->d && o2->a == o->d && o2->c != o->d) {
-            iop *x = put(&k, (o->sub ? H_CMP3S_RR_OR : H_CMP3U_RR_OR) + ((o->flags & IR_F_IMM) ? 1 : 0), o->insn);
+            /* and a test of the result by the next instruction (compare and branch): one
+               record more; nothing between them can fault, so the instruction index of
+               the compare serves for both (not when a system-mode store check is due at
+               that instruction) */
+            unsigned skip = i + 2 < b->nops && b->ops[i + 2].opc == IR_INSN_START ? 3 : 2;
+            const ir_op *o3 = i + skip < b->nops ? &b->ops[i + skip] : NULL;
+            bool br = (cpu->user || !after_store) && o3 && o3->opc == IR_BRTEST && o3->type == EMU_IR_I32 &&
+                      o3->a == o->d;
+            unsigned h = (o->sub ? H_CMP3S_RR_OR : H_CMP3U_RR_OR) + ((o->flags & IR_F_IMM) ? 1 : 0);
+            iop *x = put(&k, br ? h - H_CMP3S_RR_OR + H_CMP3S_RR_OR_BR : h, o->insn);
             x->d = opnd(cpu, o->d);
             x->a = opnd(cpu, o->a);
             x->b = (o->flags & IR_F_IMM) ? (uint32_t)o->imm2 : opnd(cpu, o->c);
@@ -423,6 +433,13 @@ bool interp_compile(emu_cpu *cpu, const emu_ir_block *b, tb *t)
             iop *y = put(&k, 0, o->insn);
             y->d = (uint32_t)o->imm;
             i++;
+            if (br) {
+                y->a = (uint32_t)o3->imm2;      /* the bit tested */
+                y->b = o3->sub ? 1 : 0;         /* branch when it is set (1) or clear (0) */
+                y->c = (uint32_t)o3->imm;       /* the label */
+                want_fix(&k);
+                i += skip - 1;
+            }
             continue;
         }
         ok = lower(&k, o);
@@ -449,7 +466,11 @@ bool interp_compile(emu_cpu *cpu, const emu_ir_block *b, tb *t)
                               prev == (uintptr_t)handlers[H_CMP3S_RR_OR] ||
                               prev == (uintptr_t)handlers[H_CMP3S_RI_OR] ||
                               prev == (uintptr_t)handlers[H_CMP3U_RR_OR] ||
-                              prev == (uintptr_t)handlers[H_CMP3U_RI_OR]);
+                              prev == (uintptr_t)handlers[H_CMP3U_RI_OR] ||
+                              prev == (uintptr_t)handlers[H_CMP3S_RR_OR_BR] ||
+                              prev == (uintptr_t)handlers[H_CMP3S_RI_OR_BR] ||
+                              prev == (uintptr_t)handlers[H_CMP3U_RR_OR_BR] ||
+                              prev == (uintptr_t)handlers[H_CMP3U_RI_OR_BR]);
         if (!data)
             k.out[i].h = handlers[h];
     }
@@ -598,6 +619,8 @@ void interp_run(emu_cpu *cpu, tb *t, int64_t *budgetp, tb **link_from, unsigned 
         [H_CMP3U_RI] = &&L_CMP3U_RI, [H_CMP3_64] = &&L_CMP3_64,
         [H_CMP3S_RR_OR] = &&L_CMP3S_RR_OR, [H_CMP3S_RI_OR] = &&L_CMP3S_RI_OR,
         [H_CMP3U_RR_OR] = &&L_CMP3U_RR_OR, [H_CMP3U_RI_OR] = &&L_CMP3U_RI_OR,
+        [H_CMP3S_RR_OR_BR] = &&L_CMP3S_RR_OR_BR, [H_CMP3S_RI_OR_BR] = &&L_CMP3S_RI_OR_BR,
+        [H_CMP3U_RR_OR_BR] = &&L_CMP3U_RR_OR_BR, [H_CMP3U_RI_OR_BR] = &&L_CMP3U_RI_OR_BR,
         [H_FADD] = &&L_FADD, [H_FSUB] = &&L_FSUB, [H_FMUL] = &&L_FMUL, [H_FDIV] = &&L_FDIV,
         [H_FSQRT] = &&L_FSQRT, [H_FNEG] = &&L_FNEG, [H_FABS] = &&L_FABS, [H_F32TO64] = &&L_F32TO64,
         [H_F64TO32] = &&L_F64TO32, [H_FMA] = &&L_FMA,
@@ -724,6 +747,19 @@ L_CMP3U_RI: { uint32_t a = R32(op->a), b = op->b;
     CMP3_OR(CMP3U_RR_OR, uint32_t, R32(op->b))
     CMP3_OR(CMP3U_RI_OR, uint32_t, op->b)
 #undef CMP3_OR
+    /* the same, then a branch on one bit of the result: data record d = results, a = the bit,
+       b = branch when set (1) or clear (0), c = the target */
+#define CMP3_OR_BR(n, T, bval) \
+    L_##n: { T a = (T)R32(op->a), b = (T)(bval); \
+        uint32_t v = ((op[1].d >> (a < b ? 0 : a > b ? 8 : 16)) & 0xff) | R32(op->c); \
+        R32(op->d) = v; \
+        if (((v & op[1].a) != 0) == op[1].b) { op = base + op[1].c; goto *op->h; } \
+        op += 2; goto *op->h; }
+    CMP3_OR_BR(CMP3S_RR_OR_BR, int32_t, R32(op->b))
+    CMP3_OR_BR(CMP3S_RI_OR_BR, int32_t, op->b)
+    CMP3_OR_BR(CMP3U_RR_OR_BR, uint32_t, R32(op->b))
+    CMP3_OR_BR(CMP3U_RI_OR_BR, uint32_t, op->b)
+#undef CMP3_OR_BR
 L_CMP3_64: { uint64_t a = R64(op->a), b = R64(op->b);
     bool s = op->c >> 24;
     bool lt = s ? (int64_t)a < (int64_t)b : a < b, gt = s ? (int64_t)a > (int64_t)b : a > b;
