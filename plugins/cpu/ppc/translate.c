@@ -949,8 +949,14 @@ static void translate_one(dc *d)
         emu_ir_val r = tmp(d);
         if (op == 23) {
             emu_ir_binop_rr(B, EMU_IR_ROTL, r, gpr(d, rd), gpr(d, RB));
+        } else if (op == 21 && sh == 0) {
+            emu_ir_binop_ri(B, EMU_IR_AND, gpr(d, ra), gpr(d, rd), mask);   /* clrlwi, clrrwi */
+            goto rc;
         } else if (sh == 0) {
             emu_ir_mov(B, r, gpr(d, rd));
+        } else if (op == 21 && mask == 0xffffffffu) {
+            emu_ir_binop_ri(B, EMU_IR_ROTL, gpr(d, ra), gpr(d, rd), sh);   /* rotlwi */
+            goto rc;
         } else if (op == 21 && mask == (0xffffffffu << sh)) {
             emu_ir_binop_ri(B, EMU_IR_SHL, gpr(d, ra), gpr(d, rd), sh);   /* slwi */
             goto rc;
