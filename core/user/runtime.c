@@ -41,6 +41,8 @@ extern char **environ;
 emu_user_cpu_ops emu_user_cpu;
 static __thread emu_linux_task *current_task;
 static emu_lua *lua_host;
+/* The guest process: it lives until emu exits (every exit path ends in _exit). */
+emu_user_proc *emu_user_process;
 static char emu_self[PATH_MAX];
 
 emu_linux_task *emu_user_current(void) { return current_task; }
@@ -559,7 +561,7 @@ int emu_user_run(const emu_options *o)
         }
     }
 
-    emu_user_proc *p = emu_xcalloc(1, sizeof *p);
+    emu_user_proc *p = emu_user_process = emu_xcalloc(1, sizeof *p);
     p->abi = abi;
     p->msb = abi->elf_data == 2;
     p->word = abi->elf_class == 2 ? 8 : 4;
@@ -634,7 +636,10 @@ int emu_user_run(const emu_options *o)
     if (getrandom(sa.random, sizeof sa.random, 0) != sizeof sa.random)
         memset(sa.random, 0x5a, sizeof sa.random);
     emu_linux_start start;
-    if (emu_user_build_stack(&p->vm, &sa, &start, &err) < 0)
+    int built = emu_user_build_stack(&p->vm, &sa, &start, &err);
+    free(envp);   /* the stack holds copies of the strings now */
+    free(argv);
+    if (built < 0)
         return usage_error(err);
     emu_elf_close(&interp);
 
@@ -652,8 +657,10 @@ int emu_user_run(const emu_options *o)
     p->vm.on_change = flush_code;
     p->vm.on_change_opaque = p->m;
 
-    if (emu_scripts_start(p->m, o, p->exe_path, exe_img.bias, &lua_host) < 0)
+    if (emu_scripts_start(p->m, o, p->exe_path, exe_img.bias, &lua_host) < 0) {
+        emu_elf_close(&exe);
         return EXIT_USAGE;
+    }
     emu_elf_close(&exe);
 
     emu_linux_task *t = emu_user_task_new(p, cpu);

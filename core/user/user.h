@@ -75,6 +75,9 @@ struct emu_user_proc {
     uint32_t enosys_seen_bits;
 };
 
+/* The one guest process of this emu (set once it exists; never freed: emu ends with _exit). */
+extern emu_user_proc *emu_user_process;
+
 /* Special results of a system call handler. */
 #define EMU_SYS_NORESULT   ((int64_t)1 << 62)     /* registers already set (sigreturn, execve) */
 #define EMU_ERESTARTSYS    512                    /* interrupted: restart or EINTR by SA_RESTART */
