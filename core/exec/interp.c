@@ -24,6 +24,7 @@ enum {
     H_CMP3S_RR, H_CMP3S_RI, H_CMP3U_RR, H_CMP3U_RI, H_CMP3_64,
     H_CMP3S_RR_OR, H_CMP3S_RI_OR, H_CMP3U_RR_OR, H_CMP3U_RI_OR,
     H_CMP3S_RR_OR_BR, H_CMP3S_RI_OR_BR, H_CMP3U_RR_OR_BR, H_CMP3U_RI_OR_BR,
+    H_ULD32B_X, H_UST32B_X,
     H_FADD, H_FSUB, H_FMUL, H_FDIV, H_FSQRT, H_FNEG, H_FABS, H_F32TO64, H_F64TO32, H_FMA,
     H_ULD8U, H_ULD8S, H_ULD16BU, H_ULD16BS, H_ULD16LU, H_ULD16LS, H_ULD32B, H_ULD32L,
     H_ULD64B, H_ULD64L,
@@ -442,6 +443,21 @@ bool interp_compile(emu_cpu *cpu, const emu_ir_block *b, tb *t)
             }
             continue;
         }
+        /* t = a + b; load or store 32 bits big-endian at t (lwzx, stwx): one record in user
+           mode without memory hooks.  t is still written, then the access is made. */
+        if (cpu->user && !k.watch && cpu->ops->addr_bits == 32 && o->opc == IR_BINOP &&
+            o->sub == EMU_IR_ADD && !(o->flags & IR_F_IMM) && o->type == EMU_IR_I32 && o2 &&
+            (o2->opc == IR_LOAD || o2->opc == IR_STORE) && o2->a == o->d && o2->imm == 0 &&
+            (o2->sub & EMU_MO_SIZE) == EMU_MO_32 && (o2->sub & EMU_MO_BE) &&
+            optype(b, o->d) == EMU_IR_I32 && optype(b, o2->d) == EMU_IR_I32 && o2->insn == o->insn) {
+            iop *x = put(&k, o2->opc == IR_LOAD ? H_ULD32B_X : H_UST32B_X, o->insn);
+            x->d = opnd(cpu, o2->d);
+            x->a = opnd(cpu, o->a);
+            x->b = opnd(cpu, o->c);
+            x->c = opnd(cpu, o->d);
+            i++;
+            continue;
+        }
         ok = lower(&k, o);
     }
     for (unsigned i = 0; i < k.nfix && ok; i++) {
@@ -621,6 +637,7 @@ void interp_run(emu_cpu *cpu, tb *t, int64_t *budgetp, tb **link_from, unsigned 
         [H_CMP3U_RR_OR] = &&L_CMP3U_RR_OR, [H_CMP3U_RI_OR] = &&L_CMP3U_RI_OR,
         [H_CMP3S_RR_OR_BR] = &&L_CMP3S_RR_OR_BR, [H_CMP3S_RI_OR_BR] = &&L_CMP3S_RI_OR_BR,
         [H_CMP3U_RR_OR_BR] = &&L_CMP3U_RR_OR_BR, [H_CMP3U_RI_OR_BR] = &&L_CMP3U_RI_OR_BR,
+        [H_ULD32B_X] = &&L_ULD32B_X, [H_UST32B_X] = &&L_UST32B_X,
         [H_FADD] = &&L_FADD, [H_FSUB] = &&L_FSUB, [H_FMUL] = &&L_FMUL, [H_FDIV] = &&L_FDIV,
         [H_FSQRT] = &&L_FSQRT, [H_FNEG] = &&L_FNEG, [H_FABS] = &&L_FABS, [H_F32TO64] = &&L_F32TO64,
         [H_F64TO32] = &&L_F64TO32, [H_FMA] = &&L_FMA,
@@ -791,6 +808,11 @@ L_UST8: cpu->cur_op = op; *UADDR = (uint8_t)R32(op->d); NEXT();
 L_UST16B: cpu->cur_op = op; st_be16(UADDR, (uint16_t)R32(op->d)); NEXT();
 L_UST16L: cpu->cur_op = op; st_le16(UADDR, (uint16_t)R32(op->d)); NEXT();
 L_UST32B: cpu->cur_op = op; st_be32(UADDR, R32(op->d)); NEXT();
+    /* indexed forms: c = a + b, then the access at c */
+L_ULD32B_X: { uint32_t ea = R32(op->a) + R32(op->b); R32(op->c) = ea;
+    cpu->cur_op = op; R32(op->d) = ld_be32(mem + ea); NEXT(); }
+L_UST32B_X: { uint32_t ea = R32(op->a) + R32(op->b); R32(op->c) = ea;
+    cpu->cur_op = op; st_be32(mem + ea, R32(op->d)); NEXT(); }
 L_UST32L: cpu->cur_op = op; st_le32(UADDR, R32(op->d)); NEXT();
 L_UST64B: cpu->cur_op = op; st_be64(UADDR, R64(op->d)); NEXT();
 L_UST64L: cpu->cur_op = op; st_le64(UADDR, R64(op->d)); NEXT();
