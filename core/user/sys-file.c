@@ -83,6 +83,7 @@ static int64_t sys_creat(emu_linux_task *t, const uint64_t *a)
 
 static int64_t sys_close(emu_linux_task *t, const uint64_t *a)
 {
+    emu_user_counter_fd_closed((int)a[0]);
     RET(close((int)a[0]));
 }
 
@@ -91,6 +92,8 @@ static int64_t sys_read(emu_linux_task *t, const uint64_t *a)
     void *buf = emu_user_gptr(t, a[1], a[2], EMU_VM_WRITE);
     if (!buf)
         return -EFAULT;
+    if (emu_user_counter_fd((int)a[0]))
+        return emu_user_counter_io(t, (int)a[0], &(struct iovec){ buf, a[2] }, 1, false);
     RET(read((int)a[0], buf, a[2]));
 }
 
@@ -99,6 +102,8 @@ static int64_t sys_write(emu_linux_task *t, const uint64_t *a)
     void *buf = emu_user_gptr(t, a[1], a[2], EMU_VM_READ);
     if (!buf)
         return -EFAULT;
+    if (emu_user_counter_fd((int)a[0]))
+        return emu_user_counter_io(t, (int)a[0], &(struct iovec){ buf, a[2] }, 1, true);
     RET(write((int)a[0], buf, a[2]));
 }
 
@@ -149,11 +154,15 @@ static int64_t vector_io(emu_linux_task *t, const uint64_t *a, bool write, bool 
     int64_t r = get_iovec(t, a[1], a[2], write ? EMU_VM_READ : EMU_VM_WRITE, &iov);
     if (r < 0)
         return r;
-    if (positioned)
-        r = write ? pwritev((int)a[0], iov, (int)a[2], (off_t)a[3]) : preadv((int)a[0], iov, (int)a[2], (off_t)a[3]);
-    else
-        r = write ? writev((int)a[0], iov, (int)a[2]) : readv((int)a[0], iov, (int)a[2]);
-    r = r < 0 ? -errno : r;
+    if (!positioned && emu_user_counter_fd((int)a[0])) {
+        r = emu_user_counter_io(t, (int)a[0], iov, (int)a[2], write);
+    } else {
+        if (positioned)
+            r = write ? pwritev((int)a[0], iov, (int)a[2], (off_t)a[3]) : preadv((int)a[0], iov, (int)a[2], (off_t)a[3]);
+        else
+            r = write ? writev((int)a[0], iov, (int)a[2]) : readv((int)a[0], iov, (int)a[2]);
+        r = r < 0 ? -errno : r;
+    }
     free(iov);
     return r;
 }
@@ -298,12 +307,25 @@ static int64_t sys_getdents64(emu_linux_task *t, const uint64_t *a)
     return r;
 }
 
-static int64_t sys_dup(emu_linux_task *t, const uint64_t *a) { RET(dup((int)a[0])); }
-static int64_t sys_dup2(emu_linux_task *t, const uint64_t *a) { RET(dup2((int)a[0], (int)a[1])); }
+/* A new descriptor `to` for `from` (or -1 and errno), keeping the eventfd/timerfd marks. */
+static int64_t duplicated(int from, int to)
+{
+    if (to < 0)
+        return -errno;
+    emu_user_counter_fd_dup(from, to);
+    return to;
+}
+
+static int64_t sys_dup(emu_linux_task *t, const uint64_t *a) { return duplicated((int)a[0], dup((int)a[0])); }
+
+static int64_t sys_dup2(emu_linux_task *t, const uint64_t *a)
+{
+    return duplicated((int)a[0], dup2((int)a[0], (int)a[1]));
+}
 
 static int64_t sys_dup3(emu_linux_task *t, const uint64_t *a)
 {
-    RET(dup3((int)a[0], (int)a[1], open_flags(t, a[2])));
+    return duplicated((int)a[0], dup3((int)a[0], (int)a[1], open_flags(t, a[2])));
 }
 
 static int64_t put_fds(emu_linux_task *t, uint64_t addr, const int fds[2])
@@ -801,7 +823,9 @@ static int64_t sys_fcntl(emu_linux_task *t, const uint64_t *a)
         emu_user_st(t->proc, buf + 4, 4, (uint64_t)ox.pid);
         return emu_user_copy_out(t, a[2], buf, 8);
     }
-    case F_DUPFD: case F_DUPFD_CLOEXEC: case F_GETFD: case F_SETFD: case F_SETOWN: case F_GETOWN:
+    case F_DUPFD: case F_DUPFD_CLOEXEC:
+        return duplicated(fd, fcntl(fd, cmd, (int)a[2]));
+    case F_GETFD: case F_SETFD: case F_SETOWN: case F_GETOWN:
     case F_SETSIG: case F_GETSIG: case F_SETLEASE: case F_GETLEASE: case F_NOTIFY:
     case F_SETPIPE_SZ: case F_GETPIPE_SZ: case F_ADD_SEALS: case F_GET_SEALS:
         RET(fcntl(fd, cmd, (int)a[2]));

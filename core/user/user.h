@@ -125,7 +125,17 @@ typedef struct emu_sys_entry {
 /* Each group's table, ending with { 0 }. */
 extern const emu_sys_entry emu_sys_file_table[], emu_sys_stat_table[], emu_sys_mem_table[],
     emu_sys_proc_table[], emu_sys_signal_table[], emu_sys_time_table[], emu_sys_misc_table[],
-    emu_sys_net_table[], emu_sys_ioctl_table[];
+    emu_sys_net_table[], emu_sys_ioctl_table[], emu_sys_eventfd_table[];
+
+/* eventfd and timerfd descriptors (sys-eventfd.c), whose 8-byte counter is converted to and
+   from the guest's byte order by read and write.  emu_user_counter_fd says whether fd is one;
+   dup and close keep the bookkeeping; emu_user_counter_io reads or writes the counter over
+   guest buffers. */
+struct iovec;
+bool emu_user_counter_fd(int fd);
+void emu_user_counter_fd_dup(int from, int to);
+void emu_user_counter_fd_closed(int fd);
+int64_t emu_user_counter_io(emu_linux_task *t, int fd, const struct iovec *iov, int cnt, bool write);
 
 /* The name of a generic id ("read"), or NULL. */
 const char *emu_sys_name(unsigned id);

@@ -77,7 +77,9 @@ extern "C" {
     X(personality) X(clone3) X(rseq) X(membarrier) X(sync_file_range2) \
     X(eventfd2) X(epoll_create1) X(epoll_ctl) X(epoll_wait) X(epoll_pwait) \
     X(waitid) X(setfsuid) X(setfsgid) X(capget) X(mlock) X(munlock) X(mincore) \
-    X(close_range) X(signal) X(sendfile64) X(mount) X(umount2)
+    X(close_range) X(signal) X(sendfile64) X(mount) X(umount2) X(eventfd) \
+    X(timerfd_create) X(timerfd_settime) X(timerfd_gettime) X(timerfd_settime64) \
+    X(timerfd_gettime64)
 
 #define EMU_SYS_ENUM_(name) EMU_SYS_##name,
 typedef enum emu_linux_sys {
