@@ -18,8 +18,12 @@ user_guests_dyn = $(user_guests:%=tests/guests/user/%.dyn)
 TESTS += tests/user/guests-static.sh tests/user/guests-dynamic.sh tests/user/bad-input.sh \
 	tests/user/strace.sh
 EXTRA_DIST += tests/user/run-guests.sh tests/user/guests-static.sh tests/user/guests-dynamic.sh \
-	tests/user/bad-input.sh tests/user/strace.sh tests/guests/user \
+	tests/user/bad-input.sh tests/user/strace.sh \
 	tests/user/real-programs.sh tests/user/lua
+# The guest sources and their expectations, file by file: the folder in a build tree also
+# holds the built guests, which must not reach the distribution.
+EXTRA_DIST += $(wildcard $(srcdir)/tests/guests/user/*.c $(srcdir)/tests/guests/user/*.expected \
+	$(srcdir)/tests/guests/user/*.args $(srcdir)/tests/guests/user/*.qemu-differs)
 CLEANFILES += $(user_guests_static) $(user_guests_dyn)
 # (the log is NAME.sh.log, or NAME.log once .sh is in TEST_EXTENSIONS)
 if HAVE_PPC_CC
