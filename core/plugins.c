@@ -91,6 +91,11 @@ static bool running_uninstalled(void)
     return !strncmp(exe, build, bl) && exe[bl] == '/';
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static void add_candidates_from_dir(const char *dir);
 
 /* In the build tree, modules sit in plugins/<kind>/ or one folder deeper
@@ -117,12 +122,7 @@ static void add_build_tree_candidates(const char *dir, int depth)
             free(sub);
     }
     closedir(d);
-    for (size_t i = 1; i < n; i++)
-        for (size_t j = i; j > 0 && strcmp(subs[j - 1], subs[j]) > 0; j--) {
-            char *t = subs[j];
-            subs[j] = subs[j - 1];
-            subs[j - 1] = t;
-        }
+    qsort(subs, n, sizeof *subs, cmp_str);
     for (size_t i = 0; i < n; i++) {
         add_build_tree_candidates(subs[i], depth - 1);
         free(subs[i]);
@@ -142,12 +142,7 @@ static void add_candidates_from_dir(const char *dir)
         EMU_PUSH(names, n, cap, emu_xstrdup(e->d_name));
     closedir(d);
     /* Sorted, so discovery order does not depend on the file system. */
-    for (size_t i = 1; i < n; i++)
-        for (size_t j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
-            char *t = names[j];
-            names[j] = names[j - 1];
-            names[j - 1] = t;
-        }
+    qsort(names, n, sizeof *names, cmp_str);
     for (size_t i = 0; i < n; i++) {
         const char *nm = names[i];
         size_t len = strlen(nm);
@@ -459,11 +454,6 @@ const emu_type *emu_plugins_type_at(size_t i, const emu_plugin_desc **plugin, co
     if (file)
         *file = P.types[i].mod->path;
     return P.types[i].type;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 char *emu_plugins_type_names(emu_kind kind)

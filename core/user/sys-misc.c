@@ -399,6 +399,17 @@ static int64_t sys_get_robust_list(emu_linux_task *t, const uint64_t *a)
     emu_user_st(t->proc, buf, w, t->robust_len);
     return emu_user_copy_out(t, a[2], buf, w);
 }
+/* The host mask for a blocking wait under the guest's signal mask: the guest's blocked
+   signals, except the synchronous fault signals and those that cannot be blocked. */
+static void host_wait_mask(uint64_t mask, sigset_t *host)
+{
+    sigemptyset(host);
+    for (int s = 1; s <= EMU_NSIG; s++)
+        if ((mask >> (s - 1) & 1) && s != SIGSEGV && s != SIGBUS && s != SIGILL && s != SIGFPE &&
+            s != SIGKILL && s != SIGSTOP)
+            sigaddset(host, s);
+}
+
 
 /* ---- poll and select ---- */
 
@@ -420,11 +431,7 @@ static int64_t do_poll(emu_linux_task *t, uint64_t gfds, uint64_t nfds, const st
     uint64_t saved = t->blocked;
     if (mask) {
         t->blocked = *mask;
-        sigemptyset(&hostmask);
-        for (int s = 1; s <= EMU_NSIG; s++)
-            if ((*mask >> (s - 1) & 1) && s != SIGSEGV && s != SIGBUS && s != SIGILL && s != SIGFPE &&
-                s != SIGKILL && s != SIGSTOP)
-                sigaddset(&hostmask, s);
+        host_wait_mask(*mask, &hostmask);
         pm = &hostmask;
     }
     int r = ppoll(fds, nfds, ts, pm);
@@ -520,11 +527,7 @@ static int64_t do_select(emu_linux_task *t, int n, uint64_t r, uint64_t w, uint6
     uint64_t saved = t->blocked;
     if (mask) {
         t->blocked = *mask;
-        sigemptyset(&hostmask);
-        for (int s = 1; s <= EMU_NSIG; s++)
-            if ((*mask >> (s - 1) & 1) && s != SIGSEGV && s != SIGBUS && s != SIGILL && s != SIGFPE &&
-                s != SIGKILL && s != SIGSTOP)
-                sigaddset(&hostmask, s);
+        host_wait_mask(*mask, &hostmask);
         pm = &hostmask;
     }
     int res = pselect(n, r ? &rs : NULL, w ? &ws : NULL, e ? &es : NULL, ts, pm);
@@ -644,11 +647,7 @@ static int64_t do_epoll_wait(emu_linux_task *t, const uint64_t *a, const uint64_
     uint64_t saved = t->blocked;
     if (mask) {
         t->blocked = *mask;
-        sigemptyset(&hostmask);
-        for (int s = 1; s <= EMU_NSIG; s++)
-            if ((*mask >> (s - 1) & 1) && s != SIGSEGV && s != SIGBUS && s != SIGILL && s != SIGFPE &&
-                s != SIGKILL && s != SIGSTOP)
-                sigaddset(&hostmask, s);
+        host_wait_mask(*mask, &hostmask);
     }
     int n = epoll_pwait((int)a[0], ev, max, (int)a[3], mask ? &hostmask : NULL);
     int64_t r = n < 0 ? -errno : n;
