@@ -644,6 +644,8 @@ int emu_user_run(const emu_options *o)
     emu_elf_close(&interp);
 
     emu_user_signals_init(p);
+    /* eventfds and the like the guest inherited across execve are still converted. */
+    emu_user_fd_scan();
     p->m = emu_machine_new("user", &err);
     if (!p->m)
         return usage_error(err);

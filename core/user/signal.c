@@ -38,7 +38,6 @@ static emu_user_proc *the_proc;
 
 static void host_handler(int sig, siginfo_t *info, void *uc)
 {
-    (void)uc;
     if ((fault_signals & BIT(sig)) && info->si_code > 0) {
         /* A fault in emu itself, not guest code: let it crash. */
         signal(sig, SIG_DFL);
@@ -69,6 +68,8 @@ static void host_handler(int sig, siginfo_t *info, void *uc)
         __atomic_fetch_or(&t->pending_set, BIT(sig), __ATOMIC_RELEASE);
     }
     atomic_store(&t->signal_flag, 1);
+    /* After the flag: a thread about to enter a blocking call returns EINTR instead. */
+    emu_user_safe_syscall_rewind(uc);
     if (t->cpu && emu_user_cpu.kick)
         emu_user_cpu.kick(t->cpu);
 }
@@ -296,6 +297,19 @@ void emu_user_queue_signal(emu_linux_task *t, const emu_user_siginfo *si)
 
 /* ---- system calls ---- */
 
+/* Install *nv (when not NULL) as sig's disposition; returns the one it replaces. */
+static emu_user_sigaction exchange_action(emu_user_proc *p, int sig, const emu_user_sigaction *nv)
+{
+    pthread_mutex_lock(&p->lock);
+    emu_user_sigaction old = p->sigact[sig];
+    if (nv) {
+        p->sigact[sig] = *nv;
+        apply_host_disposition(sig, nv->handler);
+    }
+    pthread_mutex_unlock(&p->lock);
+    return old;
+}
+
 static int64_t sys_rt_sigaction(emu_linux_task *t, const uint64_t *a)
 {
     emu_user_proc *p = t->proc;
@@ -317,13 +331,7 @@ static int64_t sys_rt_sigaction(emu_linux_task *t, const uint64_t *a)
             return -EFAULT;
         nv.mask &= ~(BIT(SIGKILL) | BIT(SIGSTOP));
     }
-    pthread_mutex_lock(&p->lock);
-    emu_user_sigaction old = p->sigact[sig];
-    if (a[1]) {
-        p->sigact[sig] = nv;
-        apply_host_disposition(sig, nv.handler);
-    }
-    pthread_mutex_unlock(&p->lock);
+    emu_user_sigaction old = exchange_action(p, sig, a[1] ? &nv : NULL);
     if (a[2]) {
         uint8_t buf[32] = { 0 };
         emu_user_st(p, buf, w, old.handler);
@@ -357,17 +365,23 @@ static int64_t sys_rt_sigprocmask(emu_linux_task *t, const uint64_t *a)
     return 0;
 }
 
-static int64_t sys_rt_sigpending(emu_linux_task *t, const uint64_t *a)
+/* Pending for the thread or the process, and blocked. */
+static uint64_t pending_signals(emu_linux_task *t)
 {
-    if (a[1] != 8)
-        return -EINVAL;
     sigset_t host;
     sigpending(&host);
     uint64_t set = __atomic_load_n(&t->pending_set, __ATOMIC_ACQUIRE);
     for (int sig = 1; sig <= EMU_NSIG; sig++)
         if (sigismember(&host, sig) == 1)
             set |= BIT(sig);
-    return emu_user_put_sigset(t, a[0], set & t->blocked);
+    return set & t->blocked;
+}
+
+static int64_t sys_rt_sigpending(emu_linux_task *t, const uint64_t *a)
+{
+    if (a[1] != 8)
+        return -EINVAL;
+    return emu_user_put_sigset(t, a[0], pending_signals(t));
 }
 
 /* Wait for a signal with `mask` as the guest mask; the handler runs with the
@@ -382,8 +396,9 @@ static int64_t suspend_with(emu_linux_task *t, uint64_t mask)
         for (int sig = 1; sig <= EMU_NSIG; sig++)
             if ((t->blocked & BIT(sig)) && !((host_reserved | fault_signals) & BIT(sig)))
                 sigaddset(&host, sig);
+        /* The safe call returns at once for a signal that came after the check. */
         while (!emu_user_signal_pending(t))
-            sigsuspend(&host);
+            emu_user_safe_syscall(t, SYS_rt_sigsuspend, (long)&host, 8, 0, 0, 0, 0);
     }
     t->restore_mask = true;
     t->saved_mask = saved;
@@ -569,7 +584,119 @@ static int64_t sys_rt_sigqueueinfo(emu_linux_task *t, const uint64_t *a)
     return r < 0 ? -errno : 0;
 }
 
+/* ---- the old calls: masks are one guest word (signals 1 to 32 on 32-bit guests) ---- */
+
+static uint64_t old_mask_bits(const emu_user_proc *p)
+{
+    return p->word == 4 ? 0xffffffffull : ~0ull;
+}
+
+static void set_blocked(emu_linux_task *t, uint64_t mask)
+{
+    t->blocked = mask & ~(BIT(SIGKILL) | BIT(SIGSTOP));
+    emu_user_sync_mask(t);
+}
+
+/* struct old_sigaction: sa_handler, sa_mask (one word), sa_flags, sa_restorer. */
+static int64_t sys_sigaction(emu_linux_task *t, const uint64_t *a)
+{
+    emu_user_proc *p = t->proc;
+    int sig = (int)a[0];
+    unsigned w = p->word;
+    if (sig < 1 || sig > EMU_NSIG || ((sig == SIGKILL || sig == SIGSTOP) && a[1]))
+        return -EINVAL;
+    emu_user_sigaction nv;
+    if (a[1]) {
+        uint8_t buf[32];
+        if (emu_user_copy_in(t, buf, a[1], 4 * w) < 0)
+            return -EFAULT;
+        nv.handler = emu_user_ld(p, buf, w);
+        nv.mask = emu_user_ld(p, buf + w, w) & ~(BIT(SIGKILL) | BIT(SIGSTOP));
+        nv.flags = emu_user_ld(p, buf + 2 * w, w);
+        nv.restorer = emu_user_ld(p, buf + 3 * w, w);
+    }
+    emu_user_sigaction old = exchange_action(p, sig, a[1] ? &nv : NULL);
+    if (a[2]) {
+        uint8_t buf[32];
+        emu_user_st(p, buf, w, old.handler);
+        emu_user_st(p, buf + w, w, old.mask & old_mask_bits(p));
+        emu_user_st(p, buf + 2 * w, w, old.flags);
+        emu_user_st(p, buf + 3 * w, w, old.restorer);
+        if (emu_user_copy_out(t, a[2], buf, 4 * w) < 0)
+            return -EFAULT;
+    }
+    return 0;
+}
+
+/* signal(): a one-shot handler that does not block its own signal; returns the old handler. */
+static int64_t sys_signal(emu_linux_task *t, const uint64_t *a)
+{
+    int sig = (int)a[0];
+    if (sig < 1 || sig > EMU_NSIG || sig == SIGKILL || sig == SIGSTOP)
+        return -EINVAL;
+    emu_user_sigaction nv = { .handler = a[1], .flags = SA_RESETHAND_ | SA_NODEFER_ };
+    return (int64_t)exchange_action(t->proc, sig, &nv).handler;
+}
+
+static int64_t put_old_mask(emu_linux_task *t, uint64_t addr, uint64_t mask)
+{
+    uint8_t buf[8];
+    emu_user_st(t->proc, buf, t->proc->word, mask & old_mask_bits(t->proc));
+    return emu_user_copy_out(t, addr, buf, t->proc->word) < 0 ? -EFAULT : 0;
+}
+
+/* Changes only the signals of the first word; the others keep their state. */
+static int64_t sys_sigprocmask(emu_linux_task *t, const uint64_t *a)
+{
+    emu_user_proc *p = t->proc;
+    uint64_t old = t->blocked;
+    if (a[1]) {
+        uint8_t buf[8];
+        if (emu_user_copy_in(t, buf, a[1], p->word) < 0)
+            return -EFAULT;
+        uint64_t set = emu_user_ld(p, buf, p->word);
+        switch ((int)a[0]) {
+        case SIG_BLOCK: set_blocked(t, old | set); break;
+        case SIG_UNBLOCK: set_blocked(t, old & ~set); break;
+        case SIG_SETMASK: set_blocked(t, (old & ~old_mask_bits(p)) | set); break;
+        default: return -EINVAL;
+        }
+    }
+    return a[2] ? put_old_mask(t, a[2], old) : 0;
+}
+
+static int64_t sys_sigpending(emu_linux_task *t, const uint64_t *a)
+{
+    return put_old_mask(t, a[0], pending_signals(t));
+}
+
+/* The one-argument form (the mask itself, not a pointer) PowerPC has; the mask replaces the
+   whole signal mask. */
+static int64_t sys_sigsuspend(emu_linux_task *t, const uint64_t *a)
+{
+    return suspend_with(t, a[0] & old_mask_bits(t->proc));
+}
+
+static int64_t sys_sgetmask(emu_linux_task *t, const uint64_t *a)
+{
+    return (int64_t)(int32_t)(uint32_t)t->blocked;
+}
+
+static int64_t sys_ssetmask(emu_linux_task *t, const uint64_t *a)
+{
+    int64_t old = (int64_t)(int32_t)(uint32_t)t->blocked;
+    set_blocked(t, (uint32_t)a[0]);
+    return old;
+}
+
 const emu_sys_entry emu_sys_signal_table[] = {
+    { EMU_SYS_sigaction, sys_sigaction, "Spp", 'd', 0 },
+    { EMU_SYS_signal, sys_signal, "Sx", 'x', 0 },
+    { EMU_SYS_sigprocmask, sys_sigprocmask, "ipp", 'd', 0 },
+    { EMU_SYS_sigpending, sys_sigpending, "p", 'd', 0 },
+    { EMU_SYS_sigsuspend, sys_sigsuspend, "x", 'd', 0 },
+    { EMU_SYS_sgetmask, sys_sgetmask, "", 'x', 0 },
+    { EMU_SYS_ssetmask, sys_ssetmask, "x", 'x', 0 },
     { EMU_SYS_rt_sigaction, sys_rt_sigaction, "Sppu", 'd', 0 },
     { EMU_SYS_rt_sigprocmask, sys_rt_sigprocmask, "ippu", 'd', 0 },
     { EMU_SYS_rt_sigpending, sys_rt_sigpending, "pu", 'd', 0 },

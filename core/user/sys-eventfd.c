@@ -3,60 +3,14 @@
  * guest's byte order; timerfd's itimerspec is converted in both directions (guest longs, or
  * 64-bit fields for the *_time64 calls). */
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <sys/uio.h>
 #include <unistd.h>
 #include "user.h"
 #include "util.h"
-
-#define RET(expr) do { long r_ = (long)(expr); return r_ < 0 ? -errno : r_; } while (0)
-
-/* Descriptors that were made (or duplicated from) an eventfd or a timerfd.  A mark is only a
-   hint: the descriptor may have been closed and reused behind our back (close_range, exec),
-   so emu_user_counter_fd checks what the host says it is. */
-#define MARKED_FDS 65536
-static uint8_t marked[MARKED_FDS];
-static int any_marked;
-
-static void mark(int fd, bool on)
-{
-    if (fd < 0)
-        return;
-    if (on)
-        __atomic_store_n(&any_marked, 1, __ATOMIC_RELAXED);
-    if (fd < MARKED_FDS)
-        __atomic_store_n(&marked[fd], on, __ATOMIC_RELAXED);
-}
-
-void emu_user_counter_fd_dup(int from, int to)
-{
-    if (to >= 0 && to != from)
-        mark(to, emu_user_counter_fd(from));
-}
-
-void emu_user_counter_fd_closed(int fd)
-{
-    if (fd >= 0 && fd < MARKED_FDS)
-        __atomic_store_n(&marked[fd], 0, __ATOMIC_RELAXED);
-}
-
-bool emu_user_counter_fd(int fd)
-{
-    if (fd < 0 || !__atomic_load_n(&any_marked, __ATOMIC_RELAXED))
-        return false;
-    if (fd < MARKED_FDS && !__atomic_load_n(&marked[fd], __ATOMIC_RELAXED))
-        return false;
-    char link[64], target[64];
-    snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
-    ssize_t n = readlink(link, target, sizeof target - 1);
-    if (n < 0)
-        return false;
-    target[n] = 0;
-    return !strcmp(target, "anon_inode:[eventfd]") || !strcmp(target, "anon_inode:[timerfd]");
-}
 
 int64_t emu_user_counter_io(emu_linux_task *t, int fd, const struct iovec *iov, int cnt, bool to_fd)
 {
@@ -77,11 +31,11 @@ int64_t emu_user_counter_io(emu_linux_task *t, int fd, const struct iovec *iov, 
             v = emu_user_ld(t->proc, buf, 8);
             memcpy(buf, &v, 8);
         }
-        RET(write(fd, buf, len));
+        return emu_user_safe_syscall(t, SYS_write, fd, (long)buf, (long)len, 0, 0, 0);
     }
-    ssize_t r = read(fd, buf, len);
+    int64_t r = emu_user_safe_syscall(t, SYS_read, fd, (long)buf, (long)len, 0, 0, 0);
     if (r < 0)
-        return -errno;
+        return r;
     if (r == 8) {
         memcpy(&v, buf, 8);
         emu_user_st(t->proc, buf, 8, v);
@@ -94,31 +48,23 @@ int64_t emu_user_counter_io(emu_linux_task *t, int fd, const struct iovec *iov, 
     return r;
 }
 
-static int64_t made(int fd)
-{
-    if (fd < 0)
-        return -errno;
-    mark(fd, true);
-    return fd;
-}
-
 static int64_t sys_eventfd2(emu_linux_task *t, const uint64_t *a)
 {
     /* EFD_NONBLOCK and EFD_CLOEXEC are O_NONBLOCK and O_CLOEXEC; EFD_SEMAPHORE is bit 0. */
     int flags = (int)emu_user_bits_to_host(t->proc->abi->open_flags, (uint32_t)a[1]);
-    return made(eventfd((unsigned)a[0], flags));
+    return emu_user_fd_made(eventfd((unsigned)a[0], flags));
 }
 
 static int64_t sys_eventfd(emu_linux_task *t, const uint64_t *a)
 {
-    return made(eventfd((unsigned)a[0], 0));
+    return emu_user_fd_made(eventfd((unsigned)a[0], 0));
 }
 
 static int64_t sys_timerfd_create(emu_linux_task *t, const uint64_t *a)
 {
     /* TFD_NONBLOCK and TFD_CLOEXEC are O_NONBLOCK and O_CLOEXEC. */
     int flags = (int)emu_user_bits_to_host(t->proc->abi->open_flags, (uint32_t)a[1]);
-    return made(timerfd_create((int)a[0], flags));
+    return emu_user_fd_made(timerfd_create((int)a[0], flags));
 }
 
 /* struct itimerspec: it_interval then it_value, two guest timespecs. */

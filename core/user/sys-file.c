@@ -83,7 +83,7 @@ static int64_t sys_creat(emu_linux_task *t, const uint64_t *a)
 
 static int64_t sys_close(emu_linux_task *t, const uint64_t *a)
 {
-    emu_user_counter_fd_closed((int)a[0]);
+    emu_user_fd_closed((int)a[0]);
     RET(close((int)a[0]));
 }
 
@@ -92,9 +92,10 @@ static int64_t sys_read(emu_linux_task *t, const uint64_t *a)
     void *buf = emu_user_gptr(t, a[1], a[2], EMU_VM_WRITE);
     if (!buf)
         return -EFAULT;
-    if (emu_user_counter_fd((int)a[0]))
-        return emu_user_counter_io(t, (int)a[0], &(struct iovec){ buf, a[2] }, 1, false);
-    RET(read((int)a[0], buf, a[2]));
+    emu_user_fd_kind kind = emu_user_fd_kind_of((int)a[0]);
+    if (kind != EMU_FD_PLAIN)
+        return emu_user_fd_io(t, (int)a[0], kind, &(struct iovec){ buf, a[2] }, 1, false);
+    return emu_user_safe_syscall(t, SYS_read, (int)a[0], (long)buf, (long)a[2], 0, 0, 0);
 }
 
 static int64_t sys_write(emu_linux_task *t, const uint64_t *a)
@@ -102,9 +103,10 @@ static int64_t sys_write(emu_linux_task *t, const uint64_t *a)
     void *buf = emu_user_gptr(t, a[1], a[2], EMU_VM_READ);
     if (!buf)
         return -EFAULT;
-    if (emu_user_counter_fd((int)a[0]))
-        return emu_user_counter_io(t, (int)a[0], &(struct iovec){ buf, a[2] }, 1, true);
-    RET(write((int)a[0], buf, a[2]));
+    emu_user_fd_kind kind = emu_user_fd_kind_of((int)a[0]);
+    if (kind != EMU_FD_PLAIN)
+        return emu_user_fd_io(t, (int)a[0], kind, &(struct iovec){ buf, a[2] }, 1, true);
+    return emu_user_safe_syscall(t, SYS_write, (int)a[0], (long)buf, (long)a[2], 0, 0, 0);
 }
 
 static int64_t sys_pread64(emu_linux_task *t, const uint64_t *a)
@@ -154,14 +156,14 @@ static int64_t vector_io(emu_linux_task *t, const uint64_t *a, bool write, bool 
     int64_t r = get_iovec(t, a[1], a[2], write ? EMU_VM_READ : EMU_VM_WRITE, &iov);
     if (r < 0)
         return r;
-    if (!positioned && emu_user_counter_fd((int)a[0])) {
-        r = emu_user_counter_io(t, (int)a[0], iov, (int)a[2], write);
-    } else {
-        if (positioned)
-            r = write ? pwritev((int)a[0], iov, (int)a[2], (off_t)a[3]) : preadv((int)a[0], iov, (int)a[2], (off_t)a[3]);
-        else
-            r = write ? writev((int)a[0], iov, (int)a[2]) : readv((int)a[0], iov, (int)a[2]);
+    emu_user_fd_kind kind = positioned ? EMU_FD_PLAIN : emu_user_fd_kind_of((int)a[0]);
+    if (kind != EMU_FD_PLAIN) {
+        r = emu_user_fd_io(t, (int)a[0], kind, iov, (int)a[2], write);
+    } else if (positioned) {
+        r = write ? pwritev((int)a[0], iov, (int)a[2], (off_t)a[3]) : preadv((int)a[0], iov, (int)a[2], (off_t)a[3]);
         r = r < 0 ? -errno : r;
+    } else {
+        r = emu_user_safe_syscall(t, write ? SYS_writev : SYS_readv, (int)a[0], (long)iov, (long)a[2], 0, 0, 0);
     }
     free(iov);
     return r;
@@ -307,12 +309,12 @@ static int64_t sys_getdents64(emu_linux_task *t, const uint64_t *a)
     return r;
 }
 
-/* A new descriptor `to` for `from` (or -1 and errno), keeping the eventfd/timerfd marks. */
+/* A new descriptor `to` for `from` (or -1 and errno), keeping the converted-descriptor marks. */
 static int64_t duplicated(int from, int to)
 {
     if (to < 0)
         return -errno;
-    emu_user_counter_fd_dup(from, to);
+    emu_user_fd_dup(from, to);
     return to;
 }
 

@@ -31,7 +31,7 @@ static void build_table(void)
     const emu_sys_entry *groups[] = {
         emu_sys_file_table, emu_sys_stat_table, emu_sys_mem_table, emu_sys_proc_table,
         emu_sys_signal_table, emu_sys_time_table, emu_sys_misc_table, emu_sys_net_table,
-        emu_sys_ioctl_table, emu_sys_eventfd_table,
+        emu_sys_ioctl_table, emu_sys_eventfd_table, emu_sys_notify_table,
     };
     for (size_t g = 0; g < EMU_ARRAY_SIZE(groups); g++)
         for (const emu_sys_entry *e = groups[g]; e->id; e++)

@@ -125,17 +125,40 @@ typedef struct emu_sys_entry {
 /* Each group's table, ending with { 0 }. */
 extern const emu_sys_entry emu_sys_file_table[], emu_sys_stat_table[], emu_sys_mem_table[],
     emu_sys_proc_table[], emu_sys_signal_table[], emu_sys_time_table[], emu_sys_misc_table[],
-    emu_sys_net_table[], emu_sys_ioctl_table[], emu_sys_eventfd_table[];
+    emu_sys_net_table[], emu_sys_ioctl_table[], emu_sys_eventfd_table[],
+    emu_sys_notify_table[];
 
-/* eventfd and timerfd descriptors (sys-eventfd.c), whose 8-byte counter is converted to and
-   from the guest's byte order by read and write.  emu_user_counter_fd says whether fd is one;
-   dup and close keep the bookkeeping; emu_user_counter_io reads or writes the counter over
-   guest buffers. */
+/* Descriptors whose data is converted between host and guest byte order (fdkind.c): eventfd
+   and timerfd counters (sys-eventfd.c), signalfd and inotify records (sys-notify.c).
+   emu_user_fd_made marks a new one (and turns a failed call's -1 into -errno), dup and close
+   keep the marks, emu_user_fd_scan marks those inherited across execve, emu_user_fd_kind_of
+   says what fd is (checked against the host) and emu_user_fd_io reads or writes one over
+   host iovecs pointing at guest memory. */
 struct iovec;
-bool emu_user_counter_fd(int fd);
-void emu_user_counter_fd_dup(int from, int to);
-void emu_user_counter_fd_closed(int fd);
+typedef enum emu_user_fd_kind {
+    EMU_FD_PLAIN, EMU_FD_COUNTER, EMU_FD_SIGNALFD, EMU_FD_INOTIFY
+} emu_user_fd_kind;
+emu_user_fd_kind emu_user_fd_kind_of(int fd);
+int64_t emu_user_fd_made(int fd);
+void emu_user_fd_dup(int from, int to);
+void emu_user_fd_closed(int fd);
+void emu_user_fd_scan(void);
+int64_t emu_user_fd_io(emu_linux_task *t, int fd, emu_user_fd_kind kind, const struct iovec *iov,
+                       int cnt, bool write);
 int64_t emu_user_counter_io(emu_linux_task *t, int fd, const struct iovec *iov, int cnt, bool write);
+int64_t emu_user_records_read(emu_linux_task *t, int fd, emu_user_fd_kind kind,
+                              const struct iovec *iov, int cnt);
+
+/* A host system call that may block (safe-syscall.c): returns its result or -errno, and
+   -EINTR without making the call when a guest signal arrives after this thread last
+   delivered its signals, including one that arrives just before the call enters the kernel
+   (on hosts without the entry window, x86-64 and AArch64 have it, such a signal waits until
+   the call returns). */
+int64_t emu_user_safe_syscall(emu_linux_task *t, long nr, long a1, long a2, long a3, long a4,
+                              long a5, long a6);
+/* Called by the host signal handler: moves a thread caught inside the entry window to the
+   interrupted exit. */
+void emu_user_safe_syscall_rewind(void *ucontext);
 
 /* The name of a generic id ("read"), or NULL. */
 const char *emu_sys_name(unsigned id);

@@ -79,7 +79,8 @@ extern "C" {
     X(waitid) X(setfsuid) X(setfsgid) X(capget) X(mlock) X(munlock) X(mincore) \
     X(close_range) X(signal) X(sendfile64) X(mount) X(umount2) X(eventfd) \
     X(timerfd_create) X(timerfd_settime) X(timerfd_gettime) X(timerfd_settime64) \
-    X(timerfd_gettime64)
+    X(timerfd_gettime64) X(signalfd) X(signalfd4) X(inotify_init) X(inotify_init1) \
+    X(inotify_add_watch) X(inotify_rm_watch) X(sgetmask) X(ssetmask)
 
 #define EMU_SYS_ENUM_(name) EMU_SYS_##name,
 typedef enum emu_linux_sys {
