@@ -84,6 +84,7 @@ typedef struct emu_hook_event {
 } emu_hook_event;
 
 typedef void (*emu_hook_fn)(void *opaque, emu_hook_event *ev);
+typedef void (*emu_hook_block_fn)(void *opaque, emu_cpu *cpu, uint64_t pc, unsigned ninsns);
 
 typedef uint64_t emu_hook_id;   /* 0 is never an id; ids are not reused */
 
@@ -97,6 +98,10 @@ typedef struct emu_hook_spec {
     /* optional: called once the registry no longer uses `opaque` (after
        removal, at a point where no callback of this hook is running) */
     void (*release)(void *opaque);
+    /* optional, BLOCK only: called instead of `fn`, with what the event would
+       hold as arguments, so that the most frequent event builds no
+       emu_hook_event (`fn` is still required) */
+    emu_hook_block_fn block_fn;
 } emu_hook_spec;
 
 /* Register a hook.  Returns its id, or 0 (with a message) when the spec is

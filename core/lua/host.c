@@ -113,7 +113,7 @@ static void locate_error(lua_State *L, int level)
 }
 
 /* Message handler of every protected call: the error as located text. */
-static int message_handler(lua_State *L)
+int emu_lua_message_handler(lua_State *L)
 {
     if (lua_type(L, 1) != LUA_TSTRING && lua_type(L, 1) != LUA_TNUMBER) {
         if (!luaL_callmeta(L, 1, "__tostring") || lua_type(L, -1) != LUA_TSTRING)
@@ -128,7 +128,7 @@ static int message_handler(lua_State *L)
 bool emu_lua_call(emu_lua *h, lua_State *L, int nargs, int nresults)
 {
     int base = lua_gettop(L) - nargs;
-    lua_pushcfunction(L, message_handler);
+    lua_pushcfunction(L, emu_lua_message_handler);
     lua_insert(L, base);
     int st = lua_pcall(L, nargs, nresults, base);
     lua_remove(L, base);
@@ -202,7 +202,7 @@ int emu_lua_run(emu_lua *h, const char *spec, emu_error **err)
     lua_State *L = h->L;
     int top = lua_gettop(L);
     int rc = -1;
-    lua_pushcfunction(L, message_handler);
+    lua_pushcfunction(L, emu_lua_message_handler);
     if (luaL_loadfile(L, path) != LUA_OK) {
         emu_error_set(err, "%s", emu_lua_error_text(L));
         goto out;

@@ -12,6 +12,8 @@ typedef struct lua_hook {
     emu_lua *host;
     emu_hook_kind kind;
     int fn;                      /* registry reference to the callback */
+    emu_cpu *cpu;                /* the CPU of the last event, when cpu_ref is set */
+    int cpu_ref;                 /* registry reference to its Lua object (0: none yet) */
     emu_hook_id id;
     struct lua_hook *prev, *next;
 } lua_hook;
@@ -43,35 +45,91 @@ static void push_u64(lua_State *L, uint64_t v)
     lua_pushinteger(L, (lua_Integer)v);
 }
 
+/* The Lua object of cpu, through a reference the hook keeps to the last one
+   (its events nearly always come from the same CPU). */
+static void push_cpu(lua_State *L, lua_hook *lh, emu_cpu *cpu)
+{
+    if (lh->cpu_ref && lh->cpu == cpu) {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, lh->cpu_ref);
+        return;
+    }
+    if (lh->cpu_ref)
+        luaL_unref(L, LUA_REGISTRYINDEX, lh->cpu_ref);
+    emu_lua_push_cpu(L, cpu);
+    lua_pushvalue(L, -1);
+    lh->cpu_ref = luaL_ref(L, LUA_REGISTRYINDEX);   /* nil (no CPU) gives LUA_REFNIL */
+    lh->cpu = cpu;
+}
+
+/* Push the message handler and the hook's function: `nargs` arguments follow,
+   then call_pushed.  False when Lua must not be entered (an earlier error). */
+static bool push_call(lua_hook *lh, int nargs)
+{
+    emu_lua *h = lh->host;
+    lua_State *L = h->L;
+    if (h->error)
+        return false;
+    if (!lua_checkstack(L, nargs + 2)) {
+        emu_lua_fail(h, "Lua stack overflow in a hook (callbacks nested too deep)");
+        return false;
+    }
+    lua_pushcfunction(L, emu_lua_message_handler);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, lh->fn);
+    return true;
+}
+
+/* Call what push_call and the arguments left, protected; on an error record it
+   (emu_lua_fail) and leave nothing.  True when it returned, with `nresults`
+   results on the stack above the message handler (the caller pops both). */
+static bool call_pushed(emu_lua *h, int nargs, int nresults)
+{
+    lua_State *L = h->L;
+    int handler = lua_gettop(L) - nargs - 1;
+    if (lua_pcall(L, nargs, nresults, handler) == LUA_OK)
+        return true;
+    emu_lua_fail(h, emu_lua_error_text(L));
+    lua_settop(L, handler - 1);
+    return false;
+}
+
+/* BLOCK events, the most frequent: no event record, no switch. */
+static void call_block_hook(void *opaque, emu_cpu *cpu, uint64_t pc, unsigned ninsns)
+{
+    lua_hook *lh = opaque;
+    if (!push_call(lh, 3))
+        return;
+    lua_State *L = lh->host->L;
+    push_cpu(L, lh, cpu);
+    push_u64(L, pc);
+    lua_pushinteger(L, ninsns);
+    if (call_pushed(lh->host, 3, 0))
+        lua_pop(L, 1);
+}
+
 static void call_hook(void *opaque, emu_hook_event *ev)
 {
     lua_hook *lh = opaque;
     emu_lua *h = lh->host;
     lua_State *L = h->L;
-    if (h->error)
+    if (!push_call(lh, 10))
         return;
-    if (!lua_checkstack(L, 12)) {
-        emu_lua_fail(h, "Lua stack overflow in a hook (callbacks nested too deep)");
-        return;
-    }
-    lua_rawgeti(L, LUA_REGISTRYINDEX, lh->fn);
     int nargs, nres = 0;
     switch (ev->kind) {
     case EMU_HOOK_EXEC:
     case EMU_HOOK_INSN:
-        emu_lua_push_cpu(L, ev->cpu);
+        push_cpu(L, lh, ev->cpu);
         push_u64(L, ev->pc);
         nargs = 2;
         break;
     case EMU_HOOK_BLOCK:
-        emu_lua_push_cpu(L, ev->cpu);
+        push_cpu(L, lh, ev->cpu);
         push_u64(L, ev->pc);
         lua_pushinteger(L, ev->size);
         nargs = 3;
         break;
     case EMU_HOOK_READ:
     case EMU_HOOK_WRITE:
-        emu_lua_push_cpu(L, ev->cpu);
+        push_cpu(L, lh, ev->cpu);
         push_u64(L, ev->addr);
         lua_pushinteger(L, ev->size);
         push_u64(L, ev->value);
@@ -81,7 +139,7 @@ static void call_hook(void *opaque, emu_hook_event *ev)
         break;
     case EMU_HOOK_SYSCALL:
     case EMU_HOOK_SYSCALL_RET:
-        emu_lua_push_cpu(L, ev->cpu);
+        push_cpu(L, lh, ev->cpu);
         lua_pushinteger(L, ev->nr);
         nargs = 2;
         if (ev->kind == EMU_HOOK_SYSCALL_RET) {
@@ -114,7 +172,7 @@ static void call_hook(void *opaque, emu_hook_event *ev)
         nargs = 4;
         break;
     case EMU_HOOK_EXCEPTION:
-        emu_lua_push_cpu(L, ev->cpu);
+        push_cpu(L, lh, ev->cpu);
         lua_pushstring(L, (unsigned)ev->excp < sizeof excp_names / sizeof *excp_names
                               ? excp_names[ev->excp] : "unknown");
         push_u64(L, ev->pc);
@@ -127,7 +185,7 @@ static void call_hook(void *opaque, emu_hook_event *ev)
         nargs = 1;
         break;
     }
-    if (!emu_lua_call(h, L, nargs, nres))
+    if (!call_pushed(h, nargs, nres))
         return;
     if (nres && !lua_isnil(L, -1)) {
         int isnum;
@@ -145,7 +203,7 @@ static void call_hook(void *opaque, emu_hook_event *ev)
             ev->result = v;
         }
     }
-    lua_pop(L, nres);
+    lua_pop(L, nres + 1);   /* the results and the message handler */
 }
 
 /* The registry is done with the hook: drop the callback and the record. */
@@ -154,6 +212,8 @@ static void release_hook(void *opaque)
     lua_hook *lh = opaque;
     emu_lua *h = lh->host;
     luaL_unref(h->L, LUA_REGISTRYINDEX, lh->fn);
+    if (lh->cpu_ref)
+        luaL_unref(h->L, LUA_REGISTRYINDEX, lh->cpu_ref);
     if (lh->prev)
         lh->prev->next = lh->next;
     else
@@ -177,6 +237,7 @@ static int add_hook(lua_State *L, emu_hook_spec *spec, int fn_arg)
     lua_pushvalue(L, fn_arg);
     lh->fn = luaL_ref(L, LUA_REGISTRYINDEX);
     spec->fn = call_hook;
+    spec->block_fn = call_block_hook;
     spec->opaque = lh;
     spec->release = release_hook;
     emu_error *err = NULL;

@@ -49,6 +49,10 @@ void emu_lua_fail(emu_lua *h, const char *msg);
    returned normally, with `nresults` results on the stack. */
 bool emu_lua_call(emu_lua *h, lua_State *L, int nargs, int nresults);
 
+/* The message handler emu_lua_call uses, for callers that push it themselves
+   (below the function) to save moving the stack: the error as located text. */
+int emu_lua_message_handler(lua_State *L);
+
 /* A coroutine ended in an error (lua_resume failed): record it, located
    in the coroutine's stack, and pop it. */
 void emu_lua_fail_coroutine(emu_lua *h, lua_State *co);
