@@ -2,15 +2,16 @@
 -- runs one command, checks its answer, and ends emu with status 0 (or 1 when a step times
 -- out), so a boot can be a test:
 --
---   emu --machine machines.d/prep.yaml --set serial=buffer --set kernel=vmlinux.bin \
+--   emu --machine machines.d/prep.yaml --set kernel=vmlinux.bin \
 --       --lua 'lua/boot-expect.lua,serial=serial0,user=root,cmd=uname -a,want=Linux'
 --
 -- or against OpenBIOS's Forth prompt (which counts in hex):
 --
---   emu --machine machines.d/prep.yaml --set serial=buffer \
+--   emu --machine machines.d/prep.yaml \
 --       --lua 'lua/boot-expect.lua,login=0 > ,user=1 2 + .,prompt=3  ok.-0 > ,cmd=4 5 * .,want=14  ok'
 --
--- The serial port's chardev must be a "buffer" (the script reads the guest's output there).
+-- The serial port's chardev may be of any kind: the script reads the guest's output through
+-- the chardev's tap while it still reaches the terminal (or file, pty, socket).
 -- Arguments (Lua patterns where it says so; a value cannot hold a comma):
 --   serial=NAME     chardev of the console (default serial0)
 --   login=PATTERN   the login prompt (default "login: ")

@@ -25,6 +25,22 @@ int emu_chardev_spec_check(const char *spec, emu_error **err);
 const char *emu_chardev_buffer_output(emu_chardev *c, size_t *len);
 void emu_chardev_buffer_clear(emu_chardev *c);
 void emu_chardev_buffer_input(emu_chardev *c, const void *buf, size_t len);
+/* Output taps, for scripted consoles on any chardev kind.  Once tapped, every
+   byte the guest writes is recorded for the core as well as going to the
+   chardev's host side (terminal, pty, file, socket, nothing).  An untapped
+   chardev pays one test per write.  The record keeps the newest 16 MiB not
+   yet consumed (older bytes give way, with one warning). */
+void emu_chardev_tap(emu_chardev *c);
+bool emu_chardev_is_tapped(const emu_chardev *c);
+/* The recorded output not consumed yet (NUL-terminated; "" when untapped).
+   The pointer is valid until the next write to or consume of the chardev. */
+const char *emu_chardev_tap_output(emu_chardev *c, size_t *len);
+/* Forget the first n recorded bytes (the reader has used them). */
+void emu_chardev_tap_consume(emu_chardev *c, size_t n);
+/* Input as if the host side had sent it, on any kind (also file and null):
+   handed to the attached device now as far as it takes it, the rest queued
+   for emu_backends_poll. */
+void emu_chardev_inject_input(emu_chardev *c, const void *buf, size_t len);
 /* The port a "tcp" chardev listens on (0 for other kinds). */
 uint16_t emu_chardev_tcp_port(const emu_chardev *c);
 

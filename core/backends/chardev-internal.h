@@ -40,6 +40,9 @@ struct emu_chardev {
     const emu_chardev_client *client;
     void *client_opaque;
     byte_queue captured;          /* buffer: everything the guest wrote */
+    bool tapped;                  /* a script reads the output: record it in `tap` too */
+    byte_queue tap;               /* output recorded for the tap, not yet consumed */
+    size_t tap_dropped;           /* tap bytes dropped because the reader fell behind */
 };
 
 /* One kind of chardev, chosen by the spec's prefix. */

@@ -12,6 +12,8 @@
 #define IN_QUEUE_MAX 4096
 /* Output the host has not taken yet; beyond this it is dropped so the guest never waits. */
 #define OUT_QUEUE_MAX (1u << 20)
+/* Tapped output a script has not consumed yet; older bytes give way beyond this. */
+#define TAP_MAX (16u << 20)
 
 static const chardev_kind *const kinds[] = {
     &emu_chardev_stdio_kind, &emu_chardev_null_kind, &emu_chardev_file_kind,
@@ -147,6 +149,7 @@ void emu_chardev_close(emu_chardev *c)
     byte_queue_free(&c->in);
     byte_queue_free(&c->out);
     byte_queue_free(&c->captured);
+    byte_queue_free(&c->tap);
     free(c->name);
     free(c);
 }
@@ -196,10 +199,14 @@ int emu_chardev_flush_output(emu_chardev *c)
     return 0;
 }
 
+static void tap_record(emu_chardev *c, const void *buf, size_t len);
+
 size_t emu_chardev_write(emu_chardev *c, const void *buf, size_t len)
 {
     if (!c || !len)
         return 0;
+    if (c->tapped)
+        tap_record(c, buf, len);
     if (c->kind->write) {
         c->kind->write(c, buf, len);
         return len;
@@ -341,4 +348,66 @@ void emu_chardev_buffer_clear(emu_chardev *c)
 {
     if (c)
         byte_queue_drop(&c->captured, c->captured.len);
+}
+
+/* ---- output taps (scripted consoles on any kind) ---- */
+
+void emu_chardev_tap(emu_chardev *c)
+{
+    if (c)
+        c->tapped = true;
+}
+
+bool emu_chardev_is_tapped(const emu_chardev *c)
+{
+    return c && c->tapped;
+}
+
+static void tap_record(emu_chardev *c, const void *buf, size_t len)
+{
+    const uint8_t *p = buf;
+    if (len > TAP_MAX) {
+        c->tap_dropped += len - TAP_MAX;
+        p += len - TAP_MAX;
+        len = TAP_MAX;
+    }
+    if (c->tap.len + len > TAP_MAX) {
+        size_t drop = c->tap.len + len - TAP_MAX;
+        if (!c->tap_dropped)
+            emu_log(NULL, EMU_LOG_WARN, "chardev %s: the script has not read %u bytes of output; "
+                    "dropping the oldest", c->name, TAP_MAX);
+        c->tap_dropped += drop;
+        byte_queue_drop(&c->tap, drop);
+    }
+    byte_queue_push(&c->tap, p, len);
+    /* Keep a NUL after the bytes so the reader may treat them as a string. */
+    byte_queue_push(&c->tap, "", 1);
+    c->tap.len--;
+}
+
+const char *emu_chardev_tap_output(emu_chardev *c, size_t *len)
+{
+    static const char empty[1];
+    if (!c || !c->tap.len) {
+        if (len)
+            *len = 0;
+        return empty;
+    }
+    if (len)
+        *len = c->tap.len;
+    return (const char *)byte_queue_head(&c->tap);
+}
+
+void emu_chardev_tap_consume(emu_chardev *c, size_t n)
+{
+    if (c)
+        byte_queue_drop(&c->tap, n);
+}
+
+void emu_chardev_inject_input(emu_chardev *c, const void *buf, size_t len)
+{
+    if (!c)
+        return;
+    byte_queue_push(&c->in, buf, len);
+    emu_chardev_deliver_input(c);
 }

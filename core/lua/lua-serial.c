@@ -1,9 +1,9 @@
 /* Scripted consoles: emu.serial(name) for a chardev of the machine, :write(s) types into it,
  * :expect(pattern [, max_insns]) pauses a spawned coroutine until the guest printed a match.
- * Output is read from "buffer" chardevs, checked every EXPECT_POLL_NS of emulated time. */
+ * Works on every chardev kind: opening the console taps the chardev's output (which still
+ * reaches its host side); a waiting expect looks at it every EXPECT_POLL_NS of emulated time. */
 #include <string.h>
 #include "backends/backends.h"
-#include "backends/chardev-internal.h"
 #include "clock/clock.h"
 #include "lua-internal.h"
 
@@ -15,7 +15,6 @@ static const char find_key = 0;    /* registry[&find_key]: string.find */
 
 typedef struct serial {
     emu_chardev *c;
-    size_t consumed;               /* output bytes already matched by expect or read */
 } serial;
 
 static serial *check_serial(lua_State *L, int arg)
@@ -38,7 +37,7 @@ static int l_serial(lua_State *L)
                           "chardevs: names them)", name);
     serial *s = lua_newuserdatauv(L, sizeof *s, 0);
     s->c = c;
-    s->consumed = 0;
+    emu_chardev_tap(c);
     luaL_setmetatable(L, SERIAL_META);
     lua_pushvalue(L, -1);
     lua_setfield(L, -3, name);
@@ -51,20 +50,14 @@ static int l_write(lua_State *L)
     serial *s = check_serial(L, 1);
     size_t len;
     const char *text = luaL_checklstring(L, 2, &len);
-    emu_chardev_buffer_input(s->c, text, len);
-    emu_chardev_accept_input(s->c);
+    emu_chardev_inject_input(s->c, text, len);
     return 0;
 }
 
-/* The output not yet consumed (a buffer chardev keeps what the guest wrote). */
+/* The output not yet consumed (recorded by the chardev's tap). */
 static const char *pending(serial *s, size_t *len)
 {
-    size_t total;
-    const char *out = emu_chardev_buffer_output(s->c, &total);
-    if (s->consumed > total)    /* cleared behind our back: start again */
-        s->consumed = 0;
-    *len = total - s->consumed;
-    return out + s->consumed;
+    return emu_chardev_tap_output(s->c, len);
 }
 
 /* serial:read() -> the output not yet consumed (consumes it) */
@@ -74,7 +67,7 @@ static int l_read(lua_State *L)
     size_t len;
     const char *p = pending(s, &len);
     lua_pushlstring(L, p, len);
-    s->consumed += len;
+    emu_chardev_tap_consume(s->c, len);
     return 1;
 }
 
@@ -99,7 +92,7 @@ static int try_match(lua_State *L, serial *s)
     lua_pushlstring(L, text + first - 1, (size_t)(last - first + 1));
     lua_replace(L, base + 1);          /* matched text, then the captures */
     lua_remove(L, base + 2);
-    s->consumed += (size_t)last;
+    emu_chardev_tap_consume(s->c, (size_t)last);
     return lua_gettop(L) - base;
 }
 
@@ -128,12 +121,8 @@ static int expect_step(lua_State *L, int status, lua_KContext ctx)
 /* serial:expect(pattern [, max_insns]) -> matched text, captures...; nil after max_insns */
 static int l_expect(lua_State *L)
 {
-    serial *s = check_serial(L, 1);
+    check_serial(L, 1);
     luaL_checkstring(L, 2);
-    if (s->c->kind != &emu_chardev_buffer_kind)
-        return luaL_error(L, "serial:expect: chardev '%s' is '%s'; a script reads the guest's "
-                          "output from a buffer chardev (chardevs: { %s: buffer })",
-                          emu_chardev_name(s->c), s->c->kind->name, emu_chardev_name(s->c));
     lua_task *t = emu_lua_check_task(L, "serial:expect");
     if (lua_isnoneornil(L, 3)) {
         t->deadline = UINT64_MAX;

@@ -25,3 +25,6 @@ TESTS += tests/lua/test-docs.sh
 
 dist_noinst_SCRIPTS += tests/lua/test-console.sh
 TESTS += tests/lua/test-console.sh
+
+dist_noinst_SCRIPTS += tests/lua/test-console-stdio.sh
+TESTS += tests/lua/test-console-stdio.sh

@@ -28,3 +28,8 @@ check_PROGRAMS += tests/unit/test-machine-file
 tests_unit_test_machine_file_SOURCES = tests/unit/test-machine-file.c
 tests_unit_test_machine_file_LDADD = core/libemu.la
 TESTS += tests/unit/test-machine-file
+
+check_PROGRAMS += tests/unit/test-chardev-tap
+tests_unit_test_chardev_tap_SOURCES = tests/unit/test-chardev-tap.c
+tests_unit_test_chardev_tap_LDADD = core/libemu.la
+TESTS += tests/unit/test-chardev-tap
