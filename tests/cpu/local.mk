@@ -21,3 +21,7 @@ check_PROGRAMS += tests/cpu/test-ppc-fpu
 tests_cpu_test_ppc_fpu_SOURCES = tests/cpu/test-ppc-fpu.c
 tests_cpu_test_ppc_fpu_LDADD = core/libemu.la -lm
 TESTS += tests/cpu/test-ppc-fpu
+check_PROGRAMS += tests/cpu/test-ppc-fpexc
+tests_cpu_test_ppc_fpexc_SOURCES = tests/cpu/test-ppc-fpexc.c
+tests_cpu_test_ppc_fpexc_LDADD = core/libemu.la -lm
+TESTS += tests/cpu/test-ppc-fpexc

@@ -107,6 +107,10 @@ static double op_once(unsigned kind, double a, double b, double c)
     case FA_MSUB: r = fma(va, vc, -vb); break;
     case FA_NMADD: r = fma(va, vc, vb); break;     /* negated after rounding */
     case FA_NMSUB: r = fma(va, vc, -vb); break;
+    /* fres and frsqrte are estimates: the architecture bounds the error (1/256, 1/32) and
+       says the value may vary between implementations; the 603e/604/750 manuals state the
+       accuracy but publish no estimate tables, so the exact (correctly rounded) value is
+       delivered, which is within every documented bound. */
     case FA_RES: r = 1.0 / vb; break;
     case FA_RSQRTE: r = 1.0 / sqrt(vb); break;
     default: r = vb; break;                         /* FA_RSP: the value itself */
@@ -234,8 +238,11 @@ static void write_fpr(ppc_env *e, unsigned ft, uint64_t v)
     e->fpr[ft] = v;
 }
 
-/* Round-to-odd of the exact result in double, then to single in mode rn. */
-static double single_result(unsigned kind, double a, double b, double c, unsigned rn, int *flags, bool *fr)
+/* Round-to-odd of the exact result in double, then to single in mode rn.  unbounded: round
+   to 24 significant bits whatever the exponent (the exponent-adjusted results of enabled
+   overflow and underflow may lie outside the single range; the FPR holds them as doubles). */
+static double single_result(unsigned kind, double a, double b, double c, unsigned rn, bool unbounded,
+                            int *flags, bool *fr)
 {
     hostfp h;
     hf_begin(&h, 1);                         /* toward zero */
@@ -251,14 +258,15 @@ static double single_result(unsigned kind, double a, double b, double c, unsigne
     if ((f1 & FE_INEXACT) && !is_inf_b(bits) && !is_nan_b(bits))
         bits |= 1;                           /* round to odd */
     double ro = d_of(bits);
+    int e2 = unbounded && ro != 0 && !is_inf_b(bits) && !is_nan_b(bits) ? ilogb(ro) : 0;
     hf_begin(&h, rn);
-    volatile double vro = ro;
+    volatile double vro = ldexp(ro, -e2);    /* exact: a power-of-two scaling of a normal */
     float s = (float)vro;
     OPT_BARRIER(s);
     int f2 = hf_end(&h);
-    double r = s;
+    double r = ldexp(s, e2);
     *flags = (f2 & FE_OVERFLOW) | ((f1 | f2) & FE_INEXACT);
-    if (fabs(ro) < FLT_MIN && ro != 0)
+    if (fabs(ro) < FLT_MIN && ro != 0 && !unbounded)
         *flags |= FE_UNDERFLOW;              /* tiny before rounding */
     *fr = (*flags & FE_INEXACT) && fabs(r) > fabs(ro);
     if (kind == FA_NMADD || kind == FA_NMSUB)
@@ -440,6 +448,89 @@ static uint32_t invalid_cause(unsigned kind, uint64_t a, uint64_t b, uint64_t c)
     return 0;
 }
 
+/* ---- enabled overflow and underflow: the exponent-adjusted result ----
+ * With FPSCR[OE] set, an operation that overflows delivers its rounded result (exponent range
+ * unbounded) with the exponent reduced by 1536, or by 192 for single-precision operations and
+ * frsp; with FPSCR[UE] set a tiny result is delivered with the exponent increased by as much
+ * (Programming Environments Manual, "Overflow Exception Condition" and "Underflow Exception
+ * Condition").  QEMU 7.2 does not adjust (its code says "XXX: should adjust the result").
+ * The adjusted result is the operation on operands scaled so that the exact result is scaled by
+ * 2^k and lies well inside the double range, rounded once.  Every scaling is exact: the power
+ * of two is shared between the factors of a product or quotient so that neither leaves
+ * [2^-1000, 2^1000], and an addend so far below the other term that it can only decide the
+ * rounding direction is first replaced by a value of its sign just as insignificant, which
+ * scaling cannot push into the denormal range. */
+
+/* The part of the scaling 2^k that keeps x (nonzero) inside [2^-1000, 2^1000]. */
+static int scale_share(double x, int k)
+{
+    int e = ilogb(x), lo = -1000 - e, hi = 1000 - e;
+    return k < lo ? lo : k > hi ? hi : k;
+}
+
+/* x when it can matter next to a term of magnitude >= 2^e whose lowest bit is above 2^(e-gap),
+   else 2^(e-gap) with the sign of x: both leave the same rounding decisions. */
+static double insignificant_as(double x, int e, int gap)
+{
+    if (x == 0 || ilogb(x) >= e - gap)
+        return x;
+    return copysign(ldexp(1.0, e - gap), x);
+}
+
+/* Scales the operands so that the exact result of `kind` is scaled by 2^k; called only for
+   an overflowing (k < 0) or tiny (k > 0) result, which bounds the operands' exponents. */
+static void scale_operands(unsigned kind, int k, double *a, double *b, double *c)
+{
+    switch (kind) {
+    case FA_ADD: case FA_SUB: {
+        if (k < 0) {   /* overflow: the larger term is near the top of the range */
+            int e = *a == 0 ? ilogb(*b) : *b == 0 ? ilogb(*a) : ilogb(*a) > ilogb(*b) ? ilogb(*a) : ilogb(*b);
+            *a = insignificant_as(*a, e, 60);
+            *b = insignificant_as(*b, e, 60);
+        }
+        *a = ldexp(*a, k);
+        *b = ldexp(*b, k);
+        return;
+    }
+    case FA_MUL: {
+        int ka = scale_share(*a, k);
+        *a = ldexp(*a, ka);
+        *c = ldexp(*c, k - ka);
+        return;
+    }
+    case FA_DIV: {
+        int ka = scale_share(*a, k);
+        *a = ldexp(*a, ka);
+        *b = ldexp(*b, ka - k);
+        return;
+    }
+    case FA_MADD: case FA_MSUB: case FA_NMADD: case FA_NMSUB: {
+        bool prod = *a != 0 && *c != 0;
+        int ep = prod ? ilogb(*a) + ilogb(*c) : 0;
+        if (k < 0 && prod && *b != 0 && ep < ilogb(*b) - 60) {
+            /* the product only decides the rounding direction of the addend */
+            *a = copysign(ldexp(1.0, ilogb(*b) - 60 + k), *a);
+            *c = copysign(1.0, *c);
+        } else if (prod) {
+            /* the exact product has its lowest bit above 2^(ep - 110) */
+            if (k < 0)
+                *b = insignificant_as(*b, ep, 110);
+            int ka = scale_share(*a, k);
+            *a = ldexp(*a, ka);
+            *c = ldexp(*c, k - ka);
+        }
+        *b = ldexp(*b, k);
+        return;
+    }
+    case FA_RES:
+        *b = ldexp(*b, -k);
+        return;
+    default:   /* FA_RSP */
+        *b = ldexp(*b, k);
+        return;
+    }
+}
+
 static void convert_to_int(ppc_env *e, unsigned kind, unsigned ft, uint64_t b, bool rc)
 {
     uint32_t old = e->fpscr;
@@ -559,13 +650,23 @@ static __attribute__((noinline)) uint64_t farith(void *env, uint64_t k, uint64_t
         suppress = old & FPSCR_ZE;
     } else {
         int flags;
-        double r = single ? single_result(kind, d_of(a), d_of(b), d_of(c), rn, &flags, &fr)
+        double r = single ? single_result(kind, d_of(a), d_of(b), d_of(c), rn, false, &flags, &fr)
                           : double_result(kind, d_of(a), d_of(b), d_of(c), rn, &flags, &fr);
-        res = b_of(r);
         fi = flags & FE_INEXACT;
-        if (flags & FE_OVERFLOW)
-            exc |= FPSCR_OX | FPSCR_XX;
-        if ((flags & FE_UNDERFLOW) && (fi || (old & FPSCR_UE)))
+        bool ovf = flags & FE_OVERFLOW, tiny = flags & FE_UNDERFLOW;
+        if ((ovf && (old & FPSCR_OE)) || (tiny && (old & FPSCR_UE))) {
+            /* enabled: the exponent-adjusted result; FI, FR and XX describe its rounding */
+            int k = (ovf ? -1 : 1) * (single ? 192 : 1536), f2;
+            double sa = d_of(a), sb = d_of(b), sc = d_of(c);
+            scale_operands(kind, k, &sa, &sb, &sc);
+            r = single ? single_result(kind, sa, sb, sc, rn, true, &f2, &fr)
+                       : double_result(kind, sa, sb, sc, rn, &f2, &fr);
+            fi = f2 & FE_INEXACT;
+        }
+        res = b_of(r);
+        if (ovf)
+            exc |= FPSCR_OX | ((old & FPSCR_OE) ? 0 : FPSCR_XX);
+        if (tiny && (fi || (old & FPSCR_UE)))
             exc |= FPSCR_UX;
         if (fi)
             exc |= FPSCR_XX;
