@@ -8,6 +8,7 @@
 #include <string.h>
 #include "emu/emu.h"
 #include "emu/fw_cfg.h"
+#include "../state-fields.h"
 
 #define ENTRY_MASK     0x3fffu          /* key without the write-channel and arch bits */
 #define INVALID_KEY    0xffffu
@@ -508,6 +509,53 @@ static void fw_cfg_destroy(emu_device *dev)
     free(s->dir);
 }
 
+/* ---- snapshots: the selected item, the read position in it, the DMA address latch ---- */
+
+static int fw_cfg_save(emu_device *dev, emu_state_writer *w)
+{
+    fw_cfg *s = (fw_cfg *)dev;
+    entry *e = entry_of(s, s->cur_key);
+    emu_state_put_u64(w, "key", s->cur_key);
+    emu_state_put_u64(w, "item-length", e ? e->len : 0);
+    emu_state_put_u64(w, "offset", s->cur_offset);
+    emu_state_put_u64(w, "dma-address", s->dma_addr);
+    return 0;
+}
+
+static int fw_cfg_load(emu_device *dev, emu_state_reader *r, emu_error **err)
+{
+    fw_cfg *s = (fw_cfg *)dev;
+    uint64_t key, len, offset, dma;
+    if (state_get(r, dev, "key", 0xffff, &key, err) < 0 ||
+        state_get(r, dev, "item-length", UINT32_MAX, &len, err) < 0 ||
+        state_get(r, dev, "offset", UINT32_MAX, &offset, err) < 0 ||
+        state_get(r, dev, "dma-address", UINT64_MAX, &dma, err) < 0)
+        return -1;
+    entry *e = entry_of(s, (uint16_t)key);
+    /* The items are the board's: the selected one must exist here with the saved length. */
+    if (key != INVALID_KEY && !e) {
+        emu_error_set(err, "%s state: item 0x%04x is selected, but this machine has no such item",
+                      dev->type->name, (unsigned)key);
+        return -1;
+    }
+    if ((e ? e->len : 0) != len || offset > len) {
+        emu_error_set(err, "%s state: item 0x%04x has %u bytes here, the snapshot says %" PRIu64
+                      " (read up to %" PRIu64 ")", dev->type->name, (unsigned)key,
+                      e ? e->len : 0, len, offset);
+        return -1;
+    }
+    /* Only the high half of the DMA address is ever latched, and only with DMA offered. */
+    if ((dma & UINT32_MAX) || (dma && !s->dma_enabled)) {
+        emu_error_set(err, "%s state: dma-address 0x%" PRIx64 " cannot be latched", dev->type->name,
+                      dma);
+        return -1;
+    }
+    s->cur_key = (uint16_t)key;
+    s->cur_offset = (uint32_t)offset;
+    s->dma_addr = dma;
+    return 0;
+}
+
 static const emu_type fw_cfg_mem_type = {
     .struct_size = sizeof(emu_type),
     .kind = EMU_KIND_DEVICE,
@@ -519,6 +567,8 @@ static const emu_type fw_cfg_mem_type = {
     .realize = fw_cfg_mem_realize,
     .reset = fw_cfg_reset,
     .destroy = fw_cfg_destroy,
+    .save = fw_cfg_save,
+    .load = fw_cfg_load,
     .kind_ops = fw_cfg_ifaces,
 };
 
@@ -533,6 +583,8 @@ static const emu_type fw_cfg_io_type = {
     .realize = fw_cfg_io_realize,
     .reset = fw_cfg_reset,
     .destroy = fw_cfg_destroy,
+    .save = fw_cfg_save,
+    .load = fw_cfg_load,
     .kind_ops = fw_cfg_ifaces,
 };
 

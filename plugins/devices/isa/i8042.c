@@ -3,8 +3,10 @@
  * devices' command replies (reset, identify, LEDs, rates...).  No host input reaches the
  * devices yet: they answer commands but never send key or motion data. */
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 #include "emu/emu.h"
+#include "../state-fields.h"
 
 #define STAT_OBF     0x01
 #define STAT_IBF     0x02
@@ -447,6 +449,121 @@ static void i8042_reset(emu_device *dev)
     emu_line_set(s->a20, 1);
 }
 
+/* ---- snapshots ---- */
+
+#define STAT_KEPT (STAT_OBF | STAT_SYS | STAT_CMD | STAT_UNLOCK | STAT_AUX_OBF)
+
+static void ps2_save(emu_state_writer *w, const char *who, const ps2 *p)
+{
+    char name[32];
+    uint64_t v[7] = { p->head, p->count, p->pending_cmd, p->enabled, p->scancode_set, p->rate,
+                      p->resolution | (unsigned)p->scaling2 << 2 };
+    static const char *const fields[7] = { "head", "count", "pending", "enabled", "scancode-set",
+                                           "rate", "resolution-scaling" };
+    snprintf(name, sizeof name, "%s.queue", who);
+    emu_state_put_bytes(w, name, p->q, sizeof p->q);
+    for (int i = 0; i < 7; i++) {
+        snprintf(name, sizeof name, "%s.%s", who, fields[i]);
+        emu_state_put_u64(w, name, v[i]);
+    }
+}
+
+/* Read a PS/2 device; `pending` lists the commands that can wait for an argument. */
+static int ps2_load(emu_state_reader *r, const emu_device *dev, const char *who, ps2 *out,
+                    const char *pending, emu_error **err)
+{
+    char name[32];
+    uint64_t v[7];
+    static const char *const fields[7] = { "head", "count", "pending", "enabled", "scancode-set",
+                                           "rate", "resolution-scaling" };
+    static const uint64_t max[7] = { QUEUE_LEN - 1, QUEUE_LEN, 0xff, 1, 3, 0xff, 7 };
+    snprintf(name, sizeof name, "%s.queue", who);
+    if (state_get_bytes(r, dev, name, out->q, sizeof out->q, err) < 0)
+        return -1;
+    for (int i = 0; i < 7; i++) {
+        snprintf(name, sizeof name, "%s.%s", who, fields[i]);
+        if (state_get(r, dev, name, max[i], &v[i], err) < 0)
+            return -1;
+    }
+    if (v[2] && !strchr(pending, (int)v[2])) {
+        emu_error_set(err, "i8042 state: %s waits for the argument of 0x%02x, which takes none", who,
+                      (unsigned)v[2]);
+        return -1;
+    }
+    out->head = (unsigned)v[0];
+    out->count = (unsigned)v[1];
+    out->pending_cmd = (uint8_t)v[2];
+    out->enabled = v[3] != 0;
+    out->scancode_set = (uint8_t)v[4];
+    out->rate = (uint8_t)v[5];
+    out->resolution = (uint8_t)(v[6] & 3);
+    out->scaling2 = (uint8_t)(v[6] >> 2);
+    return 0;
+}
+
+static int i8042_save(emu_device *dev, emu_state_writer *w)
+{
+    i8042 *s = (i8042 *)dev;
+    emu_state_put_u64(w, "status", s->status);
+    emu_state_put_u64(w, "mode", s->mode);
+    emu_state_put_u64(w, "outport", s->outport);
+    emu_state_put_u64(w, "write-command", s->write_cmd);
+    emu_state_put_u64(w, "reply-pending", s->ctrl_pending);
+    emu_state_put_u64(w, "reply", s->ctrl_byte);
+    emu_state_put_u64(w, "reply-aux", s->ctrl_aux);
+    emu_state_put_u64(w, "output-buffer", s->ob);
+    ps2_save(w, "kbd", &s->kbd);
+    ps2_save(w, "aux", &s->aux);
+    return 0;
+}
+
+static int i8042_load(emu_device *dev, emu_state_reader *r, emu_error **err)
+{
+    i8042 *s = (i8042 *)dev;
+    uint64_t status, mode, outport, wcmd, pending, reply, reply_aux, ob;
+    ps2 kbd = { 0 }, aux = { 0 };
+    if (state_get(r, dev, "status", STAT_KEPT, &status, err) < 0 ||
+        state_get(r, dev, "mode", 0xff, &mode, err) < 0 ||
+        state_get(r, dev, "outport", 0xff, &outport, err) < 0 ||
+        state_get(r, dev, "write-command", 0xff, &wcmd, err) < 0 ||
+        state_get(r, dev, "reply-pending", 1, &pending, err) < 0 ||
+        state_get(r, dev, "reply", 0xff, &reply, err) < 0 ||
+        state_get(r, dev, "reply-aux", 1, &reply_aux, err) < 0 ||
+        state_get(r, dev, "output-buffer", 0xff, &ob, err) < 0 ||
+        ps2_load(r, dev, "kbd", &kbd, "\xed\xf0\xf3", err) < 0 ||
+        ps2_load(r, dev, "aux", &aux, "\xe8\xf3", err) < 0)
+        return -1;
+    const char *problem = NULL;
+    if ((status & ~(uint64_t)STAT_KEPT) != 0)
+        problem = "status has bits the controller never sets";
+    else if ((status & STAT_AUX_OBF) && !(status & STAT_OBF))
+        problem = "status says the mouse filled an empty output buffer";
+    else if (!(outport & OUT_OBF) != !(status & STAT_OBF) ||
+             !(outport & OUT_AUX_OBF) != !(status & STAT_AUX_OBF))
+        problem = "the output port's buffer-full bits disagree with the status";
+    else if (wcmd && wcmd != 0x60 && (wcmd < 0xd1 || wcmd > 0xd4))
+        problem = "write-command is not a command that takes a data byte";
+    else if (kbd.scancode_set < 1)
+        problem = "the keyboard's scancode set is 0";
+    if (problem) {
+        emu_error_set(err, "i8042 state: %s", problem);
+        return -1;
+    }
+    s->status = (uint8_t)status;
+    s->mode = (uint8_t)mode;
+    s->outport = (uint8_t)outport;
+    s->write_cmd = (uint8_t)wcmd;
+    s->ctrl_pending = pending != 0;
+    s->ctrl_byte = (uint8_t)reply;
+    s->ctrl_aux = reply_aux != 0;
+    s->ob = (uint8_t)ob;
+    s->kbd = kbd;
+    s->aux = aux;
+    update_irqs(s);
+    emu_line_set(s->a20, (s->outport & OUT_A20) != 0);
+    return 0;
+}
+
 static const emu_type i8042_type = {
     .struct_size = sizeof(emu_type),
     .kind = EMU_KIND_DEVICE,
@@ -457,6 +574,8 @@ static const emu_type i8042_type = {
     .outputs = i8042_outputs,
     .realize = i8042_realize,
     .reset = i8042_reset,
+    .save = i8042_save,
+    .load = i8042_load,
 };
 
 static const emu_type *const i8042_types[] = { &i8042_type, NULL };

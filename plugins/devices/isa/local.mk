@@ -24,3 +24,6 @@ plugins_devices_isa_prep_systemio_la_SOURCES = plugins/devices/isa/prep-systemio
 plugins_devices_isa_prep_systemio_la_CFLAGS = $(plugin_cflags)
 plugins_devices_isa_prep_systemio_la_LDFLAGS = $(plugin_ldflags)
 plugins_devices_isa_prep_systemio_la_LIBADD = $(plugin_libadd)
+
+# Checked reading of saved state, shared by the device plugins' load hooks.
+EXTRA_DIST += plugins/devices/state-fields.h

@@ -3,10 +3,12 @@
  * ISA ports (address low, address high, data: PReP 0x74/0x75/0x77) or as 8 KiB of memory;
  * optionally kept in an image file.  Time follows the machine's virtual clock. */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 #include "emu/emu.h"
 #include "emu/nvram.h"
 #include "rtc-clock.h"
+#include "../state-fields.h"
 
 #define NVRAM_SIZE 0x2000u
 enum {
@@ -386,6 +388,69 @@ static void m48t59_destroy(emu_device *dev)
         emu_timer_free(s->watchdog_timer);
 }
 
+/* ---- snapshots ---- */
+
+#define CALENDAR_LIMIT (INT64_C(1) << 62)   /* ns either side of 1970 a saved calendar may be */
+
+static int m48t59_save(emu_device *dev, emu_state_writer *w)
+{
+    m48t59 *s = (m48t59 *)dev;
+    emu_state_put_bytes(w, "sram", s->mem, sizeof s->mem);
+    emu_state_put_u64(w, "address", s->addr);
+    emu_state_put_u64(w, "calendar-ns", (uint64_t)rtc_clock_ns(&s->clock));
+    emu_state_put_u64(w, "clock-stopped", s->clock.stopped);
+    emu_state_put_u64(w, "watchdog-ns-left", state_timer_left(dev, s->watchdog_timer));
+    return 0;
+}
+
+static int m48t59_load(emu_device *dev, emu_state_reader *r, emu_error **err)
+{
+    m48t59 *s = (m48t59 *)dev;
+    uint8_t *mem = malloc(NVRAM_SIZE);
+    uint64_t addr, cal, stopped, left;
+    if (!mem) {
+        emu_error_set(err, "out of memory");
+        return -1;
+    }
+    if (state_get_bytes(r, dev, "sram", mem, NVRAM_SIZE, err) < 0 ||
+        state_get(r, dev, "address", UINT16_MAX, &addr, err) < 0 ||
+        state_get(r, dev, "calendar-ns", UINT64_MAX, &cal, err) < 0 ||
+        state_get(r, dev, "clock-stopped", 1, &stopped, err) < 0 ||
+        state_get(r, dev, "watchdog-ns-left", UINT64_MAX, &left, err) < 0)
+        goto refused;
+    if ((int64_t)cal >= CALENDAR_LIMIT || (int64_t)cal <= -CALENDAR_LIMIT) {
+        emu_error_set(err, "m48t59 state: calendar-ns is out of range");
+        goto refused;
+    }
+    /* The longest watchdog period is 31 x 4 s; none runs while the multiplier is 0. */
+    unsigned mult = (mem[R_WATCHDOG] >> 2) & 0x1f;
+    uint64_t longest = ((uint64_t)mult << (2 * (mem[R_WATCHDOG] & 3))) * (RTC_NS_PER_SEC / 16);
+    if (left > longest) {
+        emu_error_set(err, "m48t59 state: watchdog-ns-left exceeds the period the watchdog "
+                      "register 0x%02x sets", mem[R_WATCHDOG]);
+        goto refused;
+    }
+    /* Bytes that change reach the image too, as a guest write would. */
+    for (unsigned i = 0; i < NVRAM_SIZE; i++)
+        if (s->mem[i] != mem[i]) {
+            s->mem[i] = mem[i];
+            persist(s, i);
+        }
+    free(mem);
+    s->addr = (uint16_t)addr;
+    s->clock.base_ns = (int64_t)cal;
+    s->clock.at = emu_clock_ns(dev->machine);
+    s->clock.stopped = stopped != 0;
+    emu_timer_cancel(s->watchdog_timer);
+    if (left)
+        emu_timer_arm(s->watchdog_timer, emu_clock_ns(dev->machine) + left);
+    arm_alarm(s);
+    return 0;
+refused:
+    free(mem);
+    return -1;
+}
+
 static const emu_type m48t59_type = {
     .struct_size = sizeof(emu_type),
     .kind = EMU_KIND_DEVICE,
@@ -398,6 +463,8 @@ static const emu_type m48t59_type = {
     .realize = m48t59_realize,
     .reset = m48t59_reset,
     .destroy = m48t59_destroy,
+    .save = m48t59_save,
+    .load = m48t59_load,
     .kind_ops = m48t59_ifaces,
 };
 

@@ -6,6 +6,7 @@
 #include "emu/emu.h"
 #include "emu/nvram.h"
 #include "rtc-clock.h"
+#include "../state-fields.h"
 
 enum {
     R_SEC = 0x00, R_SEC_ALARM, R_MIN, R_MIN_ALARM, R_HOUR, R_HOUR_ALARM, R_WDAY, R_MDAY,
@@ -409,6 +410,84 @@ static void rtc_destroy(emu_device *dev)
         emu_timer_free(s->periodic_timer);
 }
 
+/* ---- snapshots ---- */
+
+#define CALENDAR_LIMIT (INT64_C(1) << 62)   /* ns either side of 1970 a saved calendar may be */
+
+static int rtc_save(emu_device *dev, emu_state_writer *w)
+{
+    mc146818 *s = (mc146818 *)dev;
+    emu_state_put_bytes(w, "cmos", s->cmos, sizeof s->cmos);
+    emu_state_put_u64(w, "index", s->index);
+    emu_state_put_u64(w, "calendar-ns", (uint64_t)rtc_clock_ns(&s->clock));
+    emu_state_put_u64(w, "clock-stopped", s->clock.stopped);
+    emu_state_put_u64(w, "periodic-ns-left", state_timer_left(dev, s->periodic_timer));
+    return 0;
+}
+
+/* What the registers of a saved chip must satisfy (the chip itself never gets into any other
+   state); NULL when they do. */
+static const char *cmos_problem(const uint8_t *cmos, bool stopped, uint64_t periodic_left)
+{
+    const mc146818 probe = { .cmos[R_A] = cmos[R_A], .cmos[R_B] = cmos[R_B] };
+    if (cmos[R_A] & A_UIP)
+        return "register A has UIP set (it is computed on each read)";
+    if (cmos[R_C] & 0x0f)
+        return "register C has bits 0-3 set (they always read 0)";
+    if (!(cmos[R_C] & C_IRQF) != !(cmos[R_B] & cmos[R_C] & C_MASK))
+        return "register C's IRQF disagrees with its flags and register B's enables";
+    if (cmos[R_D] != 0x80)
+        return "register D is not 0x80 (valid RAM and time)";
+    if ((cmos[R_B] & B_SET) && (cmos[R_B] & B_UIE))
+        return "register B has both SET and UIE (SET clears UIE)";
+    if (((cmos[R_B] & B_SET) || dividers_reset(&probe)) && !stopped)
+        return "the clock runs while SET or the divider reset holds it";
+    if (periodic_left > RTC_NS_PER_SEC)
+        return "the next periodic interrupt is more than a period away";
+    if (periodic_left && (!(cmos[R_B] & B_PIE) || !period_ticks(cmos[R_A] & 0x0f) ||
+                          dividers_reset(&probe)))
+        return "a periodic interrupt is pending while periodic interrupts are off";
+    return NULL;
+}
+
+static int rtc_load(emu_device *dev, emu_state_reader *r, emu_error **err)
+{
+    mc146818 *s = (mc146818 *)dev;
+    uint8_t cmos[128];
+    uint64_t index, cal, stopped, left;
+    if (state_get_bytes(r, dev, "cmos", cmos, sizeof cmos, err) < 0 ||
+        state_get(r, dev, "index", 0x7f, &index, err) < 0 ||
+        state_get(r, dev, "calendar-ns", UINT64_MAX, &cal, err) < 0 ||
+        state_get(r, dev, "clock-stopped", 1, &stopped, err) < 0 ||
+        state_get(r, dev, "periodic-ns-left", UINT64_MAX, &left, err) < 0)
+        return -1;
+    if ((int64_t)cal >= CALENDAR_LIMIT || (int64_t)cal <= -CALENDAR_LIMIT) {
+        emu_error_set(err, "mc146818 state: calendar-ns is out of range");
+        return -1;
+    }
+    const char *problem = cmos_problem(cmos, stopped != 0, left);
+    if (problem) {
+        emu_error_set(err, "mc146818 state: %s", problem);
+        return -1;
+    }
+    memcpy(s->cmos, cmos, sizeof cmos);
+    s->index = (uint8_t)index;
+    s->clock.base_ns = (int64_t)cal;
+    s->clock.at = emu_clock_ns(dev->machine);
+    s->clock.stopped = stopped != 0;
+    emu_line_set(s->irq, (s->cmos[R_C] & C_IRQF) != 0);
+    arm_update(s);
+    emu_timer_cancel(s->periodic_timer);
+    if (left) {
+        uint64_t at = emu_clock_ns(dev->machine) + left;
+        s->next_tick = at / RTC_NS_PER_SEC * 32768 + (at % RTC_NS_PER_SEC) * 32768 / RTC_NS_PER_SEC;
+        emu_timer_arm(s->periodic_timer, at);
+    } else {
+        arm_periodic(s, false);
+    }
+    return 0;
+}
+
 static const emu_type mc146818_type = {
     .struct_size = sizeof(emu_type),
     .kind = EMU_KIND_DEVICE,
@@ -421,6 +500,8 @@ static const emu_type mc146818_type = {
     .realize = rtc_realize,
     .reset = rtc_reset,
     .destroy = rtc_destroy,
+    .save = rtc_save,
+    .load = rtc_load,
     .kind_ops = rtc_ifaces,
 };
 

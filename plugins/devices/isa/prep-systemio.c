@@ -4,6 +4,7 @@
  * named in IBM order in the PReP specification: PReP bit n is 1 << (7 - n). */
 #include <inttypes.h>
 #include "emu/emu.h"
+#include "../state-fields.h"
 
 #define IO_BASE      0x808     /* port of the "io" region's first byte */
 #define P92_SRESET   0x01
@@ -152,6 +153,31 @@ static void systemio_reset(emu_device *dev)
     emu_line_set(s->noncontig, s->iomap_type);
 }
 
+static int systemio_save(emu_device *dev, emu_state_writer *w)
+{
+    systemio *s = (systemio *)dev;
+    emu_state_put_u64(w, "port92", s->sreset);
+    emu_state_put_u64(w, "system-control", s->system_control);
+    emu_state_put_u64(w, "iomap-type", s->iomap_type);
+    return 0;
+}
+
+static int systemio_load(emu_device *dev, emu_state_reader *r, emu_error **err)
+{
+    systemio *s = (systemio *)dev;
+    uint64_t p92, ctl, iomap;
+    if (state_get(r, dev, "port92", P92_SRESET, &p92, err) < 0 ||
+        state_get(r, dev, "system-control", P81C_MASK, &ctl, err) < 0 ||
+        state_get(r, dev, "iomap-type", P850_NONCONTIGUOUS, &iomap, err) < 0)
+        return -1;
+    s->sreset = (uint8_t)p92;
+    s->system_control = (uint8_t)ctl;
+    s->iomap_type = (uint8_t)iomap;
+    emu_line_set(s->soft_reset, s->sreset);
+    emu_line_set(s->noncontig, s->iomap_type);
+    return 0;
+}
+
 static const emu_type systemio_type = {
     .struct_size = sizeof(emu_type),
     .kind = EMU_KIND_DEVICE,
@@ -163,6 +189,8 @@ static const emu_type systemio_type = {
     .outputs = systemio_outputs,
     .realize = systemio_realize,
     .reset = systemio_reset,
+    .save = systemio_save,
+    .load = systemio_load,
 };
 
 static const emu_type *const systemio_types[] = { &systemio_type, NULL };

@@ -3,7 +3,8 @@
  * On the bus it is a configuration header; its ISA-side devices (the 8259
  * pair, 8254, DMA) are separate devices of the machine, placed in the PCI
  * I/O space the bridge forwards to ISA.  The SIO's own configuration
- * registers at 0x40 and up are plain read/write bytes, as in QEMU. */
+ * registers at 0x40 and up are plain read/write bytes, as in QEMU.  All of its guest-visible
+ * state is that configuration space, which the PCI bus saves and restores in snapshots. */
 #include "emu/emu.h"
 #include "emu/pci.h"
 

@@ -2,10 +2,12 @@
  * into the bus's memory and I/O spaces as the guest programs them, INTx pins routed to four
  * output lines, and bus-master DMA into a window of another space (see emu/pci.h). */
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "emu/emu.h"
 #include "emu/pci.h"
+#include "../state-fields.h"
 
 #define NUM_DEVFN 256
 #define NUM_BARS 7            /* 6 BARs and the expansion ROM */
@@ -489,6 +491,81 @@ static void pci_bus_destroy(emu_device *dev)
         free(b->fn[i]);
 }
 
+/* ---- snapshots: every function's configuration space and the level of its pin ---- */
+
+static int pci_bus_save(emu_device *dev, emu_state_writer *w)
+{
+    pci_bus *b = (pci_bus *)dev;
+    for (unsigned i = 0; i < NUM_DEVFN; i++) {
+        emu_pci_function *f = b->fn[i];
+        if (!f)
+            continue;
+        char name[32];
+        snprintf(name, sizeof name, "fn%02x.%x.config", EMU_PCI_SLOT(i), EMU_PCI_FUNC(i));
+        emu_state_put_bytes(w, name, f->config, sizeof f->config);
+        snprintf(name, sizeof name, "fn%02x.%x.pin", EMU_PCI_SLOT(i), EMU_PCI_FUNC(i));
+        emu_state_put_u64(w, name, (uint64_t)f->pin_level);
+    }
+    return 0;
+}
+
+/* A saved configuration space must agree with this function in every bit the guest cannot
+   write (IDs, class, BAR types...); the status register's interrupt bit follows the pin. */
+static int check_config(const emu_pci_function *f, const uint8_t *cfg, emu_error **err)
+{
+    for (unsigned r = 0; r < EMU_PCI_CONFIG_SIZE; r++) {
+        uint8_t fixed = (uint8_t)~(f->wmask[r] | f->w1cmask[r]);
+        if (r == EMU_PCI_STATUS)
+            fixed &= (uint8_t)~EMU_PCI_STATUS_INTERRUPT;
+        if ((cfg[r] ^ f->config[r]) & fixed) {
+            emu_error_set(err, "pci-bus state: function %02x.%x ('%s') register 0x%02x holds 0x%02x, "
+                          "but its read-only bits are 0x%02x on this machine", EMU_PCI_SLOT(f->devfn),
+                          EMU_PCI_FUNC(f->devfn), f->dev->id, r, cfg[r], f->config[r] & fixed);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int pci_bus_load(emu_device *dev, emu_state_reader *r, emu_error **err)
+{
+    pci_bus *b = (pci_bus *)dev;
+    uint8_t (*saved)[EMU_PCI_CONFIG_SIZE] = calloc(NUM_DEVFN, EMU_PCI_CONFIG_SIZE);
+    uint64_t pin[NUM_DEVFN] = { 0 };
+    if (!saved) {
+        emu_error_set(err, "out of memory");
+        return -1;
+    }
+    /* Check everything first: a refused snapshot leaves the bus as it was. */
+    for (unsigned i = 0; i < NUM_DEVFN; i++) {
+        emu_pci_function *f = b->fn[i];
+        if (!f)
+            continue;
+        char name[32];
+        snprintf(name, sizeof name, "fn%02x.%x.config", EMU_PCI_SLOT(i), EMU_PCI_FUNC(i));
+        if (state_get_bytes(r, dev, name, saved[i], EMU_PCI_CONFIG_SIZE, err) < 0 ||
+            check_config(f, saved[i], err) < 0)
+            goto refused;
+        snprintf(name, sizeof name, "fn%02x.%x.pin", EMU_PCI_SLOT(i), EMU_PCI_FUNC(i));
+        if (state_get(r, dev, name, 1, &pin[i], err) < 0)
+            goto refused;
+    }
+    for (unsigned i = 0; i < NUM_DEVFN; i++) {
+        emu_pci_function *f = b->fn[i];
+        if (!f)
+            continue;
+        memcpy(f->config, saved[i], EMU_PCI_CONFIG_SIZE);
+        f->pin_level = (int)pin[i];
+        update_irq(f);
+        update_mappings(f);
+    }
+    free(saved);
+    return 0;
+refused:
+    free(saved);
+    return -1;
+}
+
 static const emu_type pci_bus_type = {
     .struct_size = sizeof(emu_type),
     .kind = EMU_KIND_DEVICE,
@@ -500,6 +577,8 @@ static const emu_type pci_bus_type = {
     .realize = pci_bus_realize,
     .reset = pci_bus_reset,
     .destroy = pci_bus_destroy,
+    .save = pci_bus_save,
+    .load = pci_bus_load,
     .kind_ops = pci_bus_ifaces,
 };
 

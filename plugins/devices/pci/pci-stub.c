@@ -1,7 +1,8 @@
 /* A placeholder for a PCI function nothing models yet: its configuration header (IDs, class,
  * interrupt pin, BAR and ROM sizes), so that firmware enumerates the bus as it would find it,
  * and BARs that read 0, ignore writes and log each access as unimplemented.  The PCI
- * counterpart of the `stub` device. */
+ * counterpart of the `stub` device.  Its only state is the configuration space, which the PCI
+ * bus saves and restores in snapshots. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>

@@ -5,6 +5,7 @@
 #include "emu/emu.h"
 #include "emu/intack.h"
 #include "emu/pci.h"
+#include "../state-fields.h"
 
 #define IO_WINDOW_SIZE     0x00800000u   /* CPU 0x80000000..0x807FFFFF */
 #define DIRECT_CONFIG_SIZE 0x00400000u   /* CPU 0x80800000..0x80BFFFFF */
@@ -231,6 +232,28 @@ static void raven_set_input(emu_device *dev, unsigned line, unsigned index, int 
     ((raven *)dev)->noncontiguous = level != 0;
 }
 
+/* The configuration address register and the level of the noncontig input (the bridge's own
+   configuration space is saved by its bus). */
+static int raven_save(emu_device *dev, emu_state_writer *w)
+{
+    raven *r = (raven *)dev;
+    emu_state_put_u64(w, "config-address", r->config_addr);
+    emu_state_put_u64(w, "noncontig", r->noncontiguous);
+    return 0;
+}
+
+static int raven_load(emu_device *dev, emu_state_reader *sr, emu_error **err)
+{
+    raven *r = (raven *)dev;
+    uint64_t addr, noncontig;
+    if (state_get(sr, dev, "config-address", UINT32_MAX, &addr, err) < 0 ||
+        state_get(sr, dev, "noncontig", 1, &noncontig, err) < 0)
+        return -1;
+    r->config_addr = (uint32_t)addr;
+    r->noncontiguous = noncontig != 0;
+    return 0;
+}
+
 static const emu_type raven_type = {
     .struct_size = sizeof(emu_type),
     .kind = EMU_KIND_DEVICE,
@@ -243,6 +266,8 @@ static const emu_type raven_type = {
     .realize = raven_realize,
     .reset = raven_reset,
     .set_input = raven_set_input,
+    .save = raven_save,
+    .load = raven_load,
 };
 
 static const emu_type *const raven_types[] = { &raven_type, NULL };

@@ -11,11 +11,13 @@
  * disconnect" just lets the bus go, a target disconnects after a READ or WRITE command and
  * reselects when the script waits for it, and ISTAT never shows the connected bit. */
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "emu/emu.h"
 #include "emu/pci.h"
 #include "scsi-target.h"
+#include "../state-fields.h"
 
 enum { PH_DO = 0, PH_DI = 1, PH_CMD = 2, PH_ST = 3, PH_MO = 6, PH_MI = 7 };
 enum { MSG_TO_COMMAND, MSG_TO_DISCONNECT, MSG_TO_DATA };
@@ -896,6 +898,224 @@ static void lsi_destroy(emu_device *dev)
     free(s->buf);
 }
 
+/* ---- snapshots: registers, the SCSI bus and the command in progress, targets' sense,
+   SCRIPTS RAM ---- */
+
+#define REG8_COUNT 40
+#define REG32_COUNT 9
+
+static void reg8_ptrs(lsi *s, uint8_t *p[REG8_COUNT])
+{
+    uint8_t *q[REG8_COUNT] = {
+        &s->scntl0, &s->scntl1, &s->scntl2, &s->scntl3, &s->scid, &s->sxfer, &s->sdid, &s->socl,
+        &s->ssid, &s->sbcl, &s->dstat, &s->sstat0, &s->sstat1, &s->istat, &s->ctest2, &s->ctest3,
+        &s->ctest4, &s->ctest5, &s->dfifo, &s->dcmd, &s->dmode, &s->dien, &s->sbr, &s->dcntl,
+        &s->sien0, &s->sien1, &s->sist0, &s->sist1, &s->stime0, &s->stime1, &s->respid,
+        &s->stest1, &s->stest2, &s->stest3, &s->sidl, &s->sfbr, &s->gpreg, &s->gpcntl,
+        &s->status, &s->cmd.status,
+    };
+    memcpy(p, q, sizeof q);
+}
+
+static void reg32_ptrs(lsi *s, uint32_t *p[REG32_COUNT])
+{
+    uint32_t *q[REG32_COUNT] = { &s->dsa, &s->temp, &s->dbc, &s->dnad, &s->dsp, &s->dsps,
+                                 &s->scratcha, &s->scratchb, &s->adder };
+    memcpy(p, q, sizeof q);
+}
+
+static unsigned present_targets(const lsi *s)
+{
+    unsigned mask = 0;
+    for (unsigned i = 0; i < NTARGETS; i++)
+        if (s->tgt[i].present)
+            mask |= 1u << i;
+    return mask;
+}
+
+static int lsi_save(emu_device *dev, emu_state_writer *w)
+{
+    lsi *s = (lsi *)dev;
+    uint8_t *r8[REG8_COUNT], regs[REG8_COUNT];
+    uint32_t *r32[REG32_COUNT];
+    uint64_t words[REG32_COUNT];
+    reg8_ptrs(s, r8);
+    reg32_ptrs(s, r32);
+    for (unsigned i = 0; i < REG8_COUNT; i++)
+        regs[i] = *r8[i];
+    for (unsigned i = 0; i < REG32_COUNT; i++)
+        words[i] = *r32[i];
+    emu_state_put_bytes(w, "registers", regs, sizeof regs);
+    emu_state_put_bytes(w, "words", words, sizeof words);
+    emu_state_put_u64(w, "carry", s->carry);
+    emu_state_put_u64(w, "script-ns-left", s->running ? state_timer_left(dev, s->slice) : 0);
+    emu_state_put_u64(w, "targets", present_targets(s));
+    emu_state_put_u64(w, "connected", (uint64_t)(s->target + 1));
+    emu_state_put_u64(w, "deferred", (uint64_t)(s->deferred + 1));
+    emu_state_put_bytes(w, "message", s->msg, sizeof s->msg);
+    emu_state_put_u64(w, "message-length", s->msg_len);
+    emu_state_put_u64(w, "after-message", (uint64_t)s->msg_to);
+    emu_state_put_u64(w, "data-length", s->avail);
+    emu_state_put_bytes(w, "data", s->buf, s->avail);
+    emu_state_put_u64(w, "data-position", s->pos);
+    emu_state_put_u64(w, "data-out", s->data_out);
+    emu_state_put_bytes(w, "reply", s->cmd.reply, sizeof s->cmd.reply);
+    emu_state_put_u64(w, "reply-length", s->cmd.reply_len);
+    emu_state_put_u64(w, "medium", (uint64_t)s->cmd.medium | (uint64_t)s->cmd.write << 1);
+    emu_state_put_u64(w, "lba", s->cmd.lba);
+    emu_state_put_u64(w, "blocks", s->cmd.blocks);
+    for (unsigned i = 0; i < NTARGETS; i++) {
+        const scsi_target *t = &s->tgt[i];
+        if (!t->present)
+            continue;
+        char name[32];
+        snprintf(name, sizeof name, "target%u.sense", i);
+        emu_state_put_u64(w, name, (uint64_t)t->sense_key | (uint64_t)t->asc << 8 |
+                                   (uint64_t)t->ascq << 16 | (uint64_t)t->unit_attention << 24);
+    }
+    emu_state_put_bytes(w, "scripts-ram", emu_region_ram_ptr(emu_device_region(dev, "ram")),
+                        0x2000);
+    return 0;
+}
+
+/* Everything read and checked before any of it replaces the chip's state. */
+typedef struct lsi_saved {
+    uint8_t regs[REG8_COUNT];
+    uint64_t words[REG32_COUNT];
+    uint64_t carry, left, targets, connected, deferred, msg_len, msg_to, avail, pos, data_out;
+    uint64_t reply_len, medium, lba, blocks, sense[NTARGETS];
+    uint8_t msg[8];
+    uint8_t reply[SCSI_REPLY_MAX];
+    uint8_t ram[0x2000];
+} lsi_saved;
+
+static const char *saved_problem(const lsi *s, const lsi_saved *v)
+{
+    if (v->targets != present_targets(s))
+        return "the snapshot's SCSI targets are not this controller's";
+    if (v->connected && !(v->targets & (1u << (v->connected - 1))))
+        return "connected to a target that is not there";
+    if (v->deferred && !(v->targets & (1u << (v->deferred - 1))))
+        return "a target that is not there waits to reselect";
+    for (unsigned i = 0; i < REG32_COUNT; i++)
+        if (v->words[i] > UINT32_MAX)
+            return "a 32-bit register holds more than 32 bits";
+    if (v->words[2] > 0xffffff)
+        return "DBC holds more than 24 bits";
+    if ((v->regs[2] & ~0xf3) || v->regs[6] > 0x0f || v->regs[15] > 0x0f ||
+        (v->regs[23] & (0x40 | DCNTL_STD)))
+        return "a register holds bits the chip never keeps";
+    if (v->pos > v->avail)
+        return "the data position is past the staged data";
+    if (v->medium & 1) {
+        if (!v->connected && !v->deferred)
+            return "a medium transfer is in progress with no target";
+        unsigned id = (unsigned)(v->connected ? v->connected : v->deferred) - 1;
+        if (v->avail % s->tgt[id].block_size)
+            return "the staged medium data is not a whole number of blocks";
+    }
+    return NULL;
+}
+
+static int lsi_load(emu_device *dev, emu_state_reader *r, emu_error **err)
+{
+    lsi *s = (lsi *)dev;
+    lsi_saved *v = calloc(1, sizeof *v);
+    uint8_t *data = NULL;
+    if (!v) {
+        emu_error_set(err, "out of memory");
+        return -1;
+    }
+    if (state_get_bytes(r, dev, "registers", v->regs, sizeof v->regs, err) < 0 ||
+        state_get_bytes(r, dev, "words", v->words, sizeof v->words, err) < 0 ||
+        state_get(r, dev, "carry", 1, &v->carry, err) < 0 ||
+        state_get(r, dev, "script-ns-left", 1000, &v->left, err) < 0 ||
+        state_get(r, dev, "targets", (1u << NTARGETS) - 1, &v->targets, err) < 0 ||
+        state_get(r, dev, "connected", NTARGETS, &v->connected, err) < 0 ||
+        state_get(r, dev, "deferred", NTARGETS, &v->deferred, err) < 0 ||
+        state_get_bytes(r, dev, "message", v->msg, sizeof v->msg, err) < 0 ||
+        state_get(r, dev, "message-length", sizeof v->msg, &v->msg_len, err) < 0 ||
+        state_get(r, dev, "after-message", MSG_TO_DATA, &v->msg_to, err) < 0 ||
+        state_get(r, dev, "data-length", DATA_CHUNK, &v->avail, err) < 0)
+        goto refused;
+    if (!(data = malloc(v->avail ? v->avail : 1))) {
+        emu_error_set(err, "out of memory");
+        goto refused;
+    }
+    if (state_get_bytes(r, dev, "data", data, v->avail, err) < 0 ||
+        state_get(r, dev, "data-position", DATA_CHUNK, &v->pos, err) < 0 ||
+        state_get(r, dev, "data-out", 1, &v->data_out, err) < 0 ||
+        state_get_bytes(r, dev, "reply", v->reply, sizeof v->reply, err) < 0 ||
+        state_get(r, dev, "reply-length", SCSI_REPLY_MAX, &v->reply_len, err) < 0 ||
+        state_get(r, dev, "medium", 3, &v->medium, err) < 0 ||
+        state_get(r, dev, "lba", UINT64_MAX, &v->lba, err) < 0 ||
+        state_get(r, dev, "blocks", UINT32_MAX, &v->blocks, err) < 0)
+        goto refused;
+    for (unsigned i = 0; i < NTARGETS; i++) {
+        if (!s->tgt[i].present)
+            continue;
+        char name[32];
+        snprintf(name, sizeof name, "target%u.sense", i);
+        if (state_get(r, dev, name, 0x1ffffff, &v->sense[i], err) < 0)
+            goto refused;
+    }
+    if (state_get_bytes(r, dev, "scripts-ram", v->ram, sizeof v->ram, err) < 0)
+        goto refused;
+    const char *problem = saved_problem(s, v);
+    if (problem) {
+        emu_error_set(err, "lsi53c810 state: %s", problem);
+        goto refused;
+    }
+
+    uint8_t *r8[REG8_COUNT];
+    uint32_t *r32[REG32_COUNT];
+    reg8_ptrs(s, r8);
+    reg32_ptrs(s, r32);
+    for (unsigned i = 0; i < REG8_COUNT; i++)
+        *r8[i] = v->regs[i];
+    for (unsigned i = 0; i < REG32_COUNT; i++)
+        *r32[i] = (uint32_t)v->words[i];
+    s->carry = v->carry != 0;
+    s->target = (int)v->connected - 1;
+    s->deferred = (int)v->deferred - 1;
+    memcpy(s->msg, v->msg, sizeof s->msg);
+    s->msg_len = (unsigned)v->msg_len;
+    s->msg_to = (int)v->msg_to;
+    memcpy(s->buf, data, v->avail);
+    s->avail = (uint32_t)v->avail;
+    s->pos = (uint32_t)v->pos;
+    s->data_out = v->data_out != 0;
+    memcpy(s->cmd.reply, v->reply, sizeof v->reply);
+    s->cmd.reply_len = (uint32_t)v->reply_len;
+    s->cmd.medium = v->medium & 1;
+    s->cmd.write = (v->medium >> 1) & 1;
+    s->cmd.lba = v->lba;
+    s->cmd.blocks = (uint32_t)v->blocks;
+    for (unsigned i = 0; i < NTARGETS; i++) {
+        scsi_target *t = &s->tgt[i];
+        if (!t->present)
+            continue;
+        t->sense_key = (uint8_t)v->sense[i];
+        t->asc = (uint8_t)(v->sense[i] >> 8);
+        t->ascq = (uint8_t)(v->sense[i] >> 16);
+        t->unit_attention = (v->sense[i] >> 24) & 1;
+    }
+    memcpy(emu_region_ram_ptr(emu_device_region(dev, "ram")), v->ram, sizeof v->ram);
+    stop(s);
+    if (v->left) {
+        s->running = true;
+        emu_timer_arm(s->slice, emu_clock_ns(dev->machine) + v->left);
+    }
+    update_irq(s);
+    free(data);
+    free(v);
+    return 0;
+refused:
+    free(data);
+    free(v);
+    return -1;
+}
+
 static const emu_type lsi_type = {
     .struct_size = sizeof(emu_type),
     .kind = EMU_KIND_DEVICE,
@@ -908,6 +1128,8 @@ static const emu_type lsi_type = {
     .realize = lsi_realize,
     .reset = lsi_reset,
     .destroy = lsi_destroy,
+    .save = lsi_save,
+    .load = lsi_load,
 };
 
 static const emu_type *const lsi_types[] = { &lsi_type, NULL };

@@ -50,3 +50,8 @@ check_PROGRAMS += tests/devices/prep/test-lsi
 tests_devices_prep_test_lsi_SOURCES = tests/devices/prep/test-lsi.c
 tests_devices_prep_test_lsi_LDADD = core/libemu.la
 TESTS += tests/devices/prep/test-lsi
+
+check_PROGRAMS += tests/devices/prep/test-state
+tests_devices_prep_test_state_SOURCES = tests/devices/prep/test-state.c
+tests_devices_prep_test_state_LDADD = core/libemu.la
+TESTS += tests/devices/prep/test-state
