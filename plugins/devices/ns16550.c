@@ -18,6 +18,7 @@
  */
 #include <emu/emu.h>
 #include <inttypes.h>
+#include "state-fields.h"
 
 #define NS_PER_S 1000000000ull
 #define FIFO_SIZE 16
@@ -448,53 +449,64 @@ static int uart_save(emu_device *dev, emu_state_writer *w)
     emu_state_put_u64(w, "rbr", u->rbr);
     emu_state_put_u64(w, "thr_ipending", u->thr_ipending);
     emu_state_put_u64(w, "timeout_ipending", u->timeout_ipending);
-    emu_state_put_u64(w, "timeout_deadline",
-                      emu_timer_pending(u->timeout_timer) ? emu_timer_deadline(u->timeout_timer) : 0);
+    emu_state_put_u64(w, "timeout-ns-left", state_timer_left(dev, u->timeout_timer));
     return 0;
 }
 
+/* Every field is checked against what the chip can hold before any of it is taken. */
 static int uart_load(emu_device *dev, emu_state_reader *r, emu_error **err)
 {
     uart *u = (uart *)dev;
+    uart saved = *u;
     uint64_t v[14];
     static const char *const names[14] = {
         "ier", "fcr", "lcr", "mcr", "lsr", "msr", "scr", "divisor",
-        "rx_head", "rx_count", "rbr", "thr_ipending", "timeout_ipending", "timeout_deadline",
+        "rx_head", "rx_count", "rbr", "thr_ipending", "timeout_ipending", "timeout-ns-left",
     };
-    for (int i = 0; i < 8; i++)
-        if (emu_state_get_u64(r, names[i], &v[i]) < 0)
-            goto bad;
-    if (emu_state_get_bytes(r, "rx", u->rx, sizeof u->rx) < 0)
-        goto bad;
-    for (int i = 8; i < 14; i++)
-        if (emu_state_get_u64(r, names[i], &v[i]) < 0)
-            goto bad;
-    if (v[8] >= FIFO_SIZE || v[9] > FIFO_SIZE) {
-        emu_error_set(err, "ns16550 state: receive FIFO position out of range");
+    static const uint64_t max[14] = {
+        0x0f, 0xff, 0xff, MCR_MASK, 0xff, 0xff, 0xff, 0xffff,
+        FIFO_SIZE - 1, FIFO_SIZE, 0xff, 1, 1, UINT64_MAX,
+    };
+    for (int i = 0; i < 14; i++) {
+        if (i == 8 && state_get_bytes(r, dev, "rx", saved.rx, sizeof saved.rx, err) < 0)
+            return -1;
+        if (state_get(r, dev, names[i], max[i], &v[i], err) < 0)
+            return -1;
+    }
+    if (v[1] & ~(uint64_t)FCR_KEPT) {
+        emu_error_set(err, "ns16550 state: fcr 0x%02x has bits the chip does not keep",
+                      (unsigned)v[1]);
         return -1;
     }
-    u->ier = (uint8_t)(v[0] & 0x0f);
-    u->fcr = (uint8_t)(v[1] & FCR_KEPT);
-    u->lcr = (uint8_t)v[2];
-    u->mcr = (uint8_t)(v[3] & MCR_MASK);
-    u->lsr = (uint8_t)v[4];
-    u->msr = (uint8_t)v[5];
-    u->scr = (uint8_t)v[6];
-    u->divisor = (uint16_t)v[7];
-    u->rx_head = (unsigned)v[8];
-    u->rx_count = (unsigned)v[9];
-    u->rbr = (uint8_t)v[10];
-    u->thr_ipending = v[11] != 0;
-    u->timeout_ipending = v[12] != 0;
+    if ((v[4] & LSR_THRE) == 0 && (v[4] & LSR_TEMT)) {
+        emu_error_set(err, "ns16550 state: lsr says the transmitter is empty but not its "
+                      "holding register");
+        return -1;
+    }
+    saved.ier = (uint8_t)v[0];
+    saved.fcr = (uint8_t)v[1];
+    saved.lcr = (uint8_t)v[2];
+    saved.mcr = (uint8_t)v[3];
+    saved.lsr = (uint8_t)v[4];
+    saved.msr = (uint8_t)v[5];
+    saved.scr = (uint8_t)v[6];
+    saved.divisor = (uint16_t)v[7];
+    saved.rx_head = (unsigned)v[8];
+    saved.rx_count = (unsigned)v[9];
+    saved.rbr = (uint8_t)v[10];
+    saved.thr_ipending = v[11] != 0;
+    saved.timeout_ipending = v[12] != 0;
+    if (v[13] > timeout_ns(&saved)) {
+        emu_error_set(err, "ns16550 state: timeout-ns-left is longer than four character times");
+        return -1;
+    }
+    *u = saved;
     if (v[13])
-        emu_timer_arm(u->timeout_timer, v[13]);
+        emu_timer_arm(u->timeout_timer, emu_clock_ns(dev->machine) + v[13]);
     else
         emu_timer_cancel(u->timeout_timer);
     update_irq(u);
     return 0;
-bad:
-    emu_error_set(err, "ns16550 state: missing or malformed field");
-    return -1;
 }
 
 static const emu_prop_desc uart_props[] = {

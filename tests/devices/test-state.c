@@ -1,4 +1,5 @@
 /* Device state snapshots: save a machine's UART, PIC and PIT, restore into a fresh machine. */
+#include <string.h>
 #include "devtest.h"
 #include "state.h"
 
@@ -52,6 +53,31 @@ int main(void)
     is_u64(dt_in(io2, 0x3f8), 0x0c, "UART divisor restored");
     dt_out(io2, 0x3fb, 0x1b);
     is_u64(dt_in(io2, 0x21), 0xb8, "PIC mask restored");
+
+    /* A UART value the chip cannot hold is refused, and the UART keeps what it had. */
+    static const struct { const char *field; uint64_t value; const char *expect; } bad[] = {
+        { "ier", 0x10, "ier = 0x10 is out of range" },
+        { "fcr", 0x02, "bits the chip does not keep" },
+        { "rx_head", 16, "rx_head" },
+        { "timeout-ns-left", 1000000000, "four character times" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        emu_snapshot c = { malloc(snap.len), snap.len, snap.len };
+        memcpy(c.data, snap.data, snap.len);
+        uint16_t nl = (uint16_t)strlen(bad[i].field);
+        for (size_t at = 0; at + 2 + nl + 4 + 8 <= c.len; at++)
+            if (!memcmp(c.data + at, &nl, 2) && !memcmp(c.data + at + 2, bad[i].field, nl)) {
+                memcpy(c.data + at + 2 + nl + 4, &bad[i].value, 8);
+                break;
+            }
+        dt_out(io2, 0x3ff, 0x77);
+        ok(emu_machine_load_state(b, &c, &err) < 0, "UART %s = 0x%llx refused", bad[i].field,
+           (unsigned long long)bad[i].value);
+        has_str(err ? emu_error_message(err) : "", bad[i].expect, "the message says why");
+        is_u64(dt_in(io2, 0x3ff), 0x77, "the UART kept its scratch register");
+        emu_error_free(err), err = NULL;
+        free(c.data);
+    }
 
     /* A truncated or foreign snapshot is refused with a message, never read past its end. */
     emu_snapshot cut = { snap.data, snap.len - 3, snap.cap };
