@@ -1,7 +1,10 @@
 /* ioctl: guest request numbers mapped to generic ids by the ABI's table, terminal structures
- * (termios with the guest's flag values and c_cc order, winsize) converted; anything else is
- * ENOTTY, logged once. */
+ * (termios with the guest's flag values and c_cc order, winsize) converted; loop devices
+ * (whose request numbers are the same in every Linux ABI) with loop_info, loop_info64 and
+ * loop_config converted; anything else is ENOTTY, logged once. */
 #include <errno.h>
+#include <linux/loop.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
@@ -105,6 +108,193 @@ static int64_t ioctl_int_in(emu_linux_task *t, int fd, unsigned long req, uint64
     RET(ioctl(fd, req, &v));
 }
 
+/* ---- Loop devices (linux/loop.h) ----
+ * loop_info64 has fixed-size fields: only the byte order changes.  Its layout: */
+enum {
+    LI64_DEVICE = 0, LI64_INODE = 8, LI64_RDEVICE = 16, LI64_OFFSET = 24, LI64_SIZELIMIT = 32,
+    LI64_NUMBER = 40, LI64_ENCRYPT_TYPE = 44, LI64_ENCRYPT_KEY_SIZE = 48, LI64_FLAGS = 52,
+    LI64_FILE_NAME = 56, LI64_CRYPT_NAME = 120, LI64_ENCRYPT_KEY = 184, LI64_INIT = 216,
+    LI64_SIZE = 232,
+    /* struct loop_config: fd, block_size, loop_info64, 8 reserved u64 */
+    LCONF_FD = 0, LCONF_BLOCK_SIZE = 4, LCONF_INFO = 8, LCONF_RESERVED = 240, LCONF_SIZE = 304,
+};
+
+static void loop64_from_guest(const emu_user_proc *p, const uint8_t *b, struct loop_info64 *li)
+{
+    memset(li, 0, sizeof *li);
+    li->lo_device = emu_user_ld(p, b + LI64_DEVICE, 8);
+    li->lo_inode = emu_user_ld(p, b + LI64_INODE, 8);
+    li->lo_rdevice = emu_user_ld(p, b + LI64_RDEVICE, 8);
+    li->lo_offset = emu_user_ld(p, b + LI64_OFFSET, 8);
+    li->lo_sizelimit = emu_user_ld(p, b + LI64_SIZELIMIT, 8);
+    li->lo_number = (uint32_t)emu_user_ld(p, b + LI64_NUMBER, 4);
+    li->lo_encrypt_type = (uint32_t)emu_user_ld(p, b + LI64_ENCRYPT_TYPE, 4);
+    li->lo_encrypt_key_size = (uint32_t)emu_user_ld(p, b + LI64_ENCRYPT_KEY_SIZE, 4);
+    li->lo_flags = (uint32_t)emu_user_ld(p, b + LI64_FLAGS, 4);
+    memcpy(li->lo_file_name, b + LI64_FILE_NAME, LO_NAME_SIZE);
+    memcpy(li->lo_crypt_name, b + LI64_CRYPT_NAME, LO_NAME_SIZE);
+    memcpy(li->lo_encrypt_key, b + LI64_ENCRYPT_KEY, LO_KEY_SIZE);
+    li->lo_init[0] = emu_user_ld(p, b + LI64_INIT, 8);
+    li->lo_init[1] = emu_user_ld(p, b + LI64_INIT + 8, 8);
+}
+
+static void loop64_to_guest(const emu_user_proc *p, const struct loop_info64 *li, uint8_t *b)
+{
+    emu_user_st(p, b + LI64_DEVICE, 8, li->lo_device);
+    emu_user_st(p, b + LI64_INODE, 8, li->lo_inode);
+    emu_user_st(p, b + LI64_RDEVICE, 8, li->lo_rdevice);
+    emu_user_st(p, b + LI64_OFFSET, 8, li->lo_offset);
+    emu_user_st(p, b + LI64_SIZELIMIT, 8, li->lo_sizelimit);
+    emu_user_st(p, b + LI64_NUMBER, 4, li->lo_number);
+    emu_user_st(p, b + LI64_ENCRYPT_TYPE, 4, li->lo_encrypt_type);
+    emu_user_st(p, b + LI64_ENCRYPT_KEY_SIZE, 4, li->lo_encrypt_key_size);
+    emu_user_st(p, b + LI64_FLAGS, 4, li->lo_flags);
+    memcpy(b + LI64_FILE_NAME, li->lo_file_name, LO_NAME_SIZE);
+    memcpy(b + LI64_CRYPT_NAME, li->lo_crypt_name, LO_NAME_SIZE);
+    memcpy(b + LI64_ENCRYPT_KEY, li->lo_encrypt_key, LO_KEY_SIZE);
+    emu_user_st(p, b + LI64_INIT, 8, li->lo_init[0]);
+    emu_user_st(p, b + LI64_INIT + 8, 8, li->lo_init[1]);
+}
+
+/* The old struct loop_info has ints, longs and __kernel_old_dev_t fields: its guest layout
+ * follows from the guest's word size and the ABI's old_dev_size, with natural alignment. */
+typedef struct loop_info_layout {
+    emu_linux_field number, device, inode, rdevice, offset, encrypt_type, encrypt_key_size,
+        flags, init0, init1;
+    uint16_t name, key, size;
+} loop_info_layout;
+
+static emu_linux_field next_field(uint16_t *off, uint8_t size)
+{
+    *off = (uint16_t)((*off + size - 1) / size * size);
+    emu_linux_field f = { *off, size };
+    *off = (uint16_t)(*off + size);
+    return f;
+}
+
+static loop_info_layout loop_info_layout_of(const emu_user_proc *p)
+{
+    uint8_t w = (uint8_t)p->word, d = p->abi->old_dev_size ? p->abi->old_dev_size : 4;
+    loop_info_layout l;
+    uint16_t off = 0;
+    l.number = next_field(&off, 4);
+    l.device = next_field(&off, d);
+    l.inode = next_field(&off, w);
+    l.rdevice = next_field(&off, d);
+    l.offset = next_field(&off, 4);
+    l.encrypt_type = next_field(&off, 4);
+    l.encrypt_key_size = next_field(&off, 4);
+    l.flags = next_field(&off, 4);
+    l.name = off;
+    l.key = (uint16_t)(off + LO_NAME_SIZE);
+    off = (uint16_t)(l.key + LO_KEY_SIZE);
+    l.init0 = next_field(&off, w);
+    l.init1 = next_field(&off, w);
+    off = (uint16_t)(off + 4);                      /* char reserved[4] */
+    l.size = (uint16_t)((off + w - 1) / w * w);
+    return l;
+}
+
+static int64_t loop_get_status(emu_linux_task *t, int fd, uint64_t addr)
+{
+    emu_user_proc *p = t->proc;
+    struct loop_info li;
+    if (ioctl(fd, LOOP_GET_STATUS, &li) < 0)
+        return -errno;
+    loop_info_layout l = loop_info_layout_of(p);
+    uint8_t b[256] = { 0 };
+    emu_user_put_field(p, b, l.number, (uint32_t)li.lo_number);
+    emu_user_put_field(p, b, l.device, li.lo_device);
+    emu_user_put_field(p, b, l.inode, li.lo_inode);
+    emu_user_put_field(p, b, l.rdevice, li.lo_rdevice);
+    emu_user_put_field(p, b, l.offset, (uint32_t)li.lo_offset);
+    emu_user_put_field(p, b, l.encrypt_type, (uint32_t)li.lo_encrypt_type);
+    emu_user_put_field(p, b, l.encrypt_key_size, (uint32_t)li.lo_encrypt_key_size);
+    emu_user_put_field(p, b, l.flags, (uint32_t)li.lo_flags);
+    memcpy(b + l.name, li.lo_name, LO_NAME_SIZE);
+    memcpy(b + l.key, li.lo_encrypt_key, LO_KEY_SIZE);
+    emu_user_put_field(p, b, l.init0, li.lo_init[0]);
+    emu_user_put_field(p, b, l.init1, li.lo_init[1]);
+    return emu_user_copy_out(t, addr, b, l.size);
+}
+
+static int64_t loop_set_status(emu_linux_task *t, int fd, uint64_t addr)
+{
+    emu_user_proc *p = t->proc;
+    loop_info_layout l = loop_info_layout_of(p);
+    uint8_t b[256];
+    if (emu_user_copy_in(t, b, addr, l.size) < 0)
+        return -EFAULT;
+    struct loop_info li;
+    memset(&li, 0, sizeof li);
+    li.lo_number = (int)emu_user_get_field(p, b, l.number);
+    li.lo_device = emu_user_get_field(p, b, l.device);
+    li.lo_inode = emu_user_get_field(p, b, l.inode);
+    li.lo_rdevice = emu_user_get_field(p, b, l.rdevice);
+    li.lo_offset = (int)emu_user_get_field(p, b, l.offset);
+    li.lo_encrypt_type = (int)emu_user_get_field(p, b, l.encrypt_type);
+    li.lo_encrypt_key_size = (int)emu_user_get_field(p, b, l.encrypt_key_size);
+    li.lo_flags = (int)emu_user_get_field(p, b, l.flags);
+    memcpy(li.lo_name, b + l.name, LO_NAME_SIZE);
+    memcpy(li.lo_encrypt_key, b + l.key, LO_KEY_SIZE);
+    li.lo_init[0] = emu_user_get_field(p, b, l.init0);
+    li.lo_init[1] = emu_user_get_field(p, b, l.init1);
+    RET(ioctl(fd, LOOP_SET_STATUS, &li));
+}
+
+static int64_t loop_status64(emu_linux_task *t, int fd, uint64_t addr, bool set)
+{
+    uint8_t b[LI64_SIZE];
+    struct loop_info64 li;
+    if (set) {
+        if (emu_user_copy_in(t, b, addr, LI64_SIZE) < 0)
+            return -EFAULT;
+        loop64_from_guest(t->proc, b, &li);
+        RET(ioctl(fd, LOOP_SET_STATUS64, &li));
+    }
+    if (ioctl(fd, LOOP_GET_STATUS64, &li) < 0)
+        return -errno;
+    loop64_to_guest(t->proc, &li, b);
+    return emu_user_copy_out(t, addr, b, LI64_SIZE);
+}
+
+static int64_t loop_configure(emu_linux_task *t, int fd, uint64_t addr)
+{
+    emu_user_proc *p = t->proc;
+    uint8_t b[LCONF_SIZE];
+    if (emu_user_copy_in(t, b, addr, LCONF_SIZE) < 0)
+        return -EFAULT;
+    struct loop_config c;
+    memset(&c, 0, sizeof c);
+    c.fd = (uint32_t)emu_user_ld(p, b + LCONF_FD, 4);
+    c.block_size = (uint32_t)emu_user_ld(p, b + LCONF_BLOCK_SIZE, 4);
+    loop64_from_guest(p, b + LCONF_INFO, &c.info);
+    /* The kernel refuses a non-zero reserved area: pass it on as the guest wrote it. */
+    for (unsigned i = 0; i < sizeof c.__reserved / sizeof c.__reserved[0]; i++)
+        c.__reserved[i] = emu_user_ld(p, b + LCONF_RESERVED + 8 * i, 8);
+    RET(ioctl(fd, LOOP_CONFIGURE, &c));
+}
+
+/* A loop device request (the numbers are plain, not _IO-encoded, so every ABI shares them), or
+ * NOT_LOOP_REQUEST when req is none of them. */
+#define NOT_LOOP_REQUEST (-1000)
+static int64_t loop_ioctl(emu_linux_task *t, int fd, uint32_t req, uint64_t arg)
+{
+    switch (req) {
+    case LOOP_SET_FD: case LOOP_CHANGE_FD: case LOOP_SET_DIRECT_IO: case LOOP_SET_BLOCK_SIZE:
+    case LOOP_CTL_ADD: case LOOP_CTL_REMOVE:
+        RET(ioctl(fd, req, (unsigned long)arg));
+    case LOOP_CLR_FD: case LOOP_SET_CAPACITY: case LOOP_CTL_GET_FREE:
+        RET(ioctl(fd, req));
+    case LOOP_GET_STATUS: return loop_get_status(t, fd, arg);
+    case LOOP_SET_STATUS: return loop_set_status(t, fd, arg);
+    case LOOP_GET_STATUS64: return loop_status64(t, fd, arg, false);
+    case LOOP_SET_STATUS64: return loop_status64(t, fd, arg, true);
+    case LOOP_CONFIGURE: return loop_configure(t, fd, arg);
+    default: return NOT_LOOP_REQUEST;
+    }
+}
+
 /* Each unsupported request is logged once (the first 64 different ones). */
 static void log_once(uint32_t req)
 {
@@ -174,9 +364,13 @@ static int64_t sys_ioctl(emu_linux_task *t, const uint64_t *a)
     case EMU_IOCTL_TIOCNOTTY: RET(ioctl(fd, TIOCNOTTY));
     case EMU_IOCTL_FIOCLEX: RET(ioctl(fd, FIOCLEX));
     case EMU_IOCTL_FIONCLEX: RET(ioctl(fd, FIONCLEX));
-    default:
+    default: {
+        int64_t r = loop_ioctl(t, fd, req, a[2]);
+        if (r != NOT_LOOP_REQUEST)
+            return r;
         log_once(req);
         return -ENOTTY;
+    }
     }
 }
 

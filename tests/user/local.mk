@@ -38,3 +38,22 @@ tests/guests/user/%.static: tests/guests/user/%.c
 tests/guests/user/%.dyn: tests/guests/user/%.c
 	@mkdir -p tests/guests/user
 	$(AM_V_CC)$(PPC_CC) -O2 -o $@ $< -lpthread
+
+# Loop device ioctls: the guest prints its own TAP (it attaches a scratch file to a loop
+# device, so it needs root and a host that lends one; otherwise it reports a skip).
+TESTS += tests/user/loop.sh
+EXTRA_DIST += tests/user/loop.sh
+CLEANFILES += tests/guests/user/loop.static
+if HAVE_PPC_CC
+tests/user/loop.sh.log tests/user/loop.log: tests/guests/user/loop.static
+endif
+
+# Debian's lua5.4 and busybox, cross-built and run under emu and qemu-ppc-static (skipped
+# unless EMU_REAL_SOURCES names a folder holding their unpacked sources; .ci/run fetches them).
+# The builds are cached in the build tree between runs.
+TESTS += tests/user/real-programs.sh
+EXTRA_DIST += tests/user/real-programs.qemu-differs
+clean-local: clean-real-programs
+clean-real-programs:
+	rm -rf tests/user/real-programs.cache
+.PHONY: clean-real-programs

@@ -271,6 +271,10 @@ typedef struct emu_linux_abi {
        each. */
     const uint8_t *tramp_rt, *tramp_old;
     uint32_t tramp_size;
+    /* sizeof(__kernel_old_dev_t), for the old struct loop_info of
+       LOOP_GET_STATUS/LOOP_SET_STATUS: 0 means the asm-generic unsigned int
+       (4: 32-bit PowerPC); 2 on i386 and ARM, 8 on 64-bit PowerPC. */
+    uint8_t old_dev_size;
 } emu_linux_abi;
 
 #ifdef __cplusplus
