@@ -25,3 +25,21 @@ check_PROGRAMS += tests/cpu/test-ppc-fpexc
 tests_cpu_test_ppc_fpexc_SOURCES = tests/cpu/test-ppc-fpexc.c
 tests_cpu_test_ppc_fpexc_LDADD = core/libemu.la -lm
 TESTS += tests/cpu/test-ppc-fpexc
+check_PROGRAMS += tests/cpu/test-ppc-guests
+tests_cpu_test_ppc_guests_SOURCES = tests/cpu/test-ppc-guests.c
+tests_cpu_test_ppc_guests_LDADD = core/libemu.la
+TESTS += tests/cpu/test-ppc-guests
+
+# Bare-metal supervisor programs for test-ppc-guests: flat images linked at 0, built when
+# gcc-powerpc-linux-gnu is there (the test skips them otherwise).
+sys_guests = tlb603 mcheck
+sys_guests_bin = $(sys_guests:%=tests/guests/sys/%.bin)
+EXTRA_DIST += tests/guests/sys/sys.h $(sys_guests:%=tests/guests/sys/%.S) \
+	$(wildcard $(srcdir)/tests/guests/sys/*.expected)
+CLEANFILES += $(sys_guests_bin)
+if HAVE_PPC_CC
+tests/cpu/test-ppc-guests.log: $(sys_guests_bin)
+endif
+tests/guests/sys/%.bin: tests/guests/sys/%.S tests/guests/sys/sys.h
+	@mkdir -p tests/guests/sys
+	$(AM_V_CC)$(PPC_CC) -nostdlib -static -Wl,-Ttext=0 -Wl,--entry=0 -Wl,--oformat=binary -o $@ $<

@@ -290,6 +290,13 @@ uint64_t ppc_h_mfspr(void *env, uint64_t sprn, uint64_t b, uint64_t c)
     case 1019: if (e->model->has_l2cr) return e->ictc; break;
     case 1020: case 1021: case 1022: if (e->model->has_l2cr) return e->thrm[spr - 1020]; break;
     case 1023: return e->pir;
+    case 976: if (e->model->soft_tlb) return e->dmiss; break;
+    case 977: if (e->model->soft_tlb) return e->dcmp; break;
+    case 978: if (e->model->soft_tlb) return e->hash1; break;
+    case 979: if (e->model->soft_tlb) return e->hash2; break;
+    case 980: if (e->model->soft_tlb) return e->imiss; break;
+    case 981: if (e->model->soft_tlb) return e->icmp; break;
+    case 982: if (e->model->soft_tlb) return e->rpa; break;
     case 952: case 956: return e->mmcr[spr == 956];
     case 953: case 954: return e->pmc[spr - 953];
     case 957: case 958: return e->pmc[spr - 955];
@@ -332,6 +339,9 @@ uint64_t ppc_h_mtspr(void *env, uint64_t sprn, uint64_t v64, uint64_t c)
     case 1019: if (e->model->has_l2cr) { e->ictc = v; return 0; } break;
     case 1020: case 1021: case 1022: if (e->model->has_l2cr) { e->thrm[spr - 1020] = v; return 0; } break;
     case 1023: return 0;   /* PIR is read-only here */
+    /* 603e: the miss registers are read-only (writes ignored), RPA is written by the handlers */
+    case 976: case 977: case 978: case 979: case 980: case 981: if (e->model->soft_tlb) return 0; break;
+    case 982: if (e->model->soft_tlb) { e->rpa = v; return 0; } break;
     case 952: case 956: e->mmcr[spr == 956] = v; return 0;
     case 953: case 954: e->pmc[spr - 953] = v; return 0;
     case 957: case 958: e->pmc[spr - 955] = v; return 0;
@@ -346,7 +356,7 @@ uint64_t ppc_h_mtspr(void *env, uint64_t sprn, uint64_t v64, uint64_t c)
 static void set_msr(ppc_env *e, uint32_t v)
 {
     /* TLB entries are kept per translation regime (mmu_idx): no flush needed */
-    e->msr = v & MSR_MASK_6XX;
+    ppc_store_msr(e, v);
     if (e->msr & MSR_EE)
         emu_cpu_interrupt_request(e->cpu);
 }
@@ -363,7 +373,8 @@ uint64_t ppc_h_mtmsr(void *env, uint64_t v, uint64_t b, uint64_t c)
 uint64_t ppc_h_rfi(void *env, uint64_t a, uint64_t b, uint64_t c)
 {
     ppc_env *e = env;
-    set_msr(e, (e->msr & ~0x87c0ffffu) | (e->srr1 & 0x87c0ffffu));
+    /* rfi always leaves the TGPR bank (the 603e's miss handlers return with it) */
+    set_msr(e, (e->msr & ~(0x87c0ffffu | MSR_TGPR)) | (e->srr1 & 0x87c0ffffu));
     e->pc = e->srr0 & ~3u;
     emu_cpu_interrupt_request(e->cpu);   /* back to the loop: mode and EE may have changed */
     return 0;
@@ -386,13 +397,17 @@ uint64_t ppc_h_tlbie(void *env, uint64_t ea, uint64_t b, uint64_t c)
 {
     ppc_env *e = env;
     /* tlbie drops every entry of that page index, whatever the segment (like the 6xx TLB) */
+    if (e->model->soft_tlb)
+        ppc_tlb603_invalidate_page(e, (uint32_t)ea);
     emu_cpu_tlb_flush(e->cpu);
-    (void)ea;
     return 0;
 }
 
 uint64_t ppc_h_tlbia(void *env, uint64_t a, uint64_t b, uint64_t c)
 {
-    emu_cpu_tlb_flush(((ppc_env *)env)->cpu);
+    ppc_env *e = env;
+    if (e->model->soft_tlb)
+        ppc_tlb603_invalidate_all(e);
+    emu_cpu_tlb_flush(e->cpu);
     return 0;
 }

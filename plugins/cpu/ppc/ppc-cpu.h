@@ -10,6 +10,7 @@
 
 /* MSR bits (32-bit numbering: value masks) */
 #define MSR_POW (1u << 18)
+#define MSR_TGPR (1u << 17)   /* 603e: GPR0-3 are the temporary TGPR0-3 (TLB miss handlers) */
 #define MSR_ILE (1u << 16)
 #define MSR_EE  (1u << 15)
 #define MSR_PR  (1u << 14)
@@ -63,7 +64,24 @@ enum {
     PPC_VEC_RESET = 0x100, PPC_VEC_MCHECK = 0x200, PPC_VEC_DSI = 0x300, PPC_VEC_ISI = 0x400,
     PPC_VEC_EXT = 0x500, PPC_VEC_ALIGN = 0x600, PPC_VEC_PROGRAM = 0x700, PPC_VEC_FPU = 0x800,
     PPC_VEC_DEC = 0x900, PPC_VEC_SC = 0xc00, PPC_VEC_TRACE = 0xd00,
+    /* 603e software table search */
+    PPC_VEC_ITLB_MISS = 0x1000, PPC_VEC_DLTLB_MISS = 0x1100, PPC_VEC_DSTLB_MISS = 0x1200,
 };
+/* SRR1 bits of a 603e TLB miss (CR0 is in bits 0-3) */
+#define SRR1_TLB_KEY   0x00080000u   /* the segment key of the access */
+#define SRR1_TLB_INSN  0x00040000u   /* instruction (ITLB) miss */
+#define SRR1_TLB_WAY   0x00020000u   /* the way tlbli/tlbld will replace */
+#define SRR1_TLB_STORE 0x00010000u   /* the access was a store */
+/* SRR1 bits of a machine check (603e, 750) */
+#define SRR1_MC_MCP 0x00080000u
+#define SRR1_MC_TEA 0x00040000u
+#define HID0_EMCP 0x80000000u        /* MCP input enabled */
+/* DSISR bits */
+#define DSISR_NOTFOUND 0x40000000u
+#define DSISR_PROT     0x08000000u
+#define DSISR_DIRECT   0x04000000u
+#define DSISR_STORE    0x02000000u
+#define ISI_NOEXEC     0x10000000u
 /* SRR1 reason bits of the program exception */
 #define SRR1_FP_ENABLED 0x00100000u
 #define SRR1_ILLEGAL    0x00080000u
@@ -75,7 +93,17 @@ typedef struct ppc_model {
     uint32_t pvr;
     bool has_hid1;        /* 603e / 750 */
     bool has_l2cr;        /* 750 */
+    bool soft_tlb;        /* 603e: TLB misses trap to software (tlbld/tlbli), TGPR */
+    bool mc_srr1_bits;    /* 603e / 750: SRR1[12,13] say MCP / TEA on a machine check */
 } ppc_model;
+
+/* One entry of the 603e's instruction or data TLB: the compare word loaded from ICMP/DCMP
+   (V, VSID, API), the RPA word (RPN, R, C, WIMG, PP) and the page's effective address. */
+typedef struct ppc_tlb603_entry {
+    uint32_t cmp, rpa, epn;
+} ppc_tlb603_entry;
+
+#define TLB603_SETS 32        /* 2 ways x 32 sets = 64 entries per TLB, set = EA[15-19] */
 
 typedef struct ppc_env {
     uint32_t gpr[32];
@@ -107,6 +135,17 @@ typedef struct ppc_env {
     uint32_t int_level;       /* the "int" input line */
     uint32_t dec_pending;
     uint32_t fp_prog;         /* FPSCR cause bits of an enabled FP exception */
+    /* 603e software TLB: TGPR0-3 (swapped with GPR0-3 while MSR[TGPR]), the miss registers,
+       the TLBs [0] instruction / [1] data, and the way each set replaces next */
+    uint32_t tgpr[4];
+    uint32_t imiss, icmp, dmiss, dcmp, hash1, hash2, rpa;
+    ppc_tlb603_entry tlb603[2][TLB603_SETS][2];
+    uint8_t tlb603_next[2][TLB603_SETS];
+    /* input lines and the pending events they cause (taken at the next block boundary) */
+    uint32_t mcp_level, tea_level, sreset_level, hreset_level;
+    uint32_t mc_pending;      /* SRR1_MC_* of a pending machine check */
+    uint32_t sreset_pending, hreset_pending;
+    uint32_t checkstop;       /* the processor stopped (machine check with MSR[ME] = 0) */
     /* not guest state */
     const ppc_model *model;
     emu_machine *machine;
@@ -116,6 +155,9 @@ typedef struct ppc_env {
 } ppc_env;
 
 #define ENV_OFF(f) ((uint32_t)offsetof(ppc_env, f))
+
+/* ppc.c: hard reset (the HRESET line, machine reset) */
+void ppc_hard_reset(ppc_env *e);
 
 /* translate.c */
 void ppc_translate(emu_ir_block *b, void *env, uint64_t pc);
@@ -180,6 +222,20 @@ uint64_t ppc_h_lfs(void *env, uint64_t bits, uint64_t b, uint64_t c);
 uint64_t ppc_h_stfs(void *env, uint64_t bits, uint64_t b, uint64_t c);
 
 /* mmu.c: address translation, exceptions and interrupts (system mode) */
+void ppc_store_msr(ppc_env *e, uint32_t v);
+uint32_t ppc_msr_mask(const ppc_env *e);
+unsigned ppc_pp_prot(unsigned pp, bool key);
+uint32_t ppc_pteg_addr(const ppc_env *e, uint32_t hash);
+emu_excp_class ppc_mmu_fault(ppc_env *e, uint32_t vaddr, emu_access access, uint32_t why, bool probe,
+                             uint32_t *code);
+
+/* tlb603.c: the 603e's software-loaded TLBs */
+emu_excp_class ppc_tlb603_translate(ppc_env *e, uint32_t vaddr, emu_access access, uint32_t sr, bool key,
+                                    emu_mmu_result *res, uint32_t *code);
+void ppc_tlb603_invalidate_page(ppc_env *e, uint32_t ea);
+void ppc_tlb603_invalidate_all(ppc_env *e);
+uint64_t ppc_h_tlbld(void *env, uint64_t ea, uint64_t b, uint64_t c);
+uint64_t ppc_h_tlbli(void *env, uint64_t ea, uint64_t b, uint64_t c);
 emu_excp_class ppc_mmu_translate(void *env, uint64_t vaddr, emu_access access, unsigned mmu_idx,
                                  bool probe, emu_mmu_result *res, uint32_t *code);
 void ppc_do_interrupt(void *env, emu_excp_class cls, uint32_t code);

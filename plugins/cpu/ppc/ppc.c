@@ -15,9 +15,9 @@ typedef struct ppc_cpu {
 
 /* PVRs of the models QEMU 7.2 means by "603e", "604" and "750" (target/ppc/cpu-models.h:
    603e v4.1, 604, 740/750 v3.1) */
-static const ppc_model model_603e = { "ppc603e", 0x00060401, true, false };
-static const ppc_model model_604 = { "ppc604", 0x00040103, false, false };
-static const ppc_model model_750 = { "ppc750", 0x00080301, true, true };
+static const ppc_model model_603e = { "ppc603e", 0x00060401, true, false, true, true };
+static const ppc_model model_604 = { "ppc604", 0x00040103, false, false, false, false };
+static const ppc_model model_750 = { "ppc750", 0x00080301, true, true, false, true };
 
 /* ---- registers ---- */
 enum { R_GPR = 0, R_FPR = 32, R_PC = 64, R_MSR, R_CR, R_LR, R_CTR, R_XER, R_FPSCR,
@@ -102,7 +102,7 @@ static void reg_write(void *envp, unsigned i, uint64_t v64)
     if (i >= R_DBAT && i < R_DBAT + 8) { e->dbat[i - R_DBAT] = v; emu_cpu_tlb_flush(e->cpu); return; }
     switch (i) {
     case R_PC: e->pc = v & ~3u; break;
-    case R_MSR: e->msr = v & MSR_MASK_6XX; break;
+    case R_MSR: ppc_store_msr(e, v); break;
     case R_CR: ppc_set_cr(e, v); break;
     case R_LR: e->lr = v; break;
     case R_CTR: e->ctr = v; break;
@@ -136,13 +136,20 @@ static void dec_fire(void *opaque)
 
 static void power_on(ppc_env *e)
 {
-    /* keep the links to the core, clear the guest state */
+    /* keep the links to the core and the levels of the input lines, clear the guest state */
     const ppc_model *model = e->model;
     emu_machine *m = e->machine;
     emu_cpu *cpu = e->cpu;
     emu_timer *t = e->dec_timer;
     uint64_t freq = e->tb_freq;
+    uint32_t int_level = e->int_level, mcp = e->mcp_level, tea = e->tea_level;
+    uint32_t sreset = e->sreset_level, hreset = e->hreset_level;
     memset(e, 0, offsetof(ppc_env, model));
+    e->int_level = int_level;
+    e->mcp_level = mcp;
+    e->tea_level = tea;
+    e->sreset_level = sreset;
+    e->hreset_level = hreset;
     e->model = model;
     e->machine = m;
     e->cpu = cpu;
@@ -185,17 +192,22 @@ static int ppc_realize(emu_device *dev, emu_error **err)
     return 0;
 }
 
+void ppc_hard_reset(ppc_env *e)
+{
+    power_on(e);
+    e->dec_base_ns = emu_clock_ns(e->machine);
+    if (e->dec_timer)
+        emu_timer_cancel(e->dec_timer);
+    emu_cpu_tlb_flush(e->cpu);
+}
+
 static void ppc_reset(emu_device *dev)
 {
     ppc_cpu *p = (ppc_cpu *)dev;
     if (!p->cpu || emu_cpu_is_user_mode(p->cpu))
         return;
     ppc_env *e = emu_cpu_env(p->cpu);
-    power_on(e);
-    e->dec_base_ns = emu_clock_ns(dev->machine);
-    if (e->dec_timer)
-        emu_timer_cancel(e->dec_timer);
-    emu_cpu_tlb_flush(p->cpu);
+    ppc_hard_reset(e);
     emu_cpu_set_pc(p->cpu, e->pc);
 }
 
@@ -211,14 +223,50 @@ static void ppc_destroy(emu_device *dev)
     }
 }
 
+/* Input lines (the order of ppc_inputs).  Events are taken at the next block boundary by
+   ppc_check_interrupts, never in the middle of an instruction (a device's line may move
+   during this CPU's own store). */
+enum { IN_INT, IN_MCP, IN_TEA, IN_SRESET, IN_HRESET };
+
 static void ppc_set_input(emu_device *dev, unsigned line, unsigned index, int level)
 {
     ppc_cpu *p = (ppc_cpu *)dev;
-    if (!p->cpu)
+    if (!p->cpu || emu_cpu_is_user_mode(p->cpu))
         return;
     ppc_env *e = emu_cpu_env(p->cpu);
-    e->int_level = level != 0;
-    if (level)
+    uint32_t on = level != 0, rose;
+    switch (line) {
+    case IN_INT:
+        e->int_level = on;
+        break;
+    case IN_MCP:   /* edge: a machine check if HID0[EMCP] enables the input */
+        rose = on && !e->mcp_level;
+        e->mcp_level = on;
+        if (rose && (e->hid0 & HID0_EMCP))
+            e->mc_pending |= SRR1_MC_MCP;
+        break;
+    case IN_TEA:   /* a board's bus error (transfer error acknowledge) */
+        rose = on && !e->tea_level;
+        e->tea_level = on;
+        if (rose)
+            e->mc_pending |= SRR1_MC_TEA;
+        break;
+    case IN_SRESET:
+        rose = on && !e->sreset_level;
+        e->sreset_level = on;
+        if (rose)
+            e->sreset_pending = 1;
+        break;
+    case IN_HRESET:
+        rose = on && !e->hreset_level;
+        e->hreset_level = on;
+        if (rose)
+            e->hreset_pending = 1;
+        break;
+    default:
+        return;
+    }
+    if (on)
         emu_cpu_interrupt_request(p->cpu);
 }
 
@@ -257,6 +305,10 @@ static const emu_prop_desc ppc_props[] = {
 
 static const emu_line_desc ppc_inputs[] = {
     { "int", 1, "external interrupt request (level, active high)" },
+    { "mcp", 1, "machine check request: a rising edge raises a machine check when HID0[EMCP] is set" },
+    { "tea", 1, "transfer error (bus error): a rising edge raises a machine check" },
+    { "sreset", 1, "soft reset: a rising edge takes the system reset exception (0x100)" },
+    { "hreset", 1, "hard reset: a rising edge restarts the processor from its power-on state (0xfff00100)" },
     { NULL, 0, NULL },
 };
 

@@ -849,6 +849,13 @@ static bool op31(dc *d)
         emu_ir_call(B, ppc_h_tlbia, EMU_HELPER_ENDS_BLOCK, 0, 0, 0, 0);
         end_loop(d);
         return true;
+    case 978: case 1010: /* tlbld, tlbli (603e) */
+        if (rd || ra || RCBIT || !d->env->model->soft_tlb) return false;
+        if (!priv(d)) return true;
+        emu_ir_call(B, xo == 978 ? ppc_h_tlbld : ppc_h_tlbli, EMU_HELPER_READS_STATE | EMU_HELPER_ENDS_BLOCK,
+                    0, gpr(d, rb), 0, 0);
+        end_loop(d);
+        return true;
     case 566: /* tlbsync */
         if (rd || ra || rb || RCBIT) return false;
         priv(d);

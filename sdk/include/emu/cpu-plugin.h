@@ -128,6 +128,10 @@ EMU_API void emu_cpu_tlb_flush_page(emu_cpu *cpu, uint64_t vaddr);
    Safe from device callbacks and timers. */
 EMU_API void emu_cpu_interrupt_request(emu_cpu *cpu);
 
+/* End the run with exit status `code` once the current slice stops (a CPU that can never
+   continue, e.g. a checkstop, after logging why).  Safe from any callback. */
+EMU_API void emu_machine_request_quit(emu_machine *m, int code);
+
 #ifdef __cplusplus
 }
 #endif
