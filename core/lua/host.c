@@ -32,6 +32,7 @@ emu_lua *emu_lua_new(emu_machine *m)
     emu_lua_open_time(L);
     emu_lua_open_serial(L);
     emu_lua_open_symbols(L);
+    emu_lua_open_memory(L);
     lua_setglobal(L, "emu");
     return h;
 }

@@ -28,3 +28,6 @@ TESTS += tests/lua/test-console.sh
 
 dist_noinst_SCRIPTS += tests/lua/test-console-stdio.sh
 TESTS += tests/lua/test-console-stdio.sh
+
+dist_noinst_SCRIPTS += tests/lua/test-memory.sh
+TESTS += tests/lua/test-memory.sh
