@@ -14,6 +14,11 @@ enum {
     B(ADD) B(SUB) B(MUL) B(MULUH) B(MULSH) B(DIVS) B(DIVU) B(REMS) B(REMU)
     B(AND) B(OR) B(XOR) B(ANDC) B(ORC) B(NAND) B(NOR) B(EQV) B(SHL) B(SHR) B(SAR) B(ROTL)
 #undef B
+    /* the same operations with the destination as first operand (d = d op b) */
+#define B(n) H_##n##_DR, H_##n##_DI,
+    B(ADD) B(SUB) B(MUL) B(MULUH) B(MULSH) B(DIVS) B(DIVU) B(REMS) B(REMU)
+    B(AND) B(OR) B(XOR) B(ANDC) B(ORC) B(NAND) B(NOR) B(EQV) B(SHL) B(SHR) B(SAR) B(ROTL)
+#undef B
 #define C(n) H_SET_##n##_RR, H_SET_##n##_RI, H_BR_##n##_RR, H_BR_##n##_RI,
     C(EQ) C(NE) C(LT) C(LE) C(GT) C(GE) C(LTU) C(LEU) C(GTU) C(GEU)
 #undef C
@@ -24,7 +29,7 @@ enum {
     H_CMP3S_RR, H_CMP3S_RI, H_CMP3U_RR, H_CMP3U_RI, H_CMP3_64,
     H_CMP3S_RR_OR, H_CMP3S_RI_OR, H_CMP3U_RR_OR, H_CMP3U_RI_OR,
     H_CMP3S_RR_OR_BR, H_CMP3S_RI_OR_BR, H_CMP3U_RR_OR_BR, H_CMP3U_RI_OR_BR,
-    H_ULD32B_X, H_UST32B_X,
+    H_ULD32B_X, H_UST32B_X, H_ROTL_AND, H_ADDI_BR_EQ, H_ADDI_BR_NE,
     H_FADD, H_FSUB, H_FMUL, H_FDIV, H_FSQRT, H_FNEG, H_FABS, H_F32TO64, H_F64TO32, H_FMA,
     H_ULD8U, H_ULD8S, H_ULD16BU, H_ULD16BS, H_ULD16LU, H_ULD16LS, H_ULD32B, H_ULD32L,
     H_ULD64B, H_ULD64L,
@@ -151,7 +156,8 @@ static bool lower(compiler *k, const ir_op *o)
         if (o->sub >= EMU_IR_BINOP_COUNT)
             return false;
         if (!is64) {
-            x = put(k, o->sub * 2 + ((o->flags & IR_F_IMM) ? 1 : 0), in);
+            unsigned base = o->d == o->a ? H_ADD_DR : H_ADD_RR;
+            x = put(k, base + o->sub * 2 + ((o->flags & IR_F_IMM) ? 1 : 0), in);
             x->d = opnd(cpu, o->d);
             x->a = opnd(cpu, o->a);
             x->b = (o->flags & IR_F_IMM) ? (uint32_t)o->imm2 : opnd(cpu, o->c);
@@ -398,6 +404,20 @@ bool interp_compile(emu_cpu *cpu, const emu_ir_block *b, tb *t)
     k.b = b;
     k.scratch = opnd(cpu, 0);    /* slot 0 of the temporaries is the backend's */
     k.watch = cpu->user && user_watching(cpu);
+    /* how often each temporary appears in the block (as destination or operand) */
+    uint16_t uses[IR_MAX_TEMPS + 1];
+    memset(uses, 0, sizeof uses);
+    for (unsigned i = 0; i < b->nops; i++) {
+        const ir_op *o = &b->ops[i];
+        emu_ir_val v[5] = { o->d, o->a, o->c, o->e, 0 };
+        if (o->opc == IR_SELECT) {
+            v[3] = (emu_ir_val)o->imm;
+            v[4] = (emu_ir_val)o->imm2;
+        }
+        for (unsigned j = 0; j < 5; j++)
+            if (v[j] && !(v[j] & EMU_IR_ENV_BIT) && v[j] <= IR_MAX_TEMPS && uses[v[j]] < 0xffff)
+                uses[v[j]]++;
+    }
     bool ok = true;
     bool after_store = false;
     for (unsigned i = 0; i < b->nops && ok; i++) {
@@ -441,6 +461,33 @@ bool interp_compile(emu_cpu *cpu, const emu_ir_block *b, tb *t)
                 want_fix(&k);
                 i += skip - 1;
             }
+            continue;
+        }
+        /* t = rotl(a, n); d = t & mask with t read nowhere else (rlwinm): one record */
+        if (o->opc == IR_BINOP && o->sub == EMU_IR_ROTL && (o->flags & IR_F_IMM) && o->type == EMU_IR_I32 &&
+            o2 && o2->opc == IR_BINOP && o2->sub == EMU_IR_AND && (o2->flags & IR_F_IMM) &&
+            o2->type == EMU_IR_I32 && o2->a == o->d && o2->d != o->d && !(o->d & EMU_IR_ENV_BIT) &&
+            o2->insn == o->insn && uses[o->d] == 2) {
+            iop *x = put(&k, H_ROTL_AND, o->insn);
+            x->d = opnd(cpu, o2->d);
+            x->a = opnd(cpu, o->a);
+            x->b = (uint32_t)o->imm2;
+            x->c = (uint32_t)o2->imm2;
+            i++;
+            continue;
+        }
+        /* x = a +/- imm; branch when x ==/!= 0 (the CTR decrement of bdnz/bdz): one record */
+        if (o->opc == IR_BINOP && (o->sub == EMU_IR_ADD || o->sub == EMU_IR_SUB) && (o->flags & IR_F_IMM) &&
+            o->type == EMU_IR_I32 && optype(b, o->d) == EMU_IR_I32 && o2 && o2->opc == IR_BRCOND &&
+            (o2->sub == EMU_IR_EQ || o2->sub == EMU_IR_NE) && (o2->flags & IR_F_IMM) && o2->imm2 == 0 &&
+            o2->type == EMU_IR_I32 && o2->a == o->d && o2->insn == o->insn) {
+            iop *x = put(&k, o2->sub == EMU_IR_EQ ? H_ADDI_BR_EQ : H_ADDI_BR_NE, o->insn);
+            x->d = opnd(cpu, o->d);
+            x->a = opnd(cpu, o->a);
+            x->b = o->sub == EMU_IR_ADD ? (uint32_t)o->imm2 : -(uint32_t)o->imm2;
+            x->c = (uint32_t)o2->imm;
+            want_fix(&k);
+            i++;
             continue;
         }
         /* t = a + b; load or store 32 bits big-endian at t (lwzx, stwx): one record in user
@@ -619,6 +666,10 @@ void interp_run(emu_cpu *cpu, tb *t, int64_t *budgetp, tb **link_from, unsigned 
         B(ADD) B(SUB) B(MUL) B(MULUH) B(MULSH) B(DIVS) B(DIVU) B(REMS) B(REMU)
         B(AND) B(OR) B(XOR) B(ANDC) B(ORC) B(NAND) B(NOR) B(EQV) B(SHL) B(SHR) B(SAR) B(ROTL)
 #undef B
+#define B(n) [H_##n##_DR] = &&L_##n##_DR, [H_##n##_DI] = &&L_##n##_DI,
+        B(ADD) B(SUB) B(MUL) B(MULUH) B(MULSH) B(DIVS) B(DIVU) B(REMS) B(REMU)
+        B(AND) B(OR) B(XOR) B(ANDC) B(ORC) B(NAND) B(NOR) B(EQV) B(SHL) B(SHR) B(SAR) B(ROTL)
+#undef B
 #define C(n) [H_SET_##n##_RR] = &&L_SET_##n##_RR, [H_SET_##n##_RI] = &&L_SET_##n##_RI, \
              [H_BR_##n##_RR] = &&L_BR_##n##_RR, [H_BR_##n##_RI] = &&L_BR_##n##_RI,
         C(EQ) C(NE) C(LT) C(LE) C(GT) C(GE) C(LTU) C(LEU) C(GTU) C(GEU)
@@ -637,7 +688,8 @@ void interp_run(emu_cpu *cpu, tb *t, int64_t *budgetp, tb **link_from, unsigned 
         [H_CMP3U_RR_OR] = &&L_CMP3U_RR_OR, [H_CMP3U_RI_OR] = &&L_CMP3U_RI_OR,
         [H_CMP3S_RR_OR_BR] = &&L_CMP3S_RR_OR_BR, [H_CMP3S_RI_OR_BR] = &&L_CMP3S_RI_OR_BR,
         [H_CMP3U_RR_OR_BR] = &&L_CMP3U_RR_OR_BR, [H_CMP3U_RI_OR_BR] = &&L_CMP3U_RI_OR_BR,
-        [H_ULD32B_X] = &&L_ULD32B_X, [H_UST32B_X] = &&L_UST32B_X,
+        [H_ULD32B_X] = &&L_ULD32B_X, [H_UST32B_X] = &&L_UST32B_X, [H_ROTL_AND] = &&L_ROTL_AND,
+        [H_ADDI_BR_EQ] = &&L_ADDI_BR_EQ, [H_ADDI_BR_NE] = &&L_ADDI_BR_NE,
         [H_FADD] = &&L_FADD, [H_FSUB] = &&L_FSUB, [H_FMUL] = &&L_FMUL, [H_FDIV] = &&L_FDIV,
         [H_FSQRT] = &&L_FSQRT, [H_FNEG] = &&L_FNEG, [H_FABS] = &&L_FABS, [H_F32TO64] = &&L_F32TO64,
         [H_F64TO32] = &&L_F64TO32, [H_FMA] = &&L_FMA,
@@ -680,7 +732,9 @@ enter:
 
 #define BIN32(n, expr) \
     L_##n##_RR: { uint32_t a = R32(op->a), b = R32(op->b); R32(op->d) = (expr); NEXT(); } \
-    L_##n##_RI: { uint32_t a = R32(op->a), b = op->b; R32(op->d) = (expr); NEXT(); }
+    L_##n##_RI: { uint32_t a = R32(op->a), b = op->b; R32(op->d) = (expr); NEXT(); } \
+    L_##n##_DR: { uint32_t a = R32(op->d), b = R32(op->b); R32(op->d) = (expr); NEXT(); } \
+    L_##n##_DI: { uint32_t a = R32(op->d), b = op->b; R32(op->d) = (expr); NEXT(); }
     BIN32(ADD, a + b)
     BIN32(SUB, a - b)
     BIN32(MUL, a * b)
@@ -814,6 +868,14 @@ L_ULD32B_X: { uint32_t ea = R32(op->a) + R32(op->b); R32(op->c) = ea;
 L_UST32B_X: { uint32_t ea = R32(op->a) + R32(op->b); R32(op->c) = ea;
     cpu->cur_op = op; st_be32(mem + ea, R32(op->d)); NEXT(); }
 L_UST32L: cpu->cur_op = op; st_le32(UADDR, R32(op->d)); NEXT();
+    /* d = rotl(a, b) & c (rlwinm): the rotated temporary is read by nothing else */
+L_ROTL_AND: { uint32_t a = R32(op->a), n = op->b & 31;
+    R32(op->d) = (n ? (a << n) | (a >> (32 - n)) : a) & op->c; NEXT(); }
+    /* d = a + b, then a branch to c when d is (not) zero (bdnz, addic. + beq) */
+L_ADDI_BR_EQ: { uint32_t v = R32(op->a) + op->b; R32(op->d) = v;
+    if (v == 0) { op = base + op->c; goto *op->h; } NEXT(); }
+L_ADDI_BR_NE: { uint32_t v = R32(op->a) + op->b; R32(op->d) = v;
+    if (v != 0) { op = base + op->c; goto *op->h; } NEXT(); }
 L_UST64B: cpu->cur_op = op; st_be64(UADDR, R64(op->d)); NEXT();
 L_UST64L: cpu->cur_op = op; st_le64(UADDR, R64(op->d)); NEXT();
 #undef UADDR
