@@ -17,3 +17,4 @@ dist_pciexample_DATA = sdk/examples/pci-crc/Makefile sdk/examples/pci-crc/exampl
 emuinclude_HEADERS += sdk/include/emu/pci.h sdk/include/emu/intack.h
 emuinclude_HEADERS += sdk/include/emu/fw_cfg.h
 emuinclude_HEADERS += sdk/include/emu/nvram.h
+emuinclude_HEADERS += sdk/include/emu/isa-dma.h

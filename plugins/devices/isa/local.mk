@@ -27,3 +27,9 @@ plugins_devices_isa_prep_systemio_la_LIBADD = $(plugin_libadd)
 
 # Checked reading of saved state, shared by the device plugins' load hooks.
 EXTRA_DIST += plugins/devices/state-fields.h
+
+pkglib_LTLIBRARIES += plugins/devices/isa/isa-dma.la
+plugins_devices_isa_isa_dma_la_SOURCES = plugins/devices/isa/isa-dma.c
+plugins_devices_isa_isa_dma_la_CFLAGS = $(plugin_cflags)
+plugins_devices_isa_isa_dma_la_LDFLAGS = $(plugin_ldflags)
+plugins_devices_isa_isa_dma_la_LIBADD = $(plugin_libadd)

@@ -55,3 +55,8 @@ check_PROGRAMS += tests/devices/prep/test-state
 tests_devices_prep_test_state_SOURCES = tests/devices/prep/test-state.c
 tests_devices_prep_test_state_LDADD = core/libemu.la
 TESTS += tests/devices/prep/test-state
+
+check_PROGRAMS += tests/devices/prep/test-isa-dma
+tests_devices_prep_test_isa_dma_SOURCES = tests/devices/prep/test-isa-dma.c
+tests_devices_prep_test_isa_dma_LDADD = core/libemu.la
+TESTS += tests/devices/prep/test-isa-dma
