@@ -285,12 +285,9 @@ void emu_hooks_fire_exec(emu_machine *m, emu_cpu *cpu, uint64_t pc)
 
 /* fire() for the most frequent event: hooks with a block_fn get the event's
    fields as arguments, so no event is built (and zeroed) for them. */
-void emu_hooks_fire_block(emu_machine *m, emu_cpu *cpu, uint64_t pc, unsigned ninsns)
+static inline void fire_block(emu_machine *m, emu_cpu *cpu, uint64_t pc, unsigned ninsns)
 {
-    if (!emu_hooks_any(m, EMU_HOOK_BLOCK))
-        return;
     struct emu_hooks *h = m->hooks;
-    pthread_mutex_lock(&h->lock);
     hook_list *l = &h->lists[EMU_HOOK_BLOCK];
     size_t n = l->n;
     h->depth++;
@@ -307,7 +304,21 @@ void emu_hooks_fire_block(emu_machine *m, emu_cpu *cpu, uint64_t pc, unsigned ni
     }
     if (--h->depth == 0 && h->garbage)
         collect(m);
-    pthread_mutex_unlock(&h->lock);
+}
+
+void emu_hooks_fire_block(emu_machine *m, emu_cpu *cpu, uint64_t pc, unsigned ninsns)
+{
+    if (!emu_hooks_any(m, EMU_HOOK_BLOCK))
+        return;
+    pthread_mutex_lock(&m->hooks->lock);
+    fire_block(m, cpu, pc, ninsns);
+    pthread_mutex_unlock(&m->hooks->lock);
+}
+
+void emu_hooks_fire_block_alone(emu_machine *m, emu_cpu *cpu, uint64_t pc, unsigned ninsns)
+{
+    if (emu_hooks_any(m, EMU_HOOK_BLOCK))
+        fire_block(m, cpu, pc, ninsns);
 }
 
 uint64_t emu_hooks_fire_read(emu_machine *m, emu_cpu *cpu, uint64_t pc, uint64_t addr,

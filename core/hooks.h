@@ -173,6 +173,14 @@ void emu_hooks_fire_exec(emu_machine *m, emu_cpu *cpu, uint64_t pc);
    chain into such blocks and call it from the dispatcher). */
 void emu_hooks_fire_block(emu_machine *m, emu_cpu *cpu, uint64_t pc, unsigned ninsns);
 
+/* emu_hooks_fire_block without the registry's lock, for an engine that
+   knows that no other thread can fire a hook or take the lock until it
+   returns (it runs the only CPU thread), and that has held the lock at
+   least once since another thread last could (so it sees what that thread's
+   callbacks did).  Block hooks fire on every block: the lock is a large
+   part of their cost. */
+void emu_hooks_fire_block_alone(emu_machine *m, emu_cpu *cpu, uint64_t pc, unsigned ninsns);
+
 /* After a data load of `size` bytes at `addr` by the instruction at `pc`
    produced `value` (as the instruction sees it: in the guest's byte order
    resolved, zero-extended, before any sign extension), when [addr,

@@ -44,13 +44,37 @@ static void after_hook(emu_cpu *cpu, uint64_t pc)
     cpu_unwind(cpu);
 }
 
+/* Did this host thread, at its last block hook, run the only CPU thread? */
+static __thread __attribute__((tls_model("initial-exec"))) bool was_alone;
+
+/* Is this the only CPU thread, so that block hooks may fire without the
+   registry's lock?  User mode with one CPU: the CPU of a new guest thread is
+   created by the running thread before the thread starts, so the count cannot
+   grow behind this one's back.  When the count has just dropped to one, the
+   lock is taken once: whatever the thread that left did in callbacks is then
+   visible here.  (System mode keeps the lock.) */
+static bool alone(emu_cpu *cpu, emu_machine *m)
+{
+    bool now = cpu->user && __atomic_load_n(&cpu->ex->ncpus, __ATOMIC_ACQUIRE) == 1;
+    if (now && !was_alone) {
+        emu_hooks_lock(m);
+        emu_hooks_unlock(m);
+    }
+    was_alone = now;
+    return now;
+}
+
 static uint64_t hook_block(void *env, uint64_t pc, uint64_t ninsns, uint64_t unused)
 {
-    emu_cpu *cpu = emu_cpu_of_env(env);
+    emu_cpu *cpu = (emu_cpu *)((uint8_t *)env - offsetof(emu_cpu, env));
+    emu_machine *m = cpu->dev->machine;
     if (already_fired(cpu))
         return 0;
     cpu_set_pc(cpu, pc);
-    emu_hooks_fire_block(cpu->dev->machine, cpu, pc, (unsigned)ninsns);
+    if (alone(cpu, m))
+        emu_hooks_fire_block_alone(m, cpu, pc, (unsigned)ninsns);
+    else
+        emu_hooks_fire_block(m, cpu, pc, (unsigned)ninsns);
     after_hook(cpu, pc);
     return 0;
 }

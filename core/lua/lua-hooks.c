@@ -14,6 +14,13 @@ typedef struct lua_hook {
     int fn;                      /* registry reference to the callback */
     emu_cpu *cpu;                /* the CPU of the last event, when cpu_ref is set */
     int cpu_ref;                 /* registry reference to its Lua object (0: none yet) */
+    /* BLOCK: a Lua thread whose stack holds what each call needs (RUNNER_*),
+       so that a call looks nothing up in the registry */
+    lua_State *runner;
+    int runner_ref;              /* registry reference keeping it alive */
+    emu_cpu *runner_cpu;         /* the CPU whose object is at RUNNER_CPU */
+    bool runner_cpu_set;
+    int nargs;                   /* BLOCK: arguments the callback can see (its parameters) */
     emu_hook_id id;
     struct lua_hook *prev, *next;
 } lua_hook;
@@ -92,18 +99,62 @@ static bool call_pushed(emu_lua *h, int nargs, int nresults)
     return false;
 }
 
-/* BLOCK events, the most frequent: no event record, no switch. */
+/* The stack of a BLOCK hook's runner thread between calls.  Nothing else runs
+   on it and each call leaves it as it was, so it never holds more than these
+   and a call's four values: the LUA_MINSTACK slots every thread starts with
+   suffice, with no lua_checkstack per call. */
+enum { RUNNER_HANDLER = 1, RUNNER_FN, RUNNER_CPU };
+
+static void new_runner(lua_State *L, lua_hook *lh, int fn_arg)
+{
+    lh->runner = lua_newthread(L);
+    lh->runner_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    lua_pushcfunction(lh->runner, emu_lua_message_handler);
+    lua_pushvalue(L, fn_arg);
+    lua_xmove(L, lh->runner, 1);
+    lua_pushnil(lh->runner);          /* the CPU object, set by the first call */
+    /* A Lua function without `...` never sees arguments past its parameters
+       (function() ... end sees none): pushing them would be wasted work. */
+    lh->nargs = 3;
+    lua_Debug ar;
+    lua_pushvalue(L, fn_arg);
+    if (lua_getinfo(L, ">u", &ar) && !ar.isvararg && ar.nparams < lh->nargs)   /* C: vararg */
+        lh->nargs = ar.nparams;
+}
+
+/* BLOCK events, the most frequent: no event record, no switch, no registry
+   look-up. */
 static void call_block_hook(void *opaque, emu_cpu *cpu, uint64_t pc, unsigned ninsns)
 {
     lua_hook *lh = opaque;
-    if (!push_call(lh, 3))
+    lua_State *R = lh->runner;
+    if (lh->host->error)
         return;
-    lua_State *L = lh->host->L;
-    push_cpu(L, lh, cpu);
-    push_u64(L, pc);
-    lua_pushinteger(L, ninsns);
-    if (call_pushed(lh->host, 3, 0))
-        lua_pop(L, 1);
+    if (!lh->runner_cpu_set || lh->runner_cpu != cpu) {
+        emu_lua_push_cpu(R, cpu);
+        lua_replace(R, RUNNER_CPU);
+        lh->runner_cpu = cpu;
+        lh->runner_cpu_set = true;
+    }
+    lua_pushvalue(R, RUNNER_FN);
+    switch (lh->nargs) {
+    case 3:
+        lua_pushvalue(R, RUNNER_CPU);
+        push_u64(R, pc);
+        lua_pushinteger(R, ninsns);
+        break;
+    case 2:
+        lua_pushvalue(R, RUNNER_CPU);
+        push_u64(R, pc);
+        break;
+    case 1:
+        lua_pushvalue(R, RUNNER_CPU);
+        break;
+    }
+    if (lua_pcall(R, lh->nargs, 0, RUNNER_HANDLER) != LUA_OK) {
+        emu_lua_fail(lh->host, emu_lua_error_text(R));
+        lua_settop(R, RUNNER_CPU);
+    }
 }
 
 static void call_hook(void *opaque, emu_hook_event *ev)
@@ -214,6 +265,8 @@ static void release_hook(void *opaque)
     luaL_unref(h->L, LUA_REGISTRYINDEX, lh->fn);
     if (lh->cpu_ref)
         luaL_unref(h->L, LUA_REGISTRYINDEX, lh->cpu_ref);
+    if (lh->runner)
+        luaL_unref(h->L, LUA_REGISTRYINDEX, lh->runner_ref);
     if (lh->prev)
         lh->prev->next = lh->next;
     else
@@ -237,7 +290,10 @@ static int add_hook(lua_State *L, emu_hook_spec *spec, int fn_arg)
     lua_pushvalue(L, fn_arg);
     lh->fn = luaL_ref(L, LUA_REGISTRYINDEX);
     spec->fn = call_hook;
-    spec->block_fn = call_block_hook;
+    if (spec->kind == EMU_HOOK_BLOCK) {
+        new_runner(L, lh, fn_arg);
+        spec->block_fn = call_block_hook;
+    }
     spec->opaque = lh;
     spec->release = release_hook;
     emu_error *err = NULL;
