@@ -20,6 +20,10 @@ dist_noinst_SCRIPTS += tests/lua/test-guest.sh
 EXTRA_DIST += tests/guests/lua/watch.c
 TESTS += tests/lua/test-guest.sh
 
+dist_noinst_SCRIPTS += tests/lua/test-block-hooks.sh
+EXTRA_DIST += tests/guests/lua/blocks.c
+TESTS += tests/lua/test-block-hooks.sh
+
 dist_noinst_SCRIPTS += tests/lua/test-docs.sh
 TESTS += tests/lua/test-docs.sh
 
