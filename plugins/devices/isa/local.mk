@@ -33,3 +33,14 @@ plugins_devices_isa_isa_dma_la_SOURCES = plugins/devices/isa/isa-dma.c
 plugins_devices_isa_isa_dma_la_CFLAGS = $(plugin_cflags)
 plugins_devices_isa_isa_dma_la_LDFLAGS = $(plugin_ldflags)
 plugins_devices_isa_isa_dma_la_LIBADD = $(plugin_libadd)
+
+pkglib_LTLIBRARIES += plugins/devices/isa/pc87312.la plugins/devices/isa/parallel.la
+plugins_devices_isa_pc87312_la_SOURCES = plugins/devices/isa/pc87312.c
+plugins_devices_isa_pc87312_la_CFLAGS = $(plugin_cflags)
+plugins_devices_isa_pc87312_la_LDFLAGS = $(plugin_ldflags)
+plugins_devices_isa_pc87312_la_LIBADD = $(plugin_libadd)
+
+plugins_devices_isa_parallel_la_SOURCES = plugins/devices/isa/parallel.c
+plugins_devices_isa_parallel_la_CFLAGS = $(plugin_cflags)
+plugins_devices_isa_parallel_la_LDFLAGS = $(plugin_ldflags)
+plugins_devices_isa_parallel_la_LIBADD = $(plugin_libadd)

@@ -41,6 +41,13 @@ TESTS += tests/devices/prep/test-forth-core.sh tests/devices/prep/test-forth-tre
 	tests/devices/prep/test-forth-ide.sh tests/devices/prep/test-forth-scsi.sh \
 	tests/devices/prep/test-forth-misc.sh tests/devices/prep/test-kernel.sh
 
+## Programs loaded from disk and CD images by the firmware (tests/guests/prep/boot-prep.c).
+EXTRA_DIST += tests/devices/prep/boot-console.lua tests/devices/prep/boot-session.sh \
+	tests/guests/prep/boot-prep.c
+dist_noinst_SCRIPTS += tests/devices/prep/prep-boot-image.sh \
+	tests/devices/prep/test-boot-disk.sh tests/devices/prep/test-boot-cdrom.sh
+TESTS += tests/devices/prep/test-boot-disk.sh tests/devices/prep/test-boot-cdrom.sh
+
 check_PROGRAMS += tests/devices/prep/test-chaos
 tests_devices_prep_test_chaos_SOURCES = tests/devices/prep/test-chaos.c
 tests_devices_prep_test_chaos_LDADD = core/libemu.la
@@ -60,3 +67,8 @@ check_PROGRAMS += tests/devices/prep/test-isa-dma
 tests_devices_prep_test_isa_dma_SOURCES = tests/devices/prep/test-isa-dma.c
 tests_devices_prep_test_isa_dma_LDADD = core/libemu.la
 TESTS += tests/devices/prep/test-isa-dma
+
+check_PROGRAMS += tests/devices/prep/test-superio
+tests_devices_prep_test_superio_SOURCES = tests/devices/prep/test-superio.c
+tests_devices_prep_test_superio_LDADD = core/libemu.la
+TESTS += tests/devices/prep/test-superio
