@@ -1,5 +1,5 @@
 /* Miscellaneous system calls: uname, getrandom, resource limits and usage, sysinfo, scheduling,
- * prctl/personality, futexes and robust lists, poll and select. */
+ * prctl/personality, robust lists, poll and select. */
 #include <errno.h>
 #include <linux/futex.h>
 #include <poll.h>
@@ -327,56 +327,6 @@ static int64_t sys_prctl(emu_linux_task *t, const uint64_t *a)
     }
 }
 
-/* ---- futex ---- */
-
-static bool swapped(const emu_user_proc *p)
-{
-    return p->msb != (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__);
-}
-
-static int64_t do_futex(emu_linux_task *t, const uint64_t *a, bool time64)
-{
-    emu_user_proc *p = t->proc;
-    int op = (int)a[1], cmd = op & FUTEX_CMD_MASK;
-    uint32_t val = (uint32_t)a[2];
-    if (a[0] & 3)
-        return -EINVAL;
-    uint32_t *uaddr = emu_user_gptr(t, a[0], 4, EMU_VM_READ);
-    if (!uaddr)
-        return -EFAULT;
-    struct timespec ts, *pts = NULL;
-    switch (cmd) {
-    case FUTEX_WAIT: case FUTEX_WAIT_BITSET:
-        if (a[3]) {
-            if (emu_user_get_timespec(t, a[3], &ts, time64) < 0)
-                return -EFAULT;
-            pts = &ts;
-        }
-        /* The kernel compares the word in memory, which is in guest order. */
-        if (swapped(p))
-            val = __builtin_bswap32(val);
-        RET(syscall(SYS_futex, uaddr, op, val, pts, NULL, (uint32_t)a[5]));
-    case FUTEX_WAKE: case FUTEX_WAKE_BITSET:
-        RET(syscall(SYS_futex, uaddr, op, val, NULL, NULL, (uint32_t)a[5]));
-    case FUTEX_REQUEUE: case FUTEX_CMP_REQUEUE: {
-        uint32_t *uaddr2 = emu_user_gptr(t, a[4], 4, EMU_VM_READ);
-        if (!uaddr2 || (a[4] & 3))
-            return -EFAULT;
-        uint32_t val3 = (uint32_t)a[5];
-        if (swapped(p))
-            val3 = __builtin_bswap32(val3);
-        RET(syscall(SYS_futex, uaddr, op, val, (unsigned long)(uint32_t)a[3], uaddr2, val3));
-    }
-    default:
-        /* FUTEX_WAKE_OP and the PI operations interpret the word in the host's
-           byte order; they are not offered. */
-        return -ENOSYS;
-    }
-}
-
-static int64_t sys_futex(emu_linux_task *t, const uint64_t *a) { return do_futex(t, a, false); }
-static int64_t sys_futex_time64(emu_linux_task *t, const uint64_t *a) { return do_futex(t, a, true); }
-
 static int64_t sys_set_robust_list(emu_linux_task *t, const uint64_t *a)
 {
     /* struct robust_list_head: three guest longs. */
@@ -700,8 +650,6 @@ const emu_sys_entry emu_sys_misc_table[] = {
     { EMU_SYS_setpriority, sys_setpriority, "iii", 'd', 0 },
     { EMU_SYS_personality, sys_personality, "x", 'x', 0 },
     { EMU_SYS_prctl, sys_prctl, "ixxxx", 'd', 0 },
-    { EMU_SYS_futex, sys_futex, "pixpxx", 'd', 0 },
-    { EMU_SYS_futex_time64, sys_futex_time64, "pixpxx", 'd', 0 },
     { EMU_SYS_set_robust_list, sys_set_robust_list, "pu", 'd', 0 },
     { EMU_SYS_get_robust_list, sys_get_robust_list, "ipp", 'd', 0 },
     { EMU_SYS_poll, sys_poll, "pui", 'd', 0 },

@@ -32,6 +32,7 @@ static void build_table(void)
         emu_sys_file_table, emu_sys_stat_table, emu_sys_mem_table, emu_sys_proc_table,
         emu_sys_signal_table, emu_sys_time_table, emu_sys_misc_table, emu_sys_net_table,
         emu_sys_ioctl_table, emu_sys_eventfd_table, emu_sys_notify_table,
+        emu_sys_futex_table,
     };
     for (size_t g = 0; g < EMU_ARRAY_SIZE(groups); g++)
         for (const emu_sys_entry *e = groups[g]; e->id; e++)
@@ -204,9 +205,9 @@ void emu_user_syscall(emu_linux_task *t)
     }
     if (r == EMU_SYS_NORESULT)
         return;
-    if (r == -EMU_ERESTARTSYS || r == -EMU_ERESTARTNOHAND) {
+    if (r == -EMU_ERESTARTSYS || r == -EMU_ERESTARTNOHAND || r == -EMU_ERESTARTNOINTR) {
         uint64_t flags = 0;
-        bool handler = handler_pending(t, &flags);
+        bool handler = handler_pending(t, &flags) && r != -EMU_ERESTARTNOINTR;
         if (handler && (r == -EMU_ERESTARTNOHAND || !(flags & 0x10000000u /* SA_RESTART */)))
             r = -EINTR;
         else {

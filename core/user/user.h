@@ -81,6 +81,7 @@ extern emu_user_proc *emu_user_process;
 /* Special results of a system call handler. */
 #define EMU_SYS_NORESULT   ((int64_t)1 << 62)     /* registers already set (sigreturn, execve) */
 #define EMU_ERESTARTSYS    512                    /* interrupted: restart or EINTR by SA_RESTART */
+#define EMU_ERESTARTNOINTR 513                    /* interrupted: always restart after the handler */
 #define EMU_ERESTARTNOHAND 514                    /* interrupted: EINTR when a handler runs */
 
 /* ---- guest memory (guest.c) ---- */
@@ -126,7 +127,7 @@ typedef struct emu_sys_entry {
 extern const emu_sys_entry emu_sys_file_table[], emu_sys_stat_table[], emu_sys_mem_table[],
     emu_sys_proc_table[], emu_sys_signal_table[], emu_sys_time_table[], emu_sys_misc_table[],
     emu_sys_net_table[], emu_sys_ioctl_table[], emu_sys_eventfd_table[],
-    emu_sys_notify_table[];
+    emu_sys_notify_table[], emu_sys_futex_table[];
 
 /* Descriptors whose data is converted between host and guest byte order (fdkind.c): eventfd
    and timerfd counters (sys-eventfd.c), signalfd and inotify records (sys-notify.c).
