@@ -991,8 +991,6 @@ typedef struct lsi_saved {
 
 static const char *saved_problem(const lsi *s, const lsi_saved *v)
 {
-    if (v->targets != present_targets(s))
-        return "the snapshot's SCSI targets are not this controller's";
     if (v->connected && !(v->targets & (1u << (v->connected - 1))))
         return "connected to a target that is not there";
     if (v->deferred && !(v->targets & (1u << (v->deferred - 1))))
@@ -1038,6 +1036,11 @@ static int lsi_load(emu_device *dev, emu_state_reader *r, emu_error **err)
         state_get(r, dev, "after-message", MSG_TO_DATA, &v->msg_to, err) < 0 ||
         state_get(r, dev, "data-length", DATA_CHUNK, &v->avail, err) < 0)
         goto refused;
+    if (v->targets != present_targets(s)) {   /* the per-target records depend on it */
+        emu_error_set(err, "lsi53c810 state: the snapshot's SCSI targets (mask 0x%02x) are not "
+                      "this controller's (0x%02x)", (unsigned)v->targets, present_targets(s));
+        goto refused;
+    }
     if (!(data = malloc(v->avail ? v->avail : 1))) {
         emu_error_set(err, "out of memory");
         goto refused;

@@ -72,3 +72,8 @@ check_PROGRAMS += tests/devices/prep/test-superio
 tests_devices_prep_test_superio_SOURCES = tests/devices/prep/test-superio.c
 tests_devices_prep_test_superio_LDADD = core/libemu.la
 TESTS += tests/devices/prep/test-superio
+
+check_PROGRAMS += tests/devices/prep/test-prep-snapshot
+tests_devices_prep_test_prep_snapshot_SOURCES = tests/devices/prep/test-prep-snapshot.c
+tests_devices_prep_test_prep_snapshot_LDADD = core/libemu.la
+TESTS += tests/devices/prep/test-prep-snapshot
