@@ -448,10 +448,10 @@ static int64_t sigtimedwait_common(emu_linux_task *t, const uint64_t *a, bool ti
             if ((set & BIT(sig)) && !(host_reserved & BIT(sig)))
                 sigaddset(&host, sig);
         siginfo_t hi;
-        int sig = sigtimedwait(&host, &hi, pts);
+        int64_t sig = emu_user_safe_syscall(t, SYS_rt_sigtimedwait, (long)&host, (long)&hi, (long)pts, 8, 0, 0);
         if (sig < 0)
-            return errno == EINTR ? -EINTR : -errno;
-        si.signo = sig;
+            return sig;
+        si.signo = (int)sig;
         si.code = hi.si_code;
         si.pid = hi.si_pid;
         si.uid = (int)hi.si_uid;

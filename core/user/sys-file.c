@@ -802,8 +802,9 @@ static int64_t sys_fcntl(emu_linux_task *t, const uint64_t *a)
         int64_t e = get_flock(t, a[2], is64, &fl);
         if (e < 0)
             return e;
-        if (fcntl(fd, cmd, &fl) < 0)
-            return -errno;
+        int64_t r = emu_user_safe_syscall(t, SYS_fcntl, fd, cmd, (long)&fl, 0, 0, 0);
+        if (r < 0)
+            return r;
         if (cmd == F_GETLK || cmd == F_OFD_GETLK)
             return put_flock(t, a[2], is64, &fl);
         return 0;

@@ -384,8 +384,12 @@ static int64_t do_poll(emu_linux_task *t, uint64_t gfds, uint64_t nfds, const st
         host_wait_mask(*mask, &hostmask);
         pm = &hostmask;
     }
-    int r = ppoll(fds, nfds, ts, pm);
-    int64_t ret = r < 0 ? -errno : r;
+    /* The kernel writes the time left into the timeout: give it a copy. */
+    struct timespec left, *pleft = ts ? &left : NULL;
+    if (ts)
+        left = *ts;
+    int64_t ret = emu_user_safe_syscall(t, SYS_ppoll, (long)fds, (long)nfds, (long)pleft, (long)pm, 8, 0);
+    int r = ret < 0 ? -1 : (int)ret;
     if (mask) {
         if (ret == -EINTR && emu_user_signal_pending(t)) {
             t->restore_mask = true;
@@ -480,8 +484,13 @@ static int64_t do_select(emu_linux_task *t, int n, uint64_t r, uint64_t w, uint6
         host_wait_mask(*mask, &hostmask);
         pm = &hostmask;
     }
-    int res = pselect(n, r ? &rs : NULL, w ? &ws : NULL, e ? &es : NULL, ts, pm);
-    int64_t ret = res < 0 ? -errno : res;
+    struct timespec left, *pleft = ts ? &left : NULL;
+    if (ts)
+        left = *ts;
+    const void *maskarg[2] = { pm, (const void *)8 };    /* { sigset, its size } */
+    int64_t ret = emu_user_safe_syscall(t, SYS_pselect6, n, (long)(r ? &rs : NULL), (long)(w ? &ws : NULL),
+                                        (long)(e ? &es : NULL), (long)pleft, (long)maskarg);
+    int res = ret < 0 ? -1 : (int)ret;
     if (mask) {
         if (ret == -EINTR && emu_user_signal_pending(t)) {
             t->restore_mask = true;
@@ -599,8 +608,9 @@ static int64_t do_epoll_wait(emu_linux_task *t, const uint64_t *a, const uint64_
         t->blocked = *mask;
         host_wait_mask(*mask, &hostmask);
     }
-    int n = epoll_pwait((int)a[0], ev, max, (int)a[3], mask ? &hostmask : NULL);
-    int64_t r = n < 0 ? -errno : n;
+    int64_t r = emu_user_safe_syscall(t, SYS_epoll_pwait, (int)a[0], (long)ev, max, (int)a[3],
+                                      (long)(mask ? &hostmask : NULL), 8);
+    int n = r < 0 ? -1 : (int)r;
     if (mask) {
         if (r == -EINTR && emu_user_signal_pending(t)) {
             t->restore_mask = true;

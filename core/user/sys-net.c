@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include "user.h"
 #include "util.h"
@@ -88,7 +89,7 @@ static int64_t sys_connect(emu_linux_task *t, const uint64_t *a)
     int64_t e = addr_in(t, a[1], a[2], &ss);
     if (e < 0)
         return e;
-    RET(connect((int)a[0], (struct sockaddr *)&ss, (socklen_t)a[2]));
+    return emu_user_safe_syscall(t, SYS_connect, (int)a[0], (long)&ss, (socklen_t)a[2], 0, 0, 0);
 }
 
 static int64_t sys_listen(emu_linux_task *t, const uint64_t *a) { RET(listen((int)a[0], (int)a[1])); }
@@ -97,9 +98,10 @@ static int64_t sys_accept4(emu_linux_task *t, const uint64_t *a)
 {
     struct sockaddr_storage ss;
     socklen_t len = sizeof ss;
-    int fd = accept4((int)a[0], a[1] ? (struct sockaddr *)&ss : NULL, a[1] ? &len : NULL, (int)a[3]);
+    int64_t fd = emu_user_safe_syscall(t, SYS_accept4, (int)a[0], (long)(a[1] ? &ss : NULL),
+                                       (long)(a[1] ? &len : NULL), (int)a[3], 0, 0);
     if (fd < 0)
-        return -errno;
+        return fd;
     if (a[1] && addr_out(t, a[1], a[2], &ss, len) < 0)
         return -EFAULT;
     return fd;
@@ -134,7 +136,8 @@ static int64_t sys_sendto(emu_linux_task *t, const uint64_t *a)
         if (e < 0)
             return e;
     }
-    RET(sendto((int)a[0], buf, a[2], (int)a[3], a[4] ? (struct sockaddr *)&ss : NULL, a[4] ? (socklen_t)a[5] : 0));
+    return emu_user_safe_syscall(t, SYS_sendto, (int)a[0], (long)buf, (long)a[2], (int)a[3], (long)(a[4] ? &ss : NULL),
+                                 a[4] ? (socklen_t)a[5] : 0);
 }
 
 static int64_t sys_send(emu_linux_task *t, const uint64_t *a)
@@ -150,9 +153,10 @@ static int64_t sys_recvfrom(emu_linux_task *t, const uint64_t *a)
         return -EFAULT;
     struct sockaddr_storage ss;
     socklen_t len = sizeof ss;
-    ssize_t n = recvfrom((int)a[0], buf, a[2], (int)a[3], a[4] ? (struct sockaddr *)&ss : NULL, a[4] ? &len : NULL);
+    int64_t n = emu_user_safe_syscall(t, SYS_recvfrom, (int)a[0], (long)buf, (long)a[2], (int)a[3],
+                                      (long)(a[4] ? &ss : NULL), (long)(a[4] ? &len : NULL));
     if (n < 0)
-        return -errno;
+        return n;
     if (a[4] && addr_out(t, a[4], a[5], &ss, len) < 0)
         return -EFAULT;
     return n;
@@ -349,9 +353,9 @@ static int64_t sys_sendmsg(emu_linux_task *t, const uint64_t *a)
         hm.msg_control = control;
         hm.msg_controllen = out;
     }
-    ssize_t n = sendmsg((int)a[0], &hm, (int)a[2]);
+    int64_t n = emu_user_safe_syscall(t, SYS_sendmsg, (int)a[0], (long)&hm, (int)a[2], 0, 0, 0);
     free(iov);
-    return n < 0 ? -errno : n;
+    return n;
 }
 
 static int64_t sys_recvmsg(emu_linux_task *t, const uint64_t *a)
@@ -382,10 +386,10 @@ static int64_t sys_recvmsg(emu_linux_task *t, const uint64_t *a)
         hm.msg_control = control;
         hm.msg_controllen = want > sizeof control ? sizeof control : want;
     }
-    ssize_t n = recvmsg((int)a[0], &hm, (int)a[2]);
+    int64_t n = emu_user_safe_syscall(t, SYS_recvmsg, (int)a[0], (long)&hm, (int)a[2], 0, 0, 0);
     free(iov);
     if (n < 0)
-        return -errno;
+        return n;
     uint64_t clen = 0;
     if (m.controllen && hm.msg_controllen) {
         uint8_t *g = emu_user_gptr(t, m.control, m.controllen, EMU_VM_WRITE);

@@ -242,9 +242,10 @@ static int64_t sys_wait4(emu_linux_task *t, const uint64_t *a)
     struct rusage ru;
     if (a[2] & ~(uint64_t)(WNOHANG | WUNTRACED | WCONTINUED | __WALL | __WCLONE | __WNOTHREAD))
         return -EINVAL;
-    pid_t pid = wait4((pid_t)a[0], &status, (int)a[2], a[3] ? &ru : NULL);
-    if (pid < 0)
-        return -errno;
+    int64_t r = emu_user_safe_syscall(t, SYS_wait4, (pid_t)a[0], (long)&status, (int)a[2], (long)(a[3] ? &ru : NULL), 0, 0);
+    if (r < 0)
+        return r;
+    pid_t pid = (pid_t)r;
     if (pid > 0 && a[1] && put_u32(t, a[1], (uint32_t)status) < 0)
         return -EFAULT;
     if (pid > 0 && a[3] && emu_user_put_rusage(t, a[3], &ru) < 0)
@@ -263,9 +264,9 @@ static int64_t sys_waitid(emu_linux_task *t, const uint64_t *a)
     siginfo_t hi;
     memset(&hi, 0, sizeof hi);
     struct rusage ru;
-    long r = syscall(SYS_waitid, (int)a[0], (id_t)a[1], &hi, (int)a[3], a[4] ? &ru : NULL);
+    int64_t r = emu_user_safe_syscall(t, SYS_waitid, (int)a[0], (id_t)a[1], (long)&hi, (int)a[3], (long)(a[4] ? &ru : NULL), 0);
     if (r < 0)
-        return -errno;
+        return r;
     if (a[2]) {
         emu_user_siginfo si = { .signo = hi.si_signo, .code = hi.si_code, .pid = hi.si_pid,
                                 .uid = (int)hi.si_uid, .status = hi.si_status,

@@ -59,11 +59,11 @@ static int64_t do_sleep(emu_linux_task *t, clockid_t clk, int flags, uint64_t re
     if (ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000 || ts.tv_sec < 0)
         return -EINVAL;
     for (;;) {
-        int r = clock_nanosleep(clk, flags, &ts, &left);
+        int64_t r = emu_user_safe_syscall(t, SYS_clock_nanosleep, clk, flags, (long)&ts, (long)&left, 0, 0);
         if (r == 0)
             return 0;
-        if (r != EINTR)
-            return -r;
+        if (r != -EINTR)
+            return r;
         if (emu_user_signal_pending(t)) {
             if (rem && !(flags & TIMER_ABSTIME) && emu_user_put_timespec(t, rem, &left, time64) < 0)
                 return -EFAULT;
