@@ -1,14 +1,17 @@
 /* Guest nonsense: every PReP device of this folder, wired as in machines.d/prep.yaml, takes a
  * fixed-seed stream of random accesses (any size, any offset, any value), random IDE commands
  * and ATAPI packets with random task files, random PCI configuration cycles and random fw_cfg
- * DMA descriptors.  The host must survive all of it (run under the sanitizers too) and the
- * devices must still answer sensibly afterwards.  CHAOS_SEED=N in the environment picks
- * another stream. */
+ * DMA descriptors, random ISA DMA transfers, and snapshots of all the devices restored with
+ * random bytes changed or cut short.  The host must survive all of it (run under the
+ * sanitizers too) and the devices must still answer sensibly afterwards.  CHAOS_SEED=N in the
+ * environment picks another stream. */
 #include <fcntl.h>
 #include <unistd.h>
 #include "prep-test.h"
 #include "backends/backends.h"
 #include "clock/clock.h"
+#include "emu/isa-dma.h"
+#include "state.h"
 
 static uint64_t rng = 0x2545f4914f6cdd1dull;
 
@@ -75,9 +78,14 @@ int main(void)
     emu_device *vga = pt_device(m, "pci-stub", "vga", (const char *const[]){
         "bus=pci", "devfn=0x10", "vendor-id=0x1234", "device-id=0x1111", "bar0=mem:16M:prefetch",
         "bar2=mem:4K", "rom=64K", NULL });
+    emu_device *dma = pt_device(m, "isa-dma", "dma", NULL);
+    emu_device *superio = pt_device(m, "pc87312", "superio", NULL);
+    emu_device *lpt = pt_device(m, "parallel", "lpt", NULL);
     pt_sink *sink = pt_new_sink(m, "sink");
-    if (!bus || !raven || !sio || !rtc || !nvr || !kbd || !sysio || !fw || !fwio || !ide || !lsi || !vga || !sink)
+    if (!bus || !raven || !sio || !rtc || !nvr || !kbd || !sysio || !fw || !fwio || !ide || !lsi ||
+        !vga || !dma || !superio || !lpt || !sink)
         return tap_done();
+    const emu_isa_dma_ops *dma_ops = emu_isa_dma(dma);
     pt_map(raven, "config", "pci-io", 0xcf8);
     pt_map(raven, "io-window", "system", 0x80000000);
     pt_map(raven, "direct-config", "system", 0x80800000);
@@ -96,6 +104,11 @@ int main(void)
     pt_map(fwio, "dma", "pci-io", 0x514);
     pt_map(ide, "cmd", "pci-io", 0x1f0);
     pt_map(ide, "ctl", "pci-io", 0x3f6);
+    pt_map(dma, "ctrl8", "pci-io", 0x00);
+    pt_map(dma, "ctrl16", "pci-io", 0xc0);
+    pt_map(dma, "page", "pci-io", 0x80);
+    pt_map(superio, "config", "pci-io", 0x398);
+    pt_map(lpt, "io", "pci-io", 0x378);
     pt_connect(ide, "irq", 0, &sink->dev, "in", 0);
     pt_connect(sysio, "noncontig", 0, raven, "noncontig", 0);
     emu_machine_reset(m);
@@ -181,12 +194,33 @@ int main(void)
         emu_space_write(sys, 0xc0100010, 4, EMU_LITTLE_ENDIAN, 0x80000000u | (next() & 0xfffff));
         emu_space_write(sys, 0xc010002c, 4, EMU_LITTLE_ENDIAN, next() & 1 ? 0x80008000u : next());
         emu_space_write(sys, 0xc0100014, 1, EMU_LITTLE_ENDIAN, 0x80);   /* abort it */
+        /* Random ISA DMA transfers on channels the guest programmed at random */
+        for (unsigned i = 0; i < 8; i++) {
+            static uint8_t buf[4096];
+            bool tc;
+            dma_ops->request(dma, (unsigned)(next() % 10), (int)(next() & 1));
+            dma_ops->transfer(dma, (unsigned)(next() % 10), buf, (size_t)(next() % sizeof buf),
+                              next() & 1, &tc);
+        }
+        /* A snapshot restored with random bytes changed, or cut short */
+        emu_snapshot snap;
+        if (emu_machine_save_state(m, &snap, &err) == 0) {
+            for (unsigned n = 1 + (unsigned)(next() % 4); n; n--)
+                snap.data[next() % snap.len] ^= (uint8_t)(1u << (next() % 8));
+            emu_snapshot cut = snap;
+            if (next() & 1)
+                cut.len = (size_t)(next() % snap.len);
+            if (emu_machine_load_state(m, &cut, &err) < 0)
+                emu_error_free(err), err = NULL;
+            emu_snapshot_free(&snap);
+        }
         emu_clock_advance_to(m, emu_clock_ns(m) + (next() % 100000000));
         emu_clock_run_due(m);
         if (round % 10 == 9)
             emu_machine_reset(m);
     }
-    ok(1, "%u random accesses, 150 IDE commands, ATAPI packets and fw_cfg DMA descriptors survived", accesses);
+    ok(1, "%u random accesses, 150 IDE commands, ATAPI packets, fw_cfg DMA descriptors, 1200 ISA "
+       "DMA transfers and 150 damaged snapshots survived", accesses);
 
     /* Still sane after a reset */
     emu_machine_reset(m);
