@@ -31,6 +31,8 @@ static void usage(FILE *f)
 "  -l, --lua SCRIPT       run a Lua script with the guest (repeatable)\n"
 "  -P, --plugin-dir DIR   look for plugins in DIR first (repeatable)\n"
 "      --realtime         guest time follows the host clock (default: instruction count)\n"
+"      --load-state FILE  start from a device state snapshot (after reset, before scripts)\n"
+"      --save-state FILE  write a device state snapshot when the machine stops\n"
 "      --sysroot DIR      user mode: where the guest's loader and libraries live\n"
 "      --strace           user mode: print each system call\n"
 "      --log CATS         enable log categories (comma list; --log help lists them)\n"
@@ -44,7 +46,7 @@ static void usage(FILE *f)
 
 enum {
     OPT_REALTIME = 256, OPT_SYSROOT, OPT_STRACE, OPT_LOG, OPT_TRACE_INSNS, OPT_TRACE_IR,
-    OPT_LIST, OPT_DESCRIBE, OPT_GDB,
+    OPT_LIST, OPT_DESCRIBE, OPT_GDB, OPT_SAVE_STATE, OPT_LOAD_STATE,
 };
 
 static const struct option longopts[] = {
@@ -60,6 +62,8 @@ static const struct option longopts[] = {
     { "trace-insns", no_argument, NULL, OPT_TRACE_INSNS },
     { "trace-ir", no_argument, NULL, OPT_TRACE_IR },
     { "gdb", required_argument, NULL, OPT_GDB },
+    { "save-state", required_argument, NULL, OPT_SAVE_STATE },
+    { "load-state", required_argument, NULL, OPT_LOAD_STATE },
     { "list-plugins", no_argument, NULL, OPT_LIST },
     { "describe", required_argument, NULL, OPT_DESCRIBE },
     { "version", no_argument, NULL, 'V' },
@@ -145,6 +149,8 @@ int main(int argc, char **argv)
             o.gdb_port = (int)port;
             break;
         }
+        case OPT_SAVE_STATE: o.save_state = optarg; break;
+        case OPT_LOAD_STATE: o.load_state = optarg; break;
         case OPT_LIST: list = true; break;
         case OPT_DESCRIBE: describe = optarg; break;
         case 'V':
@@ -178,6 +184,8 @@ parsed:
         status = emu_describe_type(describe, stdout);
     else if (o.user_program && o.machine)
         status = usage_error("%s", "--user and --machine cannot be used together");
+    else if (o.user_program && (o.save_state || o.load_state))
+        status = usage_error("%s", "--save-state and --load-state apply to machines, not to user mode");
     else if (o.user_program)
         status = emu_session_user(&o);
     else if (o.sysroot || o.strace)

@@ -20,6 +20,8 @@ typedef struct emu_options {
     bool trace_insns;             /* --trace-insns: executed blocks, disassembled */
     bool trace_ir;                /* --trace-ir */
     int gdb_port;                 /* --gdb PORT, 0 = off */
+    const char *save_state;       /* --save-state FILE: snapshot written when the machine stops */
+    const char *load_state;       /* --load-state FILE: snapshot applied before the guest runs */
 } emu_options;
 
 #endif

@@ -9,6 +9,7 @@
 #include "lua/lua-host.h"
 #include "plugins.h"
 #include "run.h"
+#include "state.h"
 #include "session.h"
 #include "user/runtime.h"
 
@@ -40,6 +41,17 @@ static void install_signals(void)
     sigaction(SIGQUIT, &sa, NULL);
 }
 
+/* A snapshot option failed before the run: its message, status 2. */
+static int refuse(emu_machine *m, const char *option, const char *path, emu_error *err)
+{
+    fprintf(stderr, "emu: %s %s: %s\n", option, path, emu_error_message(err));
+    emu_error_free(err);
+    emu_machine_free(m);
+    emu_backends_restore_terminal();
+    emu_plugins_shutdown();
+    return EXIT_USAGE;
+}
+
 int emu_session_machine(const emu_options *o)
 {
     emu_error *err = NULL;
@@ -52,6 +64,11 @@ int emu_session_machine(const emu_options *o)
     }
     if (o->realtime)
         emu_clock_set_realtime(m, true);
+    /* A machine that cannot be saved is refused before it runs, not when it stops. */
+    if (o->save_state && emu_machine_state_check(m, &err) < 0)
+        return refuse(m, "--save-state", o->save_state, err);
+    if (o->load_state && emu_machine_load_state_file(m, o->load_state, &err) < 0)
+        return refuse(m, "--load-state", o->load_state, err);
     emu_lua *lua;
     if (emu_scripts_start(m, o, NULL, 0, &lua) < 0) {
         emu_machine_free(m);
@@ -63,6 +80,12 @@ int emu_session_machine(const emu_options *o)
     install_signals();
     int code = emu_machine_run(m);
     running = NULL;
+    if (o->save_state && emu_machine_save_state_file(m, o->save_state, &err) < 0) {
+        fprintf(stderr, "emu: --save-state %s: %s\n", o->save_state, emu_error_message(err));
+        emu_error_free(err);
+        err = NULL;
+        code = EXIT_USAGE;
+    }
     code = emu_scripts_finish(m, lua, code);
     emu_machine_free(m);
     emu_backends_restore_terminal();

@@ -16,4 +16,15 @@ int emu_machine_save_state(emu_machine *m, emu_snapshot *out, emu_error **err);
 int emu_machine_load_state(emu_machine *m, const emu_snapshot *in, emu_error **err);
 void emu_snapshot_free(emu_snapshot *s);
 
+/* Snapshot files (--save-state, --load-state, emu.save_state, emu.load_state).
+   A machine can be saved only when every device (CPUs included) supports
+   snapshots; otherwise -1 with one message naming the devices that do not. */
+int emu_machine_state_check(emu_machine *m, emu_error **err);
+/* Save to `path`: written to a temporary file beside it and renamed into
+   place, so `path` is either left as it was or holds the whole snapshot. */
+int emu_machine_save_state_file(emu_machine *m, const char *path, emu_error **err);
+/* Load from `path` into a machine built from the same description.  When
+   the file does not fit the machine, the machine keeps the state it had. */
+int emu_machine_load_state_file(emu_machine *m, const char *path, emu_error **err);
+
 #endif

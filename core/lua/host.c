@@ -33,6 +33,7 @@ emu_lua *emu_lua_new(emu_machine *m)
     emu_lua_open_serial(L);
     emu_lua_open_symbols(L);
     emu_lua_open_memory(L);
+    emu_lua_open_state(L);
     lua_setglobal(L, "emu");
     return h;
 }

@@ -88,6 +88,7 @@ void emu_lua_open_time(lua_State *L);
 void emu_lua_open_serial(lua_State *L);
 void emu_lua_open_symbols(lua_State *L);
 void emu_lua_open_memory(lua_State *L);
+void emu_lua_open_state(lua_State *L);
 
 /* Teardown of the parts that hold machine resources. */
 void emu_lua_close_hooks(emu_lua *h);

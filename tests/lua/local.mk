@@ -35,3 +35,6 @@ TESTS += tests/lua/test-console-stdio.sh
 
 dist_noinst_SCRIPTS += tests/lua/test-memory.sh
 TESTS += tests/lua/test-memory.sh
+
+dist_noinst_SCRIPTS += tests/lua/test-state.sh
+TESTS += tests/lua/test-state.sh

@@ -75,7 +75,7 @@ emu.spawn(function()
 end)
 LUA
 
-"$EMU" --machine "$work/regs.yaml" --lua "$work/regs.lua" </dev/null >"$work/out" 2>"$work/err"
+timeout 30 "$EMU" --machine "$work/regs.yaml" --lua "$work/regs.lua" </dev/null >"$work/out" 2>"$work/err"
 st=$?
 is "$st" 0 "a CPU-less machine runs a script that drives device registers"
 [ "$st" = 0 ] || sed 's/^/# /' "$work/err"

@@ -33,3 +33,8 @@ check_PROGRAMS += tests/unit/test-chardev-tap
 tests_unit_test_chardev_tap_SOURCES = tests/unit/test-chardev-tap.c
 tests_unit_test_chardev_tap_LDADD = core/libemu.la
 TESTS += tests/unit/test-chardev-tap
+
+check_PROGRAMS += tests/unit/test-state-file
+tests_unit_test_state_file_SOURCES = tests/unit/test-state-file.c
+tests_unit_test_state_file_LDADD = core/libemu.la
+TESTS += tests/unit/test-state-file

@@ -162,6 +162,11 @@ EMU_API void emu_state_put_bytes(emu_state_writer *w, const char *field, const v
    mismatch). */
 EMU_API int emu_state_get_u64(emu_state_reader *r, const char *field, uint64_t *v);
 EMU_API int emu_state_get_bytes(emu_state_reader *r, const char *field, void *p, size_t n);
+/* The save callback of a device type with no state of its own (`.save =
+   emu_state_none`, no load): it writes no field.  A type whose save is
+   NULL is taken as not supporting snapshots, and a machine holding one
+   cannot be snapshotted. */
+EMU_API int emu_state_none(emu_device *dev, emu_state_writer *w);
 
 /*
  * Interfaces between plugins.  A plugin cannot call functions of another
