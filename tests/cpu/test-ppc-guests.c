@@ -32,6 +32,9 @@ static const guest_case cases[] = {
     { "mcheck", "ppc603e", "mcheck-603e" },
     { "mcheck", "ppc604", "mcheck-604" },
     { "mcheck", "ppc750", "mcheck-750" },
+    { "align", "ppc603e", "align" },
+    { "align", "ppc604", "align" },
+    { "align", "ppc750", "align" },
 };
 
 typedef struct sys {

@@ -147,15 +147,71 @@ uint64_t ppc_h_stswx(void *env, uint64_t ea, uint64_t arg, uint64_t c)
     return ppc_h_stsw(env, ea, (arg & 31) | nb << 8, 0);
 }
 
-uint64_t ppc_h_lwarx(void *env, uint64_t ea, uint64_t b, uint64_t c)
+/* ---- alignment exceptions ---- */
+/* DSISR of an alignment exception: from the instruction, as the 603e, 604 and 750 manuals give
+   it (indexed forms: bits 29-30, 25 and 21-24 of the instruction in DSISR 15-21; immediate
+   forms: bits 5 and 1-4 in DSISR 17-21; then rD/rS and rA) */
+static uint32_t align_dsisr(uint32_t insn)
+{
+    uint32_t v = ((insn >> 21) & 31) << 5 | ((insn >> 16) & 31);
+    if ((insn >> 26) == 31)
+        v |= ((insn >> 1) & 3) << 15 | ((insn >> 6) & 1) << 14 | ((insn >> 7) & 15) << 10;
+    else
+        v |= ((insn >> 26) & 1) << 14 | ((insn >> 27) & 15) << 10;
+    return v;
+}
+
+/* DAR and DSISR of an alignment exception the translated code then raises */
+uint64_t ppc_h_align(void *env, uint64_t ea, uint64_t insn, uint64_t c)
+{
+    ppc_env *e = env;
+    e->dar = (uint32_t)ea;
+    e->dsisr = align_dsisr((uint32_t)insn);
+    return 0;
+}
+
+static void __attribute__((noreturn)) raise_align(void *env, uint32_t ea, uint32_t insn)
+{
+    ppc_h_align(env, ea, insn, 0);
+    emu_cpu_raise(env, EMU_EXCP_ALIGN, ea, false);
+}
+
+/* eciwx / ecowx: a word to or from the device EAR[RID] names; the external control facility
+   must be enabled (EAR[E], else a DSI) and the word aligned.  No device here answers by
+   ID: the access goes to memory like lwz / stw. */
+static uint32_t ext_control_ea(void *env, uint64_t ea, uint64_t insn, bool store)
 {
     ppc_env *e = env;
     uint32_t addr = (uint32_t)ea;
-    if (addr & 3) {
+    if (!(e->ear & 0x80000000u)) {
         e->dar = addr;
-        e->dsisr = 0;
-        emu_cpu_raise(env, EMU_EXCP_ALIGN, addr, false);
+        e->dsisr = 0x00100000u | (store ? DSISR_STORE : 0);
+        emu_cpu_raise(env, EMU_EXCP_ARCH, PPC_VEC_DSI, false);
     }
+    if (addr & 3)
+        raise_align(env, addr, (uint32_t)insn);
+    return addr;
+}
+
+uint64_t ppc_h_eciwx(void *env, uint64_t ea, uint64_t insn, uint64_t c)
+{
+    uint32_t addr = ext_control_ea(env, ea, insn, false);
+    return (uint32_t)emu_cpu_load(env, addr, EMU_MO_32 | EMU_MO_BE, mmu_of(env));
+}
+
+uint64_t ppc_h_ecowx(void *env, uint64_t ea, uint64_t insn, uint64_t v)
+{
+    uint32_t addr = ext_control_ea(env, ea, insn, true);
+    emu_cpu_store(env, addr, (uint32_t)v, EMU_MO_32 | EMU_MO_BE, mmu_of(env));
+    return 0;
+}
+
+uint64_t ppc_h_lwarx(void *env, uint64_t ea, uint64_t insn, uint64_t c)
+{
+    ppc_env *e = env;
+    uint32_t addr = (uint32_t)ea;
+    if (addr & 3)
+        raise_align(env, addr, (uint32_t)insn);
     uint32_t v = (uint32_t)emu_cpu_load(env, addr, EMU_MO_32 | EMU_MO_BE, mmu_of(e));
     e->reserve_addr = addr;
     e->reserve_val = v;
@@ -163,15 +219,12 @@ uint64_t ppc_h_lwarx(void *env, uint64_t ea, uint64_t b, uint64_t c)
     return v;
 }
 
-uint64_t ppc_h_stwcx(void *env, uint64_t ea, uint64_t v, uint64_t c)
+uint64_t ppc_h_stwcx(void *env, uint64_t ea, uint64_t v, uint64_t insn)
 {
     ppc_env *e = env;
     uint32_t addr = (uint32_t)ea;
-    if (addr & 3) {
-        e->dar = addr;
-        e->dsisr = 0;
-        emu_cpu_raise(env, EMU_EXCP_ALIGN, addr, false);
-    }
+    if (addr & 3)
+        raise_align(env, addr, (uint32_t)insn);
     bool ok = false;
     if (e->reserve_valid && e->reserve_addr == addr) {
         /* Other threads' stores are not tracked: succeed when memory still holds the value
@@ -183,9 +236,13 @@ uint64_t ppc_h_stwcx(void *env, uint64_t ea, uint64_t v, uint64_t c)
     return 0;
 }
 
-uint64_t ppc_h_dcbz(void *env, uint64_t ea, uint64_t b, uint64_t c)
+uint64_t ppc_h_dcbz(void *env, uint64_t ea, uint64_t insn, uint64_t c)
 {
     ppc_env *e = env;
+    /* a block can only be zeroed in the cache: write-through (W) or caching-inhibited (I)
+       storage takes an alignment exception instead */
+    if (!e->user_mode && (ppc_mmu_wimg(e, (uint32_t)ea) & 0xc))
+        raise_align(env, (uint32_t)ea, (uint32_t)insn);
     uint32_t addr = (uint32_t)ea & ~31u;
     for (unsigned i = 0; i < 32; i += 4)
         emu_cpu_store(env, addr + i, 0, EMU_MO_32 | EMU_MO_BE, mmu_of(e));

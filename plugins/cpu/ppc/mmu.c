@@ -82,6 +82,7 @@ static int bat_lookup(ppc_env *e, uint32_t vaddr, bool code, bool pr, uint32_t *
         if ((vaddr & mask) != (u & mask))
             continue;
         *paddr = (l & mask) | (vaddr & ~mask);
+        e->last_wimg = (l >> 3) & 15;
         unsigned pp = l & 3;
         *prot = pp == 0 ? 0 : pp == 2 ? (EMU_PROT_READ | EMU_PROT_WRITE) : EMU_PROT_READ;
         if (code && *prot)
@@ -154,12 +155,27 @@ emu_excp_class ppc_mmu_translate(void *envp, uint64_t va, emu_access access, uns
             /* writes are cached only once the changed bit is set */
             if (!(pte1 & 0x80u))
                 prot &= ~EMU_PROT_WRITE;
+            e->last_wimg = (pte1 >> 3) & 15;
             res->paddr = (pte1 & 0xfffff000u) | (vaddr & 0xfff);
             res->prot = prot;
             return EMU_EXCP_NONE;
         }
     }
     return ppc_mmu_fault(e, vaddr, access, DSISR_NOTFOUND, probe, code);
+}
+
+/* WIMG of the data page holding vaddr: real mode is cached (0b0011 on these processors);
+   otherwise the BAT or the page table entry, looked up without side effects. */
+uint32_t ppc_mmu_wimg(ppc_env *e, uint32_t vaddr)
+{
+    if (!(e->msr & MSR_DR))
+        return 3;
+    emu_mmu_result res;
+    uint32_t code;
+    unsigned idx = ((e->msr & MSR_PR) ? 2u : 0u) | 1u;
+    if (ppc_mmu_translate(e, vaddr, EMU_ACCESS_READ, idx, true, &res, &code) != EMU_EXCP_NONE)
+        return 0;    /* no translation: the access itself faults */
+    return e->last_wimg;
 }
 
 /* Exception entry: SRR0/SRR1, the new MSR (ME and IP kept, TGPR only for TLB misses) and the

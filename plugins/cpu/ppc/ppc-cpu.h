@@ -146,8 +146,10 @@ typedef struct ppc_env {
     uint32_t mc_pending;      /* SRR1_MC_* of a pending machine check */
     uint32_t sreset_pending, hreset_pending;
     uint32_t checkstop;       /* the processor stopped (machine check with MSR[ME] = 0) */
+    uint32_t last_wimg;       /* WIMG of the last translation (BAT or PTE) */
     /* not guest state */
     const ppc_model *model;
+    bool user_mode;           /* runs a Linux program (emu --user) */
     emu_machine *machine;
     emu_cpu *cpu;
     emu_timer *dec_timer;
@@ -175,9 +177,12 @@ uint64_t ppc_h_lsw(void *env, uint64_t ea, uint64_t rd_nb, uint64_t c);
 uint64_t ppc_h_stsw(void *env, uint64_t ea, uint64_t rs_nb, uint64_t c);
 uint64_t ppc_h_lswx(void *env, uint64_t ea, uint64_t rd_ra_rb, uint64_t c);
 uint64_t ppc_h_stswx(void *env, uint64_t ea, uint64_t rs, uint64_t c);
-uint64_t ppc_h_lwarx(void *env, uint64_t ea, uint64_t b, uint64_t c);
-uint64_t ppc_h_stwcx(void *env, uint64_t ea, uint64_t v, uint64_t c);
-uint64_t ppc_h_dcbz(void *env, uint64_t ea, uint64_t b, uint64_t c);
+uint64_t ppc_h_lwarx(void *env, uint64_t ea, uint64_t insn, uint64_t c);
+uint64_t ppc_h_stwcx(void *env, uint64_t ea, uint64_t v, uint64_t insn);
+uint64_t ppc_h_dcbz(void *env, uint64_t ea, uint64_t insn, uint64_t c);
+uint64_t ppc_h_align(void *env, uint64_t ea, uint64_t insn, uint64_t c);
+uint64_t ppc_h_eciwx(void *env, uint64_t ea, uint64_t insn, uint64_t c);
+uint64_t ppc_h_ecowx(void *env, uint64_t ea, uint64_t insn, uint64_t v);
 uint64_t ppc_h_mfspr(void *env, uint64_t spr, uint64_t b, uint64_t c);
 uint64_t ppc_h_mtspr(void *env, uint64_t spr, uint64_t v, uint64_t c);
 uint64_t ppc_h_mftb(void *env, uint64_t upper, uint64_t b, uint64_t c);
@@ -226,6 +231,7 @@ void ppc_store_msr(ppc_env *e, uint32_t v);
 uint32_t ppc_msr_mask(const ppc_env *e);
 unsigned ppc_pp_prot(unsigned pp, bool key);
 uint32_t ppc_pteg_addr(const ppc_env *e, uint32_t hash);
+uint32_t ppc_mmu_wimg(ppc_env *e, uint32_t vaddr);
 emu_excp_class ppc_mmu_fault(ppc_env *e, uint32_t vaddr, emu_access access, uint32_t why, bool probe,
                              uint32_t *code);
 

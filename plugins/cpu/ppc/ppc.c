@@ -138,6 +138,7 @@ static void power_on(ppc_env *e)
 {
     /* keep the links to the core and the levels of the input lines, clear the guest state */
     const ppc_model *model = e->model;
+    bool user_mode = e->user_mode;
     emu_machine *m = e->machine;
     emu_cpu *cpu = e->cpu;
     emu_timer *t = e->dec_timer;
@@ -151,6 +152,7 @@ static void power_on(ppc_env *e)
     e->sreset_level = sreset;
     e->hreset_level = hreset;
     e->model = model;
+    e->user_mode = user_mode;
     e->machine = m;
     e->cpu = cpu;
     e->dec_timer = t;
@@ -166,6 +168,7 @@ static void init_state(emu_device *dev, void *envp, bool user)
     ppc_cpu *p = (ppc_cpu *)dev;
     ppc_env *e = envp;
     e->model = model_of(dev);
+    e->user_mode = user;
     e->machine = dev->machine;
     e->tb_freq = p->tb_freq ? p->tb_freq : 100000000u;
     power_on(e);

@@ -19,8 +19,7 @@
     li 3, \line
     LI32 4, LINE_REG
     stw 3, 0(4)
-    b 1f                        /* the event is taken at the end of this block */
-1:
+    isync                       /* context synchronizing: the event is taken here */
 .endm
 
     .text
