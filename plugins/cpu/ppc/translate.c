@@ -311,6 +311,19 @@ static emu_ir_val base_d(dc *d)
     return RA == 0 ? fld(d, ENV_OFF(zero_word)) : gpr(d, RA);
 }
 
+/* Alignment exception when (ea & mask) != 0, for the accesses the 6xx do not split in
+   hardware (system mode only: under Linux the kernel emulates them for the program) */
+static void check_align(dc *d, emu_ir_val ea, uint32_t mask)
+{
+    if (d->env->user_mode)
+        return;
+    emu_ir_label aligned = emu_ir_new_label(B);
+    emu_ir_brtest(B, ea, mask, false, aligned);
+    emu_ir_call(B, ppc_h_align, EMU_HELPER_WRITES_STATE, 0, ea, konst(d, d->insn), 0);
+    emu_ir_exit_excp(B, EMU_EXCP_ALIGN, 0, d->pc, false);
+    emu_ir_set_label(B, aligned);
+}
+
 static void load_store(dc *d, bool load, unsigned memop, bool update, bool indexed)
 {
     unsigned rt = RD, ra = RA;
@@ -356,6 +369,13 @@ static void fp_load_store(dc *d, bool load, bool dbl, bool update, bool indexed)
     } else {
         addr = base_d(d);
         disp = SIMM;
+    }
+    if (disp) {
+        emu_ir_val ea = tmp(d);
+        emu_ir_binop_ri(B, EMU_IR_ADD, ea, addr, (uint32_t)disp);
+        check_align(d, ea, 3);
+    } else {
+        check_align(d, addr, 3);
     }
     if (dbl) {
         if (load)
@@ -760,12 +780,12 @@ static bool op31(dc *d)
     case 20: /* lwarx */
         if (RCBIT) return false;
         emu_ir_call(B, ppc_h_lwarx, EMU_HELPER_WRITES_STATE | EMU_HELPER_MEMORY | EMU_HELPER_RAISES,
-                    gpr(d, rd), ea_x(d), 0, 0);
+                    gpr(d, rd), ea_x(d), konst(d, d->insn), 0);
         return true;
     case 150: /* stwcx. */
         if (!RCBIT) return false;
         emu_ir_call(B, ppc_h_stwcx, EMU_HELPER_READS_STATE | EMU_HELPER_WRITES_STATE | EMU_HELPER_MEMORY |
-                    EMU_HELPER_RAISES, 0, ea_x(d), gpr(d, rd), 0);
+                    EMU_HELPER_RAISES, 0, ea_x(d), gpr(d, rd), konst(d, d->insn));
         return true;
     case 597: case 725: { /* lswi, stswi */
         unsigned nb = rb ? rb : 32;
@@ -781,9 +801,16 @@ static bool op31(dc *d)
                     EMU_HELPER_READS_STATE | EMU_HELPER_WRITES_STATE | EMU_HELPER_MEMORY | EMU_HELPER_RAISES,
                     0, ea_x(d), konst(d, rd | ra << 8 | rb << 16 | (ra == 0 ? 0x1000000u : 0)), 0);
         return true;
+    case 310: case 438: /* eciwx, ecowx */
+        if (RCBIT) return false;
+        emu_ir_call(B, xo == 310 ? ppc_h_eciwx : ppc_h_ecowx, EMU_HELPER_READS_STATE | EMU_HELPER_WRITES_STATE |
+                    EMU_HELPER_MEMORY | EMU_HELPER_RAISES, xo == 310 ? gpr(d, rd) : 0, ea_x(d),
+                    konst(d, d->insn), xo == 310 ? 0 : gpr(d, rd));
+        return true;
     case 1014: /* dcbz */
         if (rd) return false;
-        emu_ir_call(B, ppc_h_dcbz, EMU_HELPER_MEMORY | EMU_HELPER_RAISES, 0, ea_x(d), 0, 0);
+        emu_ir_call(B, ppc_h_dcbz, EMU_HELPER_WRITES_STATE | EMU_HELPER_MEMORY | EMU_HELPER_RAISES, 0, ea_x(d),
+                    konst(d, d->insn), 0);
         return true;
     case 54: case 86: case 246: case 278: case 982: /* dcbst dcbf dcbtst dcbt icbi: no caches */
         if (rd || RCBIT) return false;
@@ -1018,6 +1045,7 @@ static void translate_one(dc *d)
         emu_ir_val ea = tmp(d);
         if (ra == 0) emu_ir_movi(B, ea, (uint32_t)SIMM);
         else emu_ir_binop_ri(B, EMU_IR_ADD, ea, gpr(d, ra), (uint32_t)SIMM);
+        check_align(d, ea, 3);
         for (unsigned r = rd; r < 32; r++) {
             if (op == 46)
                 emu_ir_load(B, gpr(d, r), ea, (int32_t)(4 * (r - rd)), EMU_MO_32 | EMU_MO_BE, d->mmu);
