@@ -31,6 +31,11 @@ struct emu_hooks {
     bool exit_fired;
     emu_hooks_invalidate_fn invalidate;
     void *invalidate_opaque;
+    /* BLOCK, fired on every block: the only live hook, when there is exactly
+       one and it has a block_fn, so that firing walks no list (else NULL) */
+    emu_hook_block_fn solo_fn;
+    void *solo_opaque;
+    uint64_t solo_lo, solo_hi;
 };
 
 /* Kinds whose hooks the engine compiles into code or caches in its TLB. */
@@ -65,8 +70,27 @@ void emu_hooks_unlock(emu_machine *m)
     pthread_mutex_unlock(&m->hooks->lock);
 }
 
+static void update_solo_block(struct emu_hooks *h)
+{
+    const hook_list *l = &h->lists[EMU_HOOK_BLOCK];
+    h->solo_fn = NULL;
+    if (l->live != 1)
+        return;
+    for (size_t i = 0; i < l->n; i++) {
+        const hook *r = &l->v[i];
+        if (!r->dead) {
+            h->solo_fn = r->block_fn;
+            h->solo_opaque = r->opaque;
+            h->solo_lo = r->lo;
+            h->solo_hi = r->hi;
+        }
+    }
+}
+
 static void update_mask(emu_machine *m, emu_hook_kind kind)
 {
+    if (kind == EMU_HOOK_BLOCK)
+        update_solo_block(m->hooks);
     /* Other CPU threads read the mask without the lock. */
     if (m->hooks->lists[kind].live)
         __atomic_or_fetch(&m->hook_mask, EMU_HOOK_BIT(kind), __ATOMIC_RELAXED);
@@ -288,9 +312,16 @@ void emu_hooks_fire_exec(emu_machine *m, emu_cpu *cpu, uint64_t pc)
 static inline void fire_block(emu_machine *m, emu_cpu *cpu, uint64_t pc, unsigned ninsns)
 {
     struct emu_hooks *h = m->hooks;
+    h->depth++;
+    if (h->solo_fn) {
+        if (h->solo_lo <= pc && pc <= h->solo_hi)
+            h->solo_fn(h->solo_opaque, cpu, pc, ninsns);
+        if (--h->depth == 0 && h->garbage)
+            collect(m);
+        return;
+    }
     hook_list *l = &h->lists[EMU_HOOK_BLOCK];
     size_t n = l->n;
-    h->depth++;
     for (size_t i = 0; i < n; i++) {
         hook *r = &l->v[i];
         if (r->dead || r->hi < pc || pc < r->lo)

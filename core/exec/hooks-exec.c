@@ -25,7 +25,7 @@ static bool already_fired(emu_cpu *cpu)
     return cpu->hook_resume && cpu->hook_resume_pos == position(cpu);
 }
 
-static void after_hook(emu_cpu *cpu, uint64_t pc)
+static inline __attribute__((always_inline)) void after_hook(emu_cpu *cpu, uint64_t pc)
 {
     emu_machine *m = cpu->dev->machine;
     bool moved = cpu_get_pc(cpu) != pc;

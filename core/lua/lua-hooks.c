@@ -100,7 +100,8 @@ static bool call_pushed(emu_lua *h, int nargs, int nresults)
 }
 
 /* The stack of a BLOCK hook's runner thread between calls.  Nothing else runs
-   on it and each call leaves it as it was, so it never holds more than these
+   on it, calls never nest (block hooks fire from guest code, which no callback
+   runs) and each call leaves it as it was, so it never holds more than these
    and a call's four values: the LUA_MINSTACK slots every thread starts with
    suffice, with no lua_checkstack per call. */
 enum { RUNNER_HANDLER = 1, RUNNER_FN, RUNNER_CPU };
