@@ -8,5 +8,5 @@ core_libemu_la_SOURCES += \
 	core/user/sys-file.c core/user/sys-stat.c core/user/sys-mem.c core/user/sys-proc.c \
 	core/user/sys-time.c core/user/sys-misc.c core/user/sys-ioctl.c core/user/sys-net.c \
 	core/user/sys-eventfd.c core/user/sys-notify.c core/user/fdkind.c core/user/safe-syscall.c \
-	core/user/sys-futex.c \
+	core/user/sys-futex.c core/user/procfs.c \
 	core/user/signal.c core/user/runtime.c core/user/runtime.h

@@ -510,6 +510,24 @@ static void flush_code(void *opaque, uint64_t addr, uint64_t len)
     emu_user_flush_range(opaque, addr, len);
 }
 
+/* A copy of the auxiliary vector the stack holds, up to and with AT_NULL. */
+static void keep_auxv(emu_user_proc *p, uint64_t addr)
+{
+    unsigned w = p->word;
+    size_t len = 0;
+    for (;;) {
+        const uint8_t *pair = emu_vm_ptr(&p->vm, addr + len, 2 * w, EMU_VM_READ);
+        if (!pair)
+            return;
+        len += 2 * w;
+        if (!emu_user_ld(p, pair, w))
+            break;
+    }
+    p->auxv = emu_xmalloc(len);
+    memcpy(p->auxv, emu_vm_host(&p->vm, addr), len);
+    p->auxv_len = len;
+}
+
 int emu_user_run(const emu_options *o)
 {
     emu_error *err = NULL;
@@ -642,6 +660,7 @@ int emu_user_run(const emu_options *o)
     if (built < 0)
         return usage_error(err);
     emu_elf_close(&interp);
+    keep_auxv(p, start.auxv);
 
     emu_user_signals_init(p);
     /* eventfds and the like the guest inherited across execve are still converted. */

@@ -34,30 +34,11 @@ static int open_flags(emu_linux_task *t, uint64_t guest)
     return (int)emu_user_bits_to_host(t->proc->abi->open_flags, (uint32_t)guest);
 }
 
-/* /proc/self/cmdline (or /proc/PID/cmdline of this process) as the guest
-   sees it: its own arguments, not emu's. */
-static int open_own_cmdline(emu_linux_task *t, const char *path)
-{
-    char mine[64];
-    snprintf(mine, sizeof mine, "/proc/%d/cmdline", (int)getpid());
-    if (strcmp(path, "/proc/self/cmdline") && strcmp(path, "/proc/thread-self/cmdline") && strcmp(path, mine))
-        return -1;
-    int fd = memfd_create("cmdline", MFD_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    const emu_user_proc *p = t->proc;
-    if (write(fd, p->cmdline, p->cmdline_len) != (ssize_t)p->cmdline_len || lseek(fd, 0, SEEK_SET) < 0) {
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
-
 static int64_t sys_openat(emu_linux_task *t, const uint64_t *a)
 {
     GPATH(path, a[1]);
-    if (t->proc->cmdline && path[0] == '/') {
-        int fd = open_own_cmdline(t, path);
+    if (!strncmp(path, "/proc/", 6)) {
+        int fd = emu_user_open_proc_self(t, path);
         if (fd >= 0)
             return fd;
     }
@@ -67,8 +48,8 @@ static int64_t sys_openat(emu_linux_task *t, const uint64_t *a)
 static int64_t sys_open(emu_linux_task *t, const uint64_t *a)
 {
     GPATH(path, a[0]);
-    if (t->proc->cmdline && path[0] == '/') {
-        int fd = open_own_cmdline(t, path);
+    if (!strncmp(path, "/proc/", 6)) {
+        int fd = emu_user_open_proc_self(t, path);
         if (fd >= 0)
             return fd;
     }

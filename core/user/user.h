@@ -62,6 +62,8 @@ struct emu_user_proc {
     char *exe_path;                    /* absolute host path of the guest program (/proc/self/exe) */
     char *cmdline;                     /* the guest's arguments, NUL after each (/proc/self/cmdline) */
     size_t cmdline_len;
+    uint8_t *auxv;                     /* the initial auxiliary vector, guest words (/proc/self/auxv) */
+    size_t auxv_len;
     char *sysroot;                     /* --sysroot, or NULL */
     bool strace;
     uint64_t tramp_addr;               /* page with the signal trampolines */
@@ -180,6 +182,9 @@ int64_t emu_user_put_rusage(emu_linux_task *t, uint64_t addr, const struct rusag
 const char *emu_user_path(emu_user_proc *p, const char *guest, char *buf, size_t size);
 /* readlink that answers /proc/self/exe (and /proc/PID/exe) with the guest program. */
 bool emu_user_is_proc_exe(const char *path);
+/* A descriptor of the guest's own /proc/self/cmdline, auxv or maps (procfs.c), or -1 when
+   path is none of those. */
+int emu_user_open_proc_self(emu_linux_task *t, const char *path);
 
 /* ---- signals (signal.c) ---- */
 /* Take over the host's signal dispositions (before the first CPU exists,
