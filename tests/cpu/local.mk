@@ -32,7 +32,7 @@ TESTS += tests/cpu/test-ppc-guests
 
 # Bare-metal supervisor programs for test-ppc-guests: flat images linked at 0, built when
 # gcc-powerpc-linux-gnu is there (the test skips them otherwise).
-sys_guests = tlb603 mcheck align
+sys_guests = tlb603 mcheck align tlbinsn
 sys_guests_bin = $(sys_guests:%=tests/guests/sys/%.bin)
 EXTRA_DIST += tests/guests/sys/sys.h $(sys_guests:%=tests/guests/sys/%.S) \
 	$(wildcard $(srcdir)/tests/guests/sys/*.expected)

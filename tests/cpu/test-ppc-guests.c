@@ -35,6 +35,9 @@ static const guest_case cases[] = {
     { "align", "ppc603e", "align" },
     { "align", "ppc604", "align" },
     { "align", "ppc750", "align" },
+    { "tlbinsn", "ppc603e", "tlbinsn-603e" },
+    { "tlbinsn", "ppc604", "tlbinsn-604-750" },
+    { "tlbinsn", "ppc750", "tlbinsn-604-750" },
 };
 
 typedef struct sys {

@@ -460,11 +460,3 @@ uint64_t ppc_h_tlbie(void *env, uint64_t ea, uint64_t b, uint64_t c)
     return 0;
 }
 
-uint64_t ppc_h_tlbia(void *env, uint64_t a, uint64_t b, uint64_t c)
-{
-    ppc_env *e = env;
-    if (e->model->soft_tlb)
-        ppc_tlb603_invalidate_all(e);
-    emu_cpu_tlb_flush(e->cpu);
-    return 0;
-}

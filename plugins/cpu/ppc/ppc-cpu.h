@@ -191,7 +191,6 @@ uint64_t ppc_h_rfi(void *env, uint64_t a, uint64_t b, uint64_t c);
 uint64_t ppc_h_mtsr(void *env, uint64_t n, uint64_t v, uint64_t c);
 uint64_t ppc_h_mfsr(void *env, uint64_t n, uint64_t b, uint64_t c);
 uint64_t ppc_h_tlbie(void *env, uint64_t ea, uint64_t b, uint64_t c);
-uint64_t ppc_h_tlbia(void *env, uint64_t a, uint64_t b, uint64_t c);
 uint64_t ppc_h_divwo(void *env, uint64_t a, uint64_t b, uint64_t is_signed);
 uint64_t ppc_h_mullwo(void *env, uint64_t a, uint64_t b, uint64_t c);
 uint32_t ppc_get_xer(const ppc_env *e);
@@ -239,7 +238,6 @@ emu_excp_class ppc_mmu_fault(ppc_env *e, uint32_t vaddr, emu_access access, uint
 emu_excp_class ppc_tlb603_translate(ppc_env *e, uint32_t vaddr, emu_access access, uint32_t sr, bool key,
                                     emu_mmu_result *res, uint32_t *code);
 void ppc_tlb603_invalidate_page(ppc_env *e, uint32_t ea);
-void ppc_tlb603_invalidate_all(ppc_env *e);
 uint64_t ppc_h_tlbld(void *env, uint64_t ea, uint64_t b, uint64_t c);
 uint64_t ppc_h_tlbli(void *env, uint64_t ea, uint64_t b, uint64_t c);
 emu_excp_class ppc_mmu_translate(void *env, uint64_t vaddr, emu_access access, unsigned mmu_idx,

@@ -106,9 +106,3 @@ void ppc_tlb603_invalidate_page(ppc_env *e, uint32_t ea)
         for (unsigned way = 0; way < 2; way++)
             drop(e, &e->tlb603[side][set][way]);
 }
-
-void ppc_tlb603_invalidate_all(ppc_env *e)
-{
-    for (unsigned set = 0; set < TLB603_SETS; set++)
-        ppc_tlb603_invalidate_page(e, set << 12);
-}

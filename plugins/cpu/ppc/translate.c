@@ -870,12 +870,7 @@ static bool op31(dc *d)
         emu_ir_call(B, ppc_h_tlbie, EMU_HELPER_ENDS_BLOCK, 0, gpr(d, rb), 0, 0);
         end_loop(d);
         return true;
-    case 370: /* tlbia */
-        if (rd || ra || rb || RCBIT) return false;
-        if (!priv(d)) return true;
-        emu_ir_call(B, ppc_h_tlbia, EMU_HELPER_ENDS_BLOCK, 0, 0, 0, 0);
-        end_loop(d);
-        return true;
+    /* tlbia (370) is optional and none of the 603e, 604 and 750 has it: illegal */
     case 978: case 1010: /* tlbld, tlbli (603e) */
         if (rd || ra || RCBIT || !d->env->model->soft_tlb) return false;
         if (!priv(d)) return true;
