@@ -204,8 +204,8 @@ static void checkstop(ppc_env *e, const char *why)
     emu_machine_request_quit(e->machine, 1);
 }
 
-/* Machine check (0x200): SRR1[16-31] from the MSR, the MCP/TEA cause bits on the 603e and
-   750; the handler runs with ME cleared, so a second one checkstops */
+/* Machine check (0x200): SRR1[16-31] from the MSR, the MCP/TEA cause bits on the 750 (the
+   603e and 604 clear SRR1[0-15]); the handler runs with ME cleared, so a second one checkstops */
 static void machine_check(ppc_env *e, uint32_t cause)
 {
     if (!(e->msr & MSR_ME)) {

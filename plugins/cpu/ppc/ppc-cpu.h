@@ -72,7 +72,7 @@ enum {
 #define SRR1_TLB_INSN  0x00040000u   /* instruction (ITLB) miss */
 #define SRR1_TLB_WAY   0x00020000u   /* the way tlbli/tlbld will replace */
 #define SRR1_TLB_STORE 0x00010000u   /* the access was a store */
-/* SRR1 bits of a machine check (603e, 750) */
+/* SRR1 bits of a machine check (750; the 603e and 604 clear SRR1[0-15]) */
 #define SRR1_MC_MCP 0x00080000u
 #define SRR1_MC_TEA 0x00040000u
 #define HID0_EMCP 0x80000000u        /* MCP input enabled */
@@ -94,7 +94,7 @@ typedef struct ppc_model {
     bool has_hid1;        /* 603e / 750 */
     bool has_l2cr;        /* 750 */
     bool soft_tlb;        /* 603e: TLB misses trap to software (tlbld/tlbli), TGPR */
-    bool mc_srr1_bits;    /* 603e / 750: SRR1[12,13] say MCP / TEA on a machine check */
+    bool mc_srr1_bits;    /* 750: SRR1[12,13] say MCP / TEA on a machine check */
 } ppc_model;
 
 /* One entry of the 603e's instruction or data TLB: the compare word loaded from ICMP/DCMP

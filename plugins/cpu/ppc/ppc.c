@@ -15,7 +15,7 @@ typedef struct ppc_cpu {
 
 /* PVRs of the models QEMU 7.2 means by "603e", "604" and "750" (target/ppc/cpu-models.h:
    603e v4.1, 604, 740/750 v3.1) */
-static const ppc_model model_603e = { "ppc603e", 0x00060401, true, false, true, true };
+static const ppc_model model_603e = { "ppc603e", 0x00060401, true, false, true, false };
 static const ppc_model model_604 = { "ppc604", 0x00040103, false, false, false, false };
 static const ppc_model model_750 = { "ppc750", 0x00080301, true, true, false, true };
 

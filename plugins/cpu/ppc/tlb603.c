@@ -6,7 +6,9 @@
  * on TGPR0-3, loads the entry with tlbli/tlbld from ICMP/DCMP and RPA.  A store through an
  * entry whose C bit is clear also takes the data store miss, so software sets C.
  * The core's software TLB only ever holds what these TLBs translate: every entry replaced or
- * invalidated here is dropped from it. */
+ * invalidated here is dropped from it.  Each set's replacement way (SRR1[WAY]) follows the
+ * fills and the hits seen here; repeated hits the core's TLB serves do not move it, so a set
+ * may name another way than the hardware's LRU bit would after many hits on one page. */
 #include "ppc-cpu.h"
 
 #define PTE_VALID 0x80000000u

@@ -1,7 +1,7 @@
 /* mcheck: machine check, soft and hard reset through the CPU's input lines, and checkstop.
  * MCP is ignored while HID0[EMCP] is clear and raises a machine check (0x200) when it is set;
- * TEA (a bus error) always does; SRR1 says which on the 603e and 750 (bits 12 and 13) and not
- * on the 604; the handler runs with MSR[ME] clear.  On the 604 and 750 a hardware page table
+ * TEA (a bus error) always does; SRR1 says which on the 750 (bits 12 and 13) while the 603e
+ * and 604 clear SRR1[0-15]; the handler runs with MSR[ME] clear.  On the 604 and 750 a hardware page table
  * search that reads where nothing answers is a bus error too (the 603e searches in software).
  * SRESET takes the system reset exception (0x100) keeping the registers; HRESET restarts the
  * processor at 0xfff00100 with MSR[IP]; a machine check with MSR[ME] = 0 stops the processor
