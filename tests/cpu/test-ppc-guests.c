@@ -187,6 +187,22 @@ static void run_case(const guest_case *c, const char *builddir, const char *srcd
     free(expected);
 }
 
+/* The input lines a machine file can wire (board: irq: { int: cpu0.int }, ...) */
+static void check_inputs(void)
+{
+    static const char *const models[] = { "ppc603e", "ppc604", "ppc750" };
+    static const char *const lines[] = { "int", "mcp", "tea", "sreset", "hreset" };
+    for (size_t i = 0; i < 3; i++) {
+        emu_error *err = NULL;
+        const emu_type *t = emu_plugins_find_type(models[i], EMU_KIND_CPU, &err);
+        unsigned found = 0;
+        for (size_t k = 0; t && k < 5; k++)
+            found += emu_type_input_index(t, lines[k]) >= 0;
+        is_u64(found, 5, "%s declares the input lines int, mcp, tea, sreset and hreset", models[i]);
+        emu_error_free(err);
+    }
+}
+
 int main(void)
 {
     const char *builddir = getenv("EMU_BUILDDIR"), *srcdir = getenv("EMU_SRCDIR");
@@ -194,6 +210,7 @@ int main(void)
         printf("1..0 # SKIP EMU_BUILDDIR and EMU_SRCDIR are not set\n");
         return 0;
     }
+    check_inputs();
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         run_case(&cases[i], builddir, srcdir);
     return tap_done();
