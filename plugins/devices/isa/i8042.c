@@ -538,6 +538,8 @@ static int i8042_load(emu_device *dev, emu_state_reader *r, emu_error **err)
         problem = "status has bits the controller never sets";
     else if ((status & STAT_AUX_OBF) && !(status & STAT_OBF))
         problem = "status says the mouse filled an empty output buffer";
+    else if (pending && !(status & STAT_OBF))
+        problem = "a controller reply waits while the output buffer is empty";
     else if (!(outport & OUT_OBF) != !(status & STAT_OBF) ||
              !(outport & OUT_AUX_OBF) != !(status & STAT_AUX_OBF))
         problem = "the output port's buffer-full bits disagree with the status";

@@ -283,6 +283,10 @@ int main(void)
     refused(&b, with_u64(&snap, "status", 0, 0x02), "8042 input buffer full", "status");
     refused(&b, with_u64(&snap, "write-command", 0, 0x55), "8042 waiting on command 0x55",
             "write-command");
+    emu_snapshot empty = with_u64(&snap, "status", 0, 0x10);   /* output buffer empty */
+    refused(&b, with_u64(&empty, "reply-pending", 0, 1), "an 8042 reply waiting behind nothing",
+            "output buffer is empty");
+    free(empty.data);
     refused(&b, with_u64(&snap, "kbd.head", 0, 16), "a keyboard queue head past the end",
             "kbd.head");
     refused(&b, with_u64(&snap, "kbd.pending", 0, 0xf4), "keyboard waiting on 0xF4's argument",
