@@ -54,9 +54,9 @@ static uint64_t sio_read(void *opaque, uint64_t off, unsigned size)
     }
     if (s->index < NUM_REGS)
         return s->reg[s->index];
-    emu_log(&s->dev, EMU_LOG_GUEST, "read of configuration register %u, which does not exist",
-            s->index);
-    return 0xff;
+    emu_log(&s->dev, EMU_LOG_GUEST, "read of configuration register %u, which does not exist, "
+            "answers 0 (as QEMU)", s->index);
+    return 0;
 }
 
 static void sio_write(void *opaque, uint64_t off, uint64_t value, unsigned size)
