@@ -9,9 +9,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
+#include "elf.h"
 #include "user.h"
 #include "util.h"
+
+/* A loaded segment's file-backed pages, as the kernel would show them. */
+struct emu_user_file_range {
+    uint64_t start, end, offset;
+    char dev[16];
+    unsigned long inode;
+    char *path;                        /* the host's real path */
+};
 
 /* The name after "/proc/self/", "/proc/thread-self/" or "/proc/OURPID/", or NULL. */
 static const char *own_proc_file(const char *path)
@@ -81,6 +92,38 @@ static const char *guest_path(const emu_user_proc *p, const char *host)
     return host;
 }
 
+void emu_user_procfs_add_image(emu_user_proc *p, const emu_elf *e, uint64_t bias)
+{
+    struct stat st;
+    char *real = realpath(e->path, NULL);
+    if (!real || fstat(e->fd, &st) < 0) {
+        free(real);
+        return;
+    }
+    for (size_t i = 0; i < e->nloads; i++) {
+        const emu_elf_segment *s = &e->loads[i];
+        if (!s->filesz)
+            continue;
+        struct emu_user_file_range r = {
+            .start = (s->vaddr + bias) & ~EMU_VM_PAGE_MASK,
+            .end = (s->vaddr + bias + s->filesz + EMU_VM_PAGE_MASK) & ~EMU_VM_PAGE_MASK,
+            .offset = s->offset & ~EMU_VM_PAGE_MASK, .inode = (unsigned long)st.st_ino,
+            .path = emu_xstrdup(real),
+        };
+        snprintf(r.dev, sizeof r.dev, "%02x:%02x", major(st.st_dev), minor(st.st_dev));
+        EMU_PUSH(p->file_ranges, p->nfile_ranges, p->cfile_ranges, r);
+    }
+    free(real);
+}
+
+static const struct emu_user_file_range *file_range_at(const emu_user_proc *p, uint64_t addr)
+{
+    for (size_t i = 0; i < p->nfile_ranges; i++)
+        if (addr >= p->file_ranges[i].start && addr < p->file_ranges[i].end)
+            return &p->file_ranges[i];
+    return NULL;
+}
+
 static void write_maps(emu_linux_task *t, FILE *out)
 {
     emu_user_proc *p = t->proc;
@@ -103,6 +146,21 @@ static void write_maps(emu_linux_task *t, FILE *out)
         const host_map *hm = m < nmaps && maps[m].start <= start ? &maps[m] : NULL;
         /* A run: same permissions, same host mapping, and the heap kept apart. */
         uint64_t limit = hm ? hm->end : (m < nmaps ? maps[m].start : vm->size);
+        /* Segments emu loaded itself are anonymous on the host: their files are known here. */
+        host_map loaded;
+        const struct emu_user_file_range *fr = hm && hm->path ? NULL : file_range_at(p, start);
+        if (fr) {
+            loaded = (host_map){ .start = fr->start, .end = fr->end, .offset = fr->offset, .shared = 'p',
+                                 .inode = fr->inode, .path = fr->path };
+            snprintf(loaded.dev, sizeof loaded.dev, "%s", fr->dev);
+            hm = &loaded;
+            if (fr->end < limit)
+                limit = fr->end;
+        } else {
+            for (size_t i = 0; i < p->nfile_ranges; i++)
+                if (p->file_ranges[i].start > start && p->file_ranges[i].start < limit)
+                    limit = p->file_ranges[i].start;
+        }
         bool heap = start >= vm->brk_start && start < vm->brk;
         if (!heap && start < vm->brk_start && vm->brk_start < limit)
             limit = vm->brk_start;

@@ -611,8 +611,11 @@ int emu_user_run(const emu_options *o)
     if (emu_elf_load(&exe, &p->vm, abi->dyn_base, &exe_img, &err) < 0)
         return usage_error(err);
     emu_vm_set_brk(&p->vm, exe_img.end);
+    emu_user_procfs_add_image(p, &exe, exe_img.bias);
     if (exe.interp && emu_elf_load(&interp, &p->vm, 0, &interp_img, &err) < 0)
         return usage_error(err);
+    if (exe.interp)
+        emu_user_procfs_add_image(p, &interp, interp_img.bias);
 
     /* The signal trampolines, on a read-only page like a vDSO's. */
     int64_t tramp = emu_vm_map(&p->vm, 0, EMU_VM_PAGE, EMU_VM_READ | EMU_VM_WRITE, 0, -1, 0);

@@ -123,8 +123,11 @@ static void print_result(FILE *f, char kind, int64_t r)
 {
     if (r < 0 && r >= -4095) {
         int e = (int)-r;
-        fprintf(f, " = -1 %s (%s)\n", e == EMU_ERESTARTSYS ? "ERESTARTSYS" : strerrorname_np(e) ? strerrorname_np(e) : "?",
-                e == EMU_ERESTARTSYS ? "restart" : strerror(e));
+        static const char *const restarts[] = { "ERESTARTSYS", "ERESTARTNOINTR", "ERESTARTNOHAND" };
+        if (e >= EMU_ERESTARTSYS && e <= EMU_ERESTARTNOHAND)
+            fprintf(f, " = -1 %s (restart)\n", restarts[e - EMU_ERESTARTSYS]);
+        else
+            fprintf(f, " = -1 %s (%s)\n", strerrorname_np(e) ? strerrorname_np(e) : "?", strerror(e));
     } else if (kind == 'x') {
         fprintf(f, " = %#" PRIx64 "\n", (uint64_t)r);
     } else {

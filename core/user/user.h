@@ -64,6 +64,8 @@ struct emu_user_proc {
     size_t cmdline_len;
     uint8_t *auxv;                     /* the initial auxiliary vector, guest words (/proc/self/auxv) */
     size_t auxv_len;
+    struct emu_user_file_range *file_ranges;   /* the program's and interpreter's segments */
+    size_t nfile_ranges, cfile_ranges;
     char *sysroot;                     /* --sysroot, or NULL */
     bool strace;
     uint64_t tramp_addr;               /* page with the signal trampolines */
@@ -185,6 +187,10 @@ bool emu_user_is_proc_exe(const char *path);
 /* A descriptor of the guest's own /proc/self/cmdline, auxv or maps (procfs.c), or -1 when
    path is none of those. */
 int emu_user_open_proc_self(emu_linux_task *t, const char *path);
+/* Name the file-backed part of each loaded segment of an ELF image in /proc/self/maps (emu
+   copies them into anonymous memory). */
+struct emu_elf;
+void emu_user_procfs_add_image(emu_user_proc *p, const struct emu_elf *e, uint64_t bias);
 
 /* ---- signals (signal.c) ---- */
 /* Take over the host's signal dispositions (before the first CPU exists,

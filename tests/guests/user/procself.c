@@ -110,7 +110,8 @@ int main(int argc, char **argv)
     int local;
     const char *l = maps_line(maps, (uintptr_t)&local);
     printf("maps: stack %s %s\n", perms(l), ends_with(l, " [stack]") ? "[stack]" : "unnamed");
-    printf("maps: code %s\n", perms(maps_line(maps, (uintptr_t)main)));
+    l = maps_line(maps, (uintptr_t)main);
+    printf("maps: code %s, named after the program %d\n", perms(l), base && ends_with(l, base));
     printf("maps: read-only mapping %s\n", perms(maps_line(maps, (uintptr_t)ro)));
     printf("maps: read-write mapping %s\n", perms(maps_line(maps, (uintptr_t)rw)));
     l = maps_line(maps, (uintptr_t)ro);
