@@ -79,19 +79,24 @@ static int try_match(lua_State *L, serial *s)
     size_t len;
     const char *p = pending(s, &len);
     int base = lua_gettop(L);
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &find_key);
+    /* A copy of the output stays on the stack: the call may run any Lua code (a finalizer
+       reading the console), after which the tap's buffer may have moved. */
     lua_pushlstring(L, p, len);
+    int out = base + 1;
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &find_key);
+    lua_pushvalue(L, out);
     lua_pushvalue(L, 2);
     lua_call(L, 2, LUA_MULTRET);       /* a malformed pattern raises its error here */
-    if (lua_isnil(L, base + 1)) {
+    if (lua_isnil(L, out + 1)) {
         lua_settop(L, base);
         return 0;
     }
-    lua_Integer first = lua_tointeger(L, base + 1), last = lua_tointeger(L, base + 2);
-    const char *text = p;              /* still valid: nothing ran that writes output */
+    lua_Integer first = lua_tointeger(L, out + 1), last = lua_tointeger(L, out + 2);
+    const char *text = lua_tostring(L, out);
     lua_pushlstring(L, text + first - 1, (size_t)(last - first + 1));
-    lua_replace(L, base + 1);          /* matched text, then the captures */
-    lua_remove(L, base + 2);
+    lua_replace(L, out + 1);           /* matched text, then the captures */
+    lua_remove(L, out + 2);
+    lua_remove(L, out);
     emu_chardev_tap_consume(s->c, (size_t)last);
     return lua_gettop(L) - base;
 }
