@@ -295,10 +295,12 @@ static void test_hooks(sys *s)
 {
     seen w = { 0 };
     emu_error *err = NULL;
-    emu_hook_spec r = { EMU_HOOK_READ, 0x7000, 0x7003, NULL, on_read, &w, NULL };
-    emu_hook_spec wr = { EMU_HOOK_WRITE, 0x7004, 0x7007, NULL, on_write, &w, NULL };
-    emu_hook_spec ex = { EMU_HOOK_EXEC, 0x3000 + 4 * 3, 0x3000 + 4 * 3, NULL, on_exec, &w, NULL };
-    emu_hook_spec bl = { EMU_HOOK_BLOCK, 0x3000 + 4 * 6, 0x3000 + 4 * 6, NULL, on_block, &w, NULL };
+    emu_hook_spec r = { .kind = EMU_HOOK_READ, .lo = 0x7000, .hi = 0x7003, .fn = on_read, .opaque = &w };
+    emu_hook_spec wr = { .kind = EMU_HOOK_WRITE, .lo = 0x7004, .hi = 0x7007, .fn = on_write, .opaque = &w };
+    emu_hook_spec ex = { .kind = EMU_HOOK_EXEC, .lo = 0x3000 + 4 * 3, .hi = 0x3000 + 4 * 3, .fn = on_exec,
+                          .opaque = &w };
+    emu_hook_spec bl = { .kind = EMU_HOOK_BLOCK, .lo = 0x3000 + 4 * 6, .hi = 0x3000 + 4 * 6, .fn = on_block,
+                          .opaque = &w };
     emu_hook_id ids[4] = { emu_hooks_add(s->m, &r, &err), emu_hooks_add(s->m, &wr, &err),
                            emu_hooks_add(s->m, &ex, &err), emu_hooks_add(s->m, &bl, &err) };
     static const uint32_t p[] = {
