@@ -58,6 +58,7 @@ static const emu_type i82378_type = {
     .instance_size = sizeof(i82378),
     .props = i82378_props,
     .realize = i82378_realize,
+    .save = emu_state_none,   /* its configuration space is saved by the bus */
 };
 
 static const emu_type *const i82378_types[] = { &i82378_type, NULL };

@@ -166,6 +166,7 @@ static const emu_type stub_type = {
     .instance_size = sizeof(pci_stub),
     .props = stub_props,
     .realize = stub_realize,
+    .save = emu_state_none,   /* its configuration space is saved by the bus */
 };
 
 static const emu_type *const stub_types[] = { &stub_type, NULL };
