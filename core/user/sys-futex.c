@@ -57,7 +57,7 @@ static int64_t wake_op(emu_linux_task *t, uint32_t *uaddr, uint32_t *uaddr2, int
     emu_user_proc *p = t->proc;
     unsigned op = encoded >> 28 & 7, cmp = encoded >> 24 & 15;
     int32_t oparg = sign_extend12(encoded >> 12 & 0xfff), cmparg = sign_extend12(encoded & 0xfff);
-    if (encoded & (FUTEX_OP_OPARG_SHIFT << 28))
+    if (encoded & ((uint32_t)FUTEX_OP_OPARG_SHIFT << 28))
         oparg = (int32_t)(1u << (oparg & 31));
     if (op > FUTEX_OP_XOR || cmp > FUTEX_OP_CMP_GE)
         return -ENOSYS;
