@@ -7,7 +7,7 @@
  * counter past the call.  Natively every round then ends at once, either before the call or
  * by interrupting it (EINTR).  An emulator that checks for signals and only then enters the
  * host call can lose a signal arriving in between: the call sleeps until a helper process's
- * SIGUSR2 (every 200 ms) wakes it, and the round is counted as lost. */
+ * SIGUSR2 (every 500 ms) wakes it, and the round is counted as lost. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/futex.h>
@@ -124,7 +124,7 @@ int main(void)
     helper = fork();
     if (helper == 0) {
         for (;;) {
-            usleep(200000);
+            usleep(500000);
             kill(parent, SIGUSR2);
         }
     }
@@ -142,7 +142,7 @@ int main(void)
                 if (r != -EINTR)
                     odd++;
             }
-            if (now_us() - start > 150000)
+            if (now_us() - start > 300000)
                 lost++;
         }
         printf("%s: %d rounds, signals lost %d, other results %d\n", names[kind], rounds, lost, odd);
