@@ -111,7 +111,7 @@ static uint64_t check_value(lua_State *L, int arg, unsigned size)
         lua_Integer lim = (lua_Integer)1 << (8 * size);
         if (v >= lim || v < -(lim / 2))
             luaL_error(L, "bad argument #%d to 'write_u%d' (%I does not fit in %d byte%s)", arg - 1,
-                       8 * size, v, size, size > 1 ? "s" : "");
+                       (int)(8 * size), v, (int)size, size > 1 ? "s" : "");
     }
     return (uint64_t)v;
 }
