@@ -38,7 +38,7 @@ EXTRA_DIST += tests/guests/sys/sys.h $(sys_guests:%=tests/guests/sys/%.S) \
 	$(wildcard $(srcdir)/tests/guests/sys/*.expected)
 CLEANFILES += $(sys_guests_bin)
 if HAVE_PPC_CC
-tests/cpu/test-ppc-guests.log: $(sys_guests_bin)
+EXTRA_tests_cpu_test_ppc_guests_DEPENDENCIES = $(sys_guests_bin)
 endif
 tests/guests/sys/%.bin: tests/guests/sys/%.S tests/guests/sys/sys.h
 	@mkdir -p tests/guests/sys
