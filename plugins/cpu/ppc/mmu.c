@@ -2,7 +2,6 @@
  * page table with referenced/changed bits (the 603e's software TLB is tlb603.c), the MSR with
  * the 603e's TGPR bank, exception entry, machine check and checkstop, and the asynchronous
  * events: hard and soft reset, machine check input, external and decrementer interrupts. */
-#include "emu/clock.h"
 #include "ppc-cpu.h"
 
 /* Write the MSR: only the model's bits, and on the 603e GPR0-3 trade places with TGPR0-3
@@ -165,11 +164,18 @@ emu_excp_class ppc_mmu_translate(void *envp, uint64_t va, emu_access access, uns
 }
 
 /* WIMG of the data page holding vaddr: real mode is cached (0b0011 on these processors);
-   otherwise the BAT or the page table entry, looked up without side effects. */
+   otherwise the BAT, the 603e's TLB entry or the page table entry, looked up without side
+   effects (0 when nothing translates it: the access itself then faults or misses). */
 uint32_t ppc_mmu_wimg(ppc_env *e, uint32_t vaddr)
 {
     if (!(e->msr & MSR_DR))
         return 3;
+    uint32_t paddr;
+    unsigned prot;
+    if (bat_lookup(e, vaddr, false, e->msr & MSR_PR, &paddr, &prot))
+        return e->last_wimg;
+    if (e->model->soft_tlb)
+        return ppc_tlb603_wimg(e, vaddr);
     emu_mmu_result res;
     uint32_t code;
     unsigned idx = ((e->msr & MSR_PR) ? 2u : 0u) | 1u;

@@ -238,6 +238,7 @@ emu_excp_class ppc_mmu_fault(ppc_env *e, uint32_t vaddr, emu_access access, uint
 emu_excp_class ppc_tlb603_translate(ppc_env *e, uint32_t vaddr, emu_access access, uint32_t sr, bool key,
                                     emu_mmu_result *res, uint32_t *code);
 void ppc_tlb603_invalidate_page(ppc_env *e, uint32_t ea);
+uint32_t ppc_tlb603_wimg(const ppc_env *e, uint32_t vaddr);
 uint64_t ppc_h_tlbld(void *env, uint64_t ea, uint64_t b, uint64_t c);
 uint64_t ppc_h_tlbli(void *env, uint64_t ea, uint64_t b, uint64_t c);
 emu_excp_class ppc_mmu_translate(void *env, uint64_t vaddr, emu_access access, unsigned mmu_idx,

@@ -27,31 +27,47 @@ static void drop(ppc_env *e, ppc_tlb603_entry *t)
     t->cmp = 0;
 }
 
+/* The compare word of a page: V, the segment's VSID, the API (EA[4-9]) */
+static uint32_t cmp_word(uint32_t sr, uint32_t vaddr)
+{
+    return PTE_VALID | (sr & 0xffffff) << 7 | ((vaddr >> 22) & 0x3f);
+}
+
+/* The way of TLB `side` (0 instruction, 1 data) holding vaddr's page, or -1 */
+static int find(const ppc_env *e, unsigned side, uint32_t vaddr, uint32_t sr)
+{
+    uint32_t want = cmp_word(sr, vaddr);
+    for (int way = 0; way < 2; way++) {
+        const ppc_tlb603_entry *t = &e->tlb603[side][set_of(vaddr)][way];
+        if ((t->cmp & ~PTE_H) == want && t->epn == (vaddr & ~0xfffu))
+            return way;
+    }
+    return -1;
+}
+
 emu_excp_class ppc_tlb603_translate(ppc_env *e, uint32_t vaddr, emu_access access, uint32_t sr, bool key,
                                     emu_mmu_result *res, uint32_t *code)
 {
     bool is_code = access == EMU_ACCESS_EXEC, store = access == EMU_ACCESS_WRITE;
     unsigned side = is_code ? 0 : 1, set = set_of(vaddr);
     uint32_t vsid = sr & 0xffffff, pgidx = (vaddr >> 12) & 0xffff;
-    uint32_t want = PTE_VALID | vsid << 7 | pgidx >> 10;
-    uint32_t epn = vaddr & ~0xfffu;
-    for (unsigned way = 0; way < 2; way++) {
+    int way = find(e, side, vaddr, sr);
+    if (way >= 0) {
         ppc_tlb603_entry *t = &e->tlb603[side][set][way];
-        if ((t->cmp & ~PTE_H) != want || t->epn != epn)
-            continue;
         unsigned prot = ppc_pp_prot(t->rpa & 3, key);
         if (is_code && (prot & EMU_PROT_READ))
             prot |= EMU_PROT_EXEC;
         if (!(prot & (1u << access)))
             return ppc_mmu_fault(e, vaddr, access, DSISR_PROT, false, code);
-        if (store && !(t->rpa & RPA_C))
-            break;                      /* C must be set by software: data store miss */
-        e->tlb603_next[side][set] = (uint8_t)(way ^ 1);
-        if (!(t->rpa & RPA_C))
-            prot &= ~EMU_PROT_WRITE;    /* the first store comes back here */
-        res->paddr = (t->rpa & 0xfffff000u) | (vaddr & 0xfff);
-        res->prot = prot;
-        return EMU_EXCP_NONE;
+        /* a store through an entry with C clear is a data store miss: software sets C */
+        if (!store || (t->rpa & RPA_C)) {
+            e->tlb603_next[side][set] = (uint8_t)(way ^ 1);
+            if (!(t->rpa & RPA_C))
+                prot &= ~EMU_PROT_WRITE;    /* the first store comes back here */
+            res->paddr = (t->rpa & 0xfffff000u) | (vaddr & 0xfff);
+            res->prot = prot;
+            return EMU_EXCP_NONE;
+        }
     }
     /* miss: what the handler needs to search the page table itself */
     uint32_t hash = (vsid & 0x7ffff) ^ pgidx;
@@ -59,15 +75,22 @@ emu_excp_class ppc_tlb603_translate(ppc_env *e, uint32_t vaddr, emu_access acces
     e->hash2 = ppc_pteg_addr(e, ~hash);
     if (is_code) {
         e->imiss = vaddr;
-        e->icmp = want;
+        e->icmp = cmp_word(sr, vaddr);
     } else {
         e->dmiss = vaddr;
-        e->dcmp = want;
+        e->dcmp = cmp_word(sr, vaddr);
     }
     e->excp_srr1 = (key ? SRR1_TLB_KEY : 0) | (is_code ? SRR1_TLB_INSN : 0) |
                    (e->tlb603_next[side][set] ? SRR1_TLB_WAY : 0) | (store ? SRR1_TLB_STORE : 0);
     *code = is_code ? PPC_VEC_ITLB_MISS : store ? PPC_VEC_DSTLB_MISS : PPC_VEC_DLTLB_MISS;
     return EMU_EXCP_ARCH;
+}
+
+/* WIMG of the data TLB entry translating vaddr, 0 when there is none */
+uint32_t ppc_tlb603_wimg(const ppc_env *e, uint32_t vaddr)
+{
+    int way = find(e, 1, vaddr, e->sr[vaddr >> 28]);
+    return way < 0 ? 0 : (e->tlb603[1][set_of(vaddr)][way].rpa >> 3) & 15;
 }
 
 /* tlbld / tlbli: load the entry for EA into the way SRR1[WAY] names */

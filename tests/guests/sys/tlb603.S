@@ -4,7 +4,8 @@
  * stores and instruction fetches through a page table; the program checks the values seen,
  * the miss registers and SRR1 (CR0, key, way, I/D, S/L), that GPR0-3 survive (the handlers run
  * on TGPR0-3), R and C in the page table, a store to a page loaded clean taking the store miss,
- * protection checked on a TLB hit, the way each set replaces next, and tlbie. */
+ * protection checked on a TLB hit, the way each set replaces next, tlbie, and dcbz taking the
+ * caching-inhibited attribute from the TLB entry (alignment exception). */
 #include "sys.h"
 
 /* handler records (physical, the handlers run untranslated) */
@@ -24,6 +25,8 @@
 #define N_ISI 0x6840
 #define L_ISRR1 0x6844
 #define L_ISRR0 0x6848
+#define N_ALIGN 0x6850
+#define L_ADAR 0x6854
 #define PTE_P0 0x6900           /* address of the PTE of the first page */
 
     .text
@@ -67,10 +70,16 @@
     stw 21, N_ISI(0)
     rfi
 
-    .org 0x600
+    .org 0x600                  /* alignment: record, skip the instruction */
+    mfspr 20, DAR
+    stw 20, L_ADAR(0)
+    lwz 21, N_ALIGN(0)
+    addi 21, 21, 1
+    stw 21, N_ALIGN(0)
     mfspr 20, SRR0
-    LOG TAG('A','L','G','N'), 20
-    b done
+    addi 20, 20, 4
+    mtspr SRR0, 20
+    rfi
 
     .org 0x700
     mfspr 20, SRR0
@@ -227,6 +236,7 @@ start:
     PAGE 0x10010000, 0x00210002, 0
     PAGE 0x10030000, 0x00211002, 0
     PAGE 0x10050000, 0x00212002, 0
+    PAGE 0x10006000, 0x00206022, 0  /* caching-inhibited */
     POKE 0x00200010, 0x11111111
     POKE 0x00201010, 0x22222222
     POKE 0x00202010, 0x33333333
@@ -361,6 +371,12 @@ start:
     sync
     lwz 11, 0x10(10)
     LOGW TAG('N','D','L','M'), N_DLMISS
+    /* dcbz takes the caching-inhibited attribute from the TLB entry: alignment exception */
+    LI32 10, 0x10006000
+    lwz 11, 0(10)
+    dcbz 0, 10
+    LOGW TAG('N','A','L','I'), N_ALIGN
+    LOGW TAG('A','D','A','R'), L_ADAR
     LOGI TAG('D','O','N','E'), 0
     b done
 
