@@ -74,7 +74,10 @@ static void host_handler(int sig, siginfo_t *info, void *uc)
         emu_user_cpu.kick(t->cpu);
 }
 
-/* What the host does with sig for the guest disposition `handler`.  The
+/* What the host does with sig for the guest disposition `handler`: signals whose default
+   ignores or stops keep the host's default; those that end the process are caught too, so
+   the guest's mask and handlers decide when (a signal unblocked together with a lower one
+   whose handler blocks it must wait, not end the process at once).  The
    fault signals are caught once at start-up, before the engine puts its own
    handler in front (it passes on what is not a guest-code fault), and never
    touched again. */
@@ -87,7 +90,7 @@ static void apply_host_disposition(int sig, uint64_t handler)
     sigfillset(&sa.sa_mask);
     if (handler == SIG_IGN_) {
         sa.sa_handler = SIG_IGN;
-    } else if (handler == SIG_DFL_ && !(core_default & BIT(sig))) {
+    } else if (handler == SIG_DFL_ && ((ignore_default | stop_default) & BIT(sig))) {
         sa.sa_handler = SIG_DFL;
     } else {
         sa.sa_sigaction = host_handler;
@@ -119,6 +122,32 @@ int emu_user_signals_init(emu_user_proc *p)
     return 0;
 }
 
+/* Put a signal emu holds for t back on the host thread's queue (it is blocked there now),
+   with its siginfo; false when the host refuses (a non-main thread may not forge si_code). */
+static bool requeue_on_host(emu_linux_task *t, int sig)
+{
+    const emu_user_siginfo *si = &t->pending[sig];
+    siginfo_t hi;
+    memset(&hi, 0, sizeof hi);
+    hi.si_signo = sig;
+    hi.si_errno = si->errno_;
+    hi.si_code = si->code;
+    hi.si_pid = si->pid;
+    hi.si_uid = (uid_t)si->uid;
+    if (sig == SIGCHLD) {
+        hi.si_status = si->status;
+        hi.si_utime = si->utime;
+        hi.si_stime = si->stime;
+    } else if (si->code == SI_TIMER) {
+        hi.si_timerid = si->timerid;
+        hi.si_overrun = si->overrun;
+        hi.si_value.sival_ptr = (void *)(uintptr_t)si->value;
+    } else {
+        hi.si_value.sival_ptr = (void *)(uintptr_t)si->value;
+    }
+    return syscall(SYS_rt_tgsigqueueinfo, getpid(), t->tid, sig, &hi) == 0;
+}
+
 void emu_user_sync_mask(emu_linux_task *t)
 {
     sigset_t set;
@@ -127,6 +156,17 @@ void emu_user_sync_mask(emu_linux_task *t)
         if ((t->blocked & BIT(sig)) && !((host_reserved | fault_signals) & BIT(sig)))
             sigaddset(&set, sig);
     pthread_sigmask(SIG_SETMASK, &set, NULL);
+    /* Signals emu took from the host that are blocked now wait on the host again, where
+       signalfd, sigpending and sigtimedwait see them as the kernel's queue; unblocking
+       brings them back through the handler. */
+    uint64_t held = __atomic_load_n(&t->pending_set, __ATOMIC_ACQUIRE) & t->blocked &
+                    ~(host_reserved | fault_signals);
+    while (held) {
+        int sig = __builtin_ctzll(held) + 1;
+        held &= held - 1;
+        if (requeue_on_host(t, sig))
+            __atomic_fetch_and(&t->pending_set, ~BIT(sig), __ATOMIC_ACQ_REL);
+    }
 }
 
 static uint64_t deliverable(emu_linux_task *t)

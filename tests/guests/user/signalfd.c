@@ -14,6 +14,18 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+static int handler_fd = -1;
+
+/* Runs for SIGUSR1 with SIGUSR2 blocked by sa_mask while SIGUSR2 is pending too: the
+   descriptor sees it. */
+static void on_usr1(int sig)
+{
+    (void)sig;
+    struct signalfd_siginfo si;
+    ssize_t n = read(handler_fd, &si, sizeof si);
+    printf("in the SIGUSR1 handler: %zd bytes, signo %u\n", n, n > 0 ? si.ssi_signo : 0);
+}
+
 static void show(const char *what, int fd)
 {
     struct signalfd_siginfo si;
@@ -93,5 +105,23 @@ int main(void)
     r = read(fd4, small, sizeof small);
     printf("short read: %ld %s\n", r, strerrorname_np(errno));
     show("then", fd4);
+
+    /* Two signals unblocked at once: the first one's handler blocks the second, which then
+       waits for the descriptor. */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_usr1;
+    sigemptyset(&sa.sa_mask);
+    sigaddset(&sa.sa_mask, SIGUSR2);
+    sigaction(SIGUSR1, &sa, NULL);
+    handler_fd = signalfd(-1, &only2, SFD_NONBLOCK);
+    kill(getpid(), SIGUSR1);
+    kill(getpid(), SIGUSR2);
+    sigset_t both;
+    sigemptyset(&both);
+    sigaddset(&both, SIGUSR1);
+    sigaddset(&both, SIGUSR2);
+    sigprocmask(SIG_UNBLOCK, &both, NULL);
+    printf("after unblocking: SIGUSR2 handled by default would have ended the program\n");
     return 0;
 }
