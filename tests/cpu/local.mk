@@ -32,13 +32,17 @@ TESTS += tests/cpu/test-ppc-guests
 
 # Bare-metal supervisor programs for test-ppc-guests: flat images linked at 0, built when
 # gcc-powerpc-linux-gnu is there (the test skips them otherwise).
-sys_guests = tlb603 mcheck align tlbinsn
+sys_guests = tlb603 mcheck align tlbinsn checkstop
 sys_guests_bin = $(sys_guests:%=tests/guests/sys/%.bin)
 EXTRA_DIST += tests/guests/sys/sys.h $(sys_guests:%=tests/guests/sys/%.S) \
 	$(wildcard $(srcdir)/tests/guests/sys/*.expected)
 CLEANFILES += $(sys_guests_bin)
+TESTS += tests/cpu/test-ppc-checkstop.sh
+EXTRA_DIST += tests/cpu/test-ppc-checkstop.sh
 if HAVE_PPC_CC
 EXTRA_tests_cpu_test_ppc_guests_DEPENDENCIES = $(sys_guests_bin)
+# (the log is NAME.sh.log, or NAME.log once .sh is in TEST_EXTENSIONS)
+tests/cpu/test-ppc-checkstop.sh.log tests/cpu/test-ppc-checkstop.log: tests/guests/sys/checkstop.bin
 endif
 tests/guests/sys/%.bin: tests/guests/sys/%.S tests/guests/sys/sys.h
 	@mkdir -p tests/guests/sys
