@@ -809,8 +809,8 @@ static bool op31(dc *d)
         return true;
     case 1014: /* dcbz */
         if (rd) return false;
-        emu_ir_call(B, ppc_h_dcbz, EMU_HELPER_WRITES_STATE | EMU_HELPER_MEMORY | EMU_HELPER_RAISES, 0, ea_x(d),
-                    konst(d, d->insn), 0);
+        emu_ir_call(B, ppc_h_dcbz, EMU_HELPER_READS_STATE | EMU_HELPER_WRITES_STATE | EMU_HELPER_MEMORY |
+                    EMU_HELPER_RAISES, 0, ea_x(d), konst(d, d->insn), 0);
         return true;
     case 54: case 86: case 246: case 278: case 982: /* dcbst dcbf dcbtst dcbt icbi: no caches */
         if (rd || RCBIT) return false;
@@ -874,8 +874,8 @@ static bool op31(dc *d)
     case 978: case 1010: /* tlbld, tlbli (603e) */
         if (rd || ra || RCBIT || !d->env->model->soft_tlb) return false;
         if (!priv(d)) return true;
-        emu_ir_call(B, xo == 978 ? ppc_h_tlbld : ppc_h_tlbli, EMU_HELPER_READS_STATE | EMU_HELPER_ENDS_BLOCK,
-                    0, gpr(d, rb), 0, 0);
+        emu_ir_call(B, xo == 978 ? ppc_h_tlbld : ppc_h_tlbli, EMU_HELPER_READS_STATE | EMU_HELPER_WRITES_STATE |
+                    EMU_HELPER_ENDS_BLOCK, 0, gpr(d, rb), 0, 0);
         end_loop(d);
         return true;
     case 566: /* tlbsync */
