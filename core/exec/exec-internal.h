@@ -65,7 +65,7 @@ struct emu_ir_block {
     unsigned nlabels;
     unsigned ninsns;
     uint64_t insn_pc[IR_MAX_INSNS];
-    uint64_t code_end;            /* end of the guest bytes read */
+    uint64_t code_end;            /* the address after the last instruction fetched */
     uint64_t page0_v, page1_v;    /* virtual pages the code came from (page1 = ~0: none) */
     uint64_t page0_p, page1_p;    /* and their physical pages */
     bool overflow;                /* too many ops/temps: the translator must stop */

@@ -420,15 +420,22 @@ bool interp_compile(emu_cpu *cpu, const emu_ir_block *b, tb *t)
     }
     bool ok = true;
     bool after_store = false;
+    uint64_t prev_pc = 0;
     for (unsigned i = 0; i < b->nops && ok; i++) {
         const ir_op *o = &b->ops[i];
-        /* System mode: a store may have hit code of this very block; check
-           at the next instruction boundary (the memory system only flags it). */
-        if (o->opc == IR_INSN_START && after_store && !cpu->user) {
-            iop *x = put(&k, H_SMC_CHECK, o->insn);
-            x->d = o->insn;
-            put_imm64(x, o->imm);
-            after_store = false;
+        /* A store may have hit code of this very block (the memory system or the user-mode
+           write fault only flags it): system mode checks at the next instruction boundary,
+           user mode where the block goes on at a branch target the translator followed
+           (code it holds from before the store may run again there). */
+        if (o->opc == IR_INSN_START) {
+            bool jumped = o->insn > 0 && o->imm != prev_pc + 4;
+            if (after_store && (!cpu->user || jumped)) {
+                iop *x = put(&k, H_SMC_CHECK, o->insn);
+                x->d = o->insn;
+                put_imm64(x, o->imm);
+                after_store = false;
+            }
+            prev_pc = o->imm;
         }
         if (o->opc == IR_STORE || (o->opc == IR_CALL && (o->sub & EMU_HELPER_MEMORY)))
             after_store = true;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "exec-internal.h"
+#include "hooks.h"
 #include "util.h"
 
 void ir_block_init(emu_ir_block *b, emu_cpu *cpu, uint64_t pc, uint32_t flags)
@@ -365,6 +366,11 @@ uint32_t emu_ir_block_flags(const emu_ir_block *b)
     return b->flags;
 }
 
+bool emu_ir_may_follow_branch(const emu_ir_block *b)
+{
+    return !emu_hooks_any(b->cpu->dev->machine, EMU_HOOK_BLOCK);
+}
+
 bool emu_ir_fetch32(emu_ir_block *b, uint64_t pc, uint32_t *insn)
 {
     emu_cpu *cpu = b->cpu;
@@ -400,12 +406,10 @@ bool emu_ir_fetch32(emu_ir_block *b, uint64_t pc, uint32_t *insn)
                            &v) != EMU_MEM_OK)
             return false;
         *insn = (uint32_t)v;
-        if (pc + 4 > b->code_end)
-            b->code_end = pc + 4;
+        b->code_end = pc + 4;
         return true;
     }
     *insn = cpu->ops->big_endian ? __builtin_bswap32(w) : w;
-    if (pc + 4 > b->code_end)
-        b->code_end = pc + 4;
+    b->code_end = pc + 4;   /* after the last instruction fetched (a block may follow branches) */
     return true;
 }

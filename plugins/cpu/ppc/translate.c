@@ -13,6 +13,10 @@ typedef struct dc {
     bool user;            /* user mode (MSR[PR] in the block flags) */
     unsigned mmu;         /* data mmu_idx */
     bool done;            /* the block ended */
+    /* the guest code already in the block, as address ranges [start, end): the first starts at
+       the block's PC, each followed branch starts another (the last one ends at pc) */
+    uint32_t run_start[8], run_end[8];
+    unsigned nruns;
 } dc;
 
 #define B (d->b)
@@ -104,6 +108,24 @@ static void end_loop(dc *d)
 {
     emu_ir_exit_loop(B, d->pc + 4);
     d->done = true;
+}
+
+/* An unconditional branch or call: the block goes on at the target (no block exit and entry)
+   unless the target is already in the block (each instruction runs at most once per pass, so
+   code stored by the block is never run stale from an earlier copy), single-stepping or block
+   hooks are set.  The fetch ends the block when it is full or would span a third page. */
+static bool follow_branch(dc *d, uint32_t target)
+{
+    if ((d->flags & MSR_SE) || d->nruns == sizeof d->run_start / sizeof *d->run_start ||
+        !emu_ir_may_follow_branch(d->b))
+        return false;
+    d->run_end[d->nruns - 1] = d->pc + 4;
+    for (unsigned i = 0; i < d->nruns; i++)
+        if (target - d->run_start[i] < d->run_end[i] - d->run_start[i])
+            return false;
+    d->run_start[d->nruns++] = target;
+    d->pc = target - 4;    /* the translation loop steps to the next instruction */
+    return true;
 }
 
 /* ---- CR and XER ---- */
@@ -937,6 +959,8 @@ static void translate_one(dc *d)
         if (li & 0x02000000) li |= 0xfc000000;
         uint32_t target = li + ((insn & 2) ? 0 : d->pc);
         if (insn & 1) emu_ir_movi(B, fld(d, ENV_OFF(lr)), d->pc + 4);
+        if (follow_branch(d, target))
+            return;
         goto_pc(d, 0, target);
         d->done = true;
         return;
@@ -1083,6 +1107,8 @@ void ppc_translate(emu_ir_block *b, void *envp, uint64_t pc)
     d->user = (d->flags & MSR_PR) != 0;
     d->mmu = data_mmu_idx(d->flags);
     d->pc = (uint32_t)pc;
+    d->run_start[0] = (uint32_t)pc;
+    d->nruns = 1;
     for (;;) {
         uint32_t insn;
         if (emu_ir_insn_count(b) > 0 && (emu_ir_block_full(b) || !emu_ir_fetch32(b, d->pc, &insn))) {

@@ -226,6 +226,10 @@ EMU_API unsigned emu_ir_insn_count(const emu_ir_block *b);
 EMU_API bool emu_ir_block_full(const emu_ir_block *b);
 /* The block's translation flags (cpu-plugin.h: tb_flags). */
 EMU_API uint32_t emu_ir_block_flags(const emu_ir_block *b);
+/* Whether the block may go on at the target of an unconditional direct branch instead of
+   ending with a goto_tb there (fetching from the target with emu_ir_fetch32).  False while
+   block hooks are set: they see a block as one straight run of code. */
+EMU_API bool emu_ir_may_follow_branch(const emu_ir_block *b);
 
 #ifdef __cplusplus
 }
