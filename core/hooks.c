@@ -36,6 +36,8 @@ struct emu_hooks {
     emu_hook_block_fn solo_fn;
     void *solo_opaque;
     uint64_t solo_lo, solo_hi;
+    emu_hooks_wrap_fn wrap;    /* the owner's frame around runs, or NULL */
+    void *wrap_opaque;
 };
 
 /* Kinds whose hooks the engine compiles into code or caches in its TLB. */
@@ -242,6 +244,35 @@ void emu_hooks_set_invalidator(emu_machine *m, emu_hooks_invalidate_fn fn, void 
     h->invalidate = fn;
     h->invalidate_opaque = fn ? opaque : NULL;
     pthread_mutex_unlock(&h->lock);
+}
+
+void emu_hooks_set_run_wrapper(emu_machine *m, emu_hooks_wrap_fn wrap, void *opaque)
+{
+    if (!m->hooks && !wrap)
+        return;
+    struct emu_hooks *h = registry(m);
+    pthread_mutex_lock(&h->lock);
+    h->wrap = wrap;
+    h->wrap_opaque = wrap ? opaque : NULL;
+    pthread_mutex_unlock(&h->lock);
+}
+
+bool emu_hooks_run(emu_machine *m, emu_cpu *cpu, void (*run)(void *arg), void *arg)
+{
+    struct emu_hooks *h = m->hooks;
+    if (!h || !h->wrap || !emu_hooks_any(m, EMU_HOOK_BLOCK)) {
+        run(arg);
+        return true;
+    }
+    unsigned depth = h->depth;
+    if (h->wrap(h->wrap_opaque, cpu, run, arg))
+        return true;
+    /* A callback left from inside a firing function, which did not count
+       itself out: no callback runs any more. */
+    h->depth = depth;
+    if (depth == 0 && h->garbage)
+        collect(m);
+    return false;
 }
 
 bool emu_hooks_exec_at(emu_machine *m, uint64_t pc)

@@ -126,7 +126,26 @@ void emu_hooks_free(emu_machine *m);
 void emu_hooks_lock(emu_machine *m);
 void emu_hooks_unlock(emu_machine *m);
 
+/* A hook owner may have the engine run a CPU inside a frame of its own that
+   its callbacks can leave without returning (the Lua host: one protected
+   call per run, so that block callbacks need no protected call each).
+   `wrap` calls run(arg) inside that frame and returns true, or returns
+   false when a callback left the frame (after asking the machine to stop).
+   One wrapper per machine; wrap NULL removes it. */
+typedef bool (*emu_hooks_wrap_fn)(void *opaque, emu_cpu *cpu, void (*run)(void *arg), void *arg);
+void emu_hooks_set_run_wrapper(emu_machine *m, emu_hooks_wrap_fn wrap, void *opaque);
+
 /* ---- for the execution engine ---- */
+
+/* Run run(arg), the loop executing cpu's blocks (with its own unwind point
+   for faults inside it), through the wrapper when there is one and block
+   hooks exist, else directly.  Only for a CPU that runs alone (no other CPU
+   thread until run returns): a callback leaving the frame skips the engine's
+   frames and anything they hold.  False when a callback left the run: the
+   engine resets what an unwind from inside a block would, and stops (the
+   machine was asked to). */
+bool emu_hooks_run(emu_machine *m, emu_cpu *cpu, void (*run)(void *arg), void *arg);
+
 
 /* Any live hook of `kind`?  Inline and cheap: the engine may test it on
    every event of that kind, or keep &m->hook_mask and test the bit. */

@@ -265,17 +265,20 @@ static emu_user_stop_kind stop_kind(emu_excp_class c)
     }
 }
 
-emu_user_stop_kind emu_user_cpu_run(emu_cpu *cpu, uint64_t budget, emu_user_stop *stop)
+typedef struct user_run {
+    emu_cpu *cpu;
+    emu_user_stop_kind kind;      /* why the loop stopped */
+} user_run;
+
+/* The loop of emu_user_cpu_run: blocks until a stop; faults and unwinds from inside a block
+   come back to its sigsetjmp. */
+static void run_blocks(void *opaque)
 {
-    const int64_t start = budget > (uint64_t)INT64_MAX / 2 ? INT64_MAX / 2 : (int64_t)budget;
-    emu_user_stop_kind kind = EMU_USER_STOP_BUDGET;
+    user_run *r = opaque;
+    emu_cpu *cpu = r->cpu;
     tb *from = NULL;
     unsigned slot = 0;
 
-    tls_cpu = cpu;
-    cpu->budget = start;
-    cpu->run_start = start;
-    cpu->excp = EMU_EXCP_NONE;
     if (sigsetjmp(cpu->jmp, 0)) {
         cpu->in_exec = false;
         from = NULL;
@@ -283,18 +286,18 @@ emu_user_stop_kind emu_user_cpu_run(emu_cpu *cpu, uint64_t budget, emu_user_stop
     }
     for (;;) {
         if (cpu->excp != EMU_EXCP_NONE) {
-            kind = stop_kind(cpu->excp);
+            r->kind = stop_kind(cpu->excp);
             break;
         }
         if (atomic_load_explicit(&cpu->exit_request, memory_order_relaxed)) {
             atomic_store(&cpu->exit_request, 0);
             if (atomic_exchange(&cpu->kicked, 0)) {
-                kind = EMU_USER_STOP_KICK;
+                r->kind = EMU_USER_STOP_KICK;
                 break;
             }
         }
         if (cpu->budget <= 0) {
-            kind = EMU_USER_STOP_BUDGET;
+            r->kind = EMU_USER_STOP_BUDGET;
             break;
         }
         hooks_sync(cpu);
@@ -316,6 +319,28 @@ emu_user_stop_kind emu_user_cpu_run(emu_cpu *cpu, uint64_t budget, emu_user_stop
         cpu->in_exec = false;
         cpu->hook_resume = false;
     }
+}
+
+emu_user_stop_kind emu_user_cpu_run(emu_cpu *cpu, uint64_t budget, emu_user_stop *stop)
+{
+    const int64_t start = budget > (uint64_t)INT64_MAX / 2 ? INT64_MAX / 2 : (int64_t)budget;
+    user_run r = { .cpu = cpu, .kind = EMU_USER_STOP_BUDGET };
+
+    tls_cpu = cpu;
+    cpu->budget = start;
+    cpu->run_start = start;
+    cpu->excp = EMU_EXCP_NONE;
+    /* The only CPU thread (no other can start before the run ends: threads are created by
+       system calls, which end runs) may run inside the hook owners' frame. */
+    if (__atomic_load_n(&cpu->ex->ncpus, __ATOMIC_ACQUIRE) != 1) {
+        run_blocks(&r);
+    } else if (!emu_hooks_run(cpu->dev->machine, cpu, run_blocks, &r)) {
+        /* a hook callback left the run, after asking emu to stop */
+        cpu->in_exec = false;
+        cpu_restore_state(cpu);
+        r.kind = EMU_USER_STOP_KICK;
+    }
+    emu_user_stop_kind kind = r.kind;
     cpu->last_gen = UINT64_MAX;
     cpu->icount += (uint64_t)(start - cpu->budget);
     cpu->hook_resume = false;

@@ -21,6 +21,7 @@ typedef struct lua_hook {
     emu_cpu *runner_cpu;         /* the CPU whose object is at RUNNER_CPU */
     bool runner_cpu_set;
     int nargs;                   /* BLOCK: arguments the callback can see (its parameters) */
+    int slot;                    /* BLOCK: its index in the table of block callbacks */
     emu_hook_id id;
     struct lua_hook *prev, *next;
 } lua_hook;
@@ -123,14 +124,117 @@ static void new_runner(lua_State *L, lua_hook *lh, int fn_arg)
         lh->nargs = ar.nparams;
 }
 
+/*
+ * Protected runs.  A protected call costs about a fifth of a block hook, so
+ * a user-mode CPU that runs alone runs its blocks inside one protected call
+ * on a thread of its own (emu_hooks_set_run_wrapper), with the table of block
+ * callbacks and its CPU object as arguments: block callbacks are then plain
+ * calls on that thread.  An error in one leaves the run through that call,
+ * whose message handler locates it as before; the engine stops.
+ */
+static const char block_fns_key = 0;   /* registry[&block_fns_key]: callbacks by slot */
+static const char run_thread_key = 0;  /* registry[&run_thread_key]: the thread runs use */
+enum { RUN_FNS = 1, RUN_CPU, RUN_ARGS };   /* the protected call's arguments */
+
+/* the protected run on this host thread (NULL: none), and the CPU it runs */
+static __thread __attribute__((tls_model("initial-exec"))) lua_State *run_thread;
+static __thread __attribute__((tls_model("initial-exec"))) emu_cpu *run_cpu;
+
+typedef struct run_args {
+    void (*run)(void *arg);
+    void *arg;
+} run_args;
+
+static int run_protected(lua_State *P)
+{
+    run_args *ra = lua_touserdata(P, RUN_ARGS);
+    ra->run(ra->arg);
+    return 0;
+}
+
+static bool wrap_run(void *opaque, emu_cpu *cpu, void (*run)(void *arg), void *arg)
+{
+    emu_lua *h = opaque;
+    lua_State *L = h->L;
+    if (h->error || run_thread) {   /* nothing to call, or a run inside a run */
+        run(arg);
+        return true;
+    }
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &run_thread_key) != LUA_TTHREAD) {
+        lua_pop(L, 1);
+        lua_newthread(L);
+        lua_pushvalue(L, -1);
+        lua_rawsetp(L, LUA_REGISTRYINDEX, &run_thread_key);
+    }
+    lua_State *P = lua_tothread(L, -1);
+    lua_pop(L, 1);                    /* the registry keeps it */
+    lua_settop(P, 0);
+    lua_pushcfunction(P, emu_lua_message_handler);
+    lua_pushcfunction(P, run_protected);
+    lua_rawgetp(P, LUA_REGISTRYINDEX, &block_fns_key);
+    emu_lua_push_cpu(P, cpu);
+    run_args ra = { run, arg };
+    lua_pushlightuserdata(P, &ra);
+    run_thread = P;
+    run_cpu = cpu;
+    int st = lua_pcall(P, 3, 0, 1);
+    run_thread = NULL;
+    run_cpu = NULL;
+    if (st != LUA_OK)
+        emu_lua_fail(h, emu_lua_error_text(P));
+    lua_settop(P, 0);
+    return st == LUA_OK;
+}
+
+/* A free slot in the table of block callbacks, now holding the function at fn_arg. */
+static int block_slot(lua_State *L, int fn_arg)
+{
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &block_fns_key) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_createtable(L, 16, 0);    /* slots in the array part: no hashing per call */
+        lua_pushvalue(L, -1);
+        lua_rawsetp(L, LUA_REGISTRYINDEX, &block_fns_key);
+    }
+    int slot = 1;
+    while (lua_rawgeti(L, -1, slot) != LUA_TNIL) {
+        lua_pop(L, 1);
+        slot++;
+    }
+    lua_pop(L, 1);
+    lua_pushvalue(L, fn_arg);
+    lua_rawseti(L, -2, slot);
+    lua_pop(L, 1);
+    return slot;
+}
+
 /* BLOCK events, the most frequent: no event record, no switch, no registry
-   look-up. */
+   look-up; inside a protected run of this CPU not even a protected call. */
 static void call_block_hook(void *opaque, emu_cpu *cpu, uint64_t pc, unsigned ninsns)
 {
     lua_hook *lh = opaque;
     lua_State *R = lh->runner;
     if (lh->host->error)
         return;
+    if (run_thread && run_cpu == cpu) {
+        lua_State *P = run_thread;
+        lua_rawgeti(P, RUN_FNS, lh->slot);
+        switch (lh->nargs) {
+        case 3:
+            lua_pushvalue(P, RUN_CPU);
+            push_u64(P, pc);
+            lua_pushinteger(P, ninsns);
+            break;
+        case 2:
+            lua_pushvalue(P, RUN_CPU);
+            push_u64(P, pc);
+            break;
+        case 1:
+            lua_pushvalue(P, RUN_CPU);
+            break;
+        }
+        lua_call(P, lh->nargs, 0);    /* an error leaves the run (wrap_run) */
+        return;
+    }
     if (!lh->runner_cpu_set || lh->runner_cpu != cpu) {
         emu_lua_push_cpu(R, cpu);
         lua_replace(R, RUNNER_CPU);
@@ -268,6 +372,12 @@ static void release_hook(void *opaque)
         luaL_unref(h->L, LUA_REGISTRYINDEX, lh->cpu_ref);
     if (lh->runner)
         luaL_unref(h->L, LUA_REGISTRYINDEX, lh->runner_ref);
+    if (lh->slot) {
+        lua_rawgetp(h->L, LUA_REGISTRYINDEX, &block_fns_key);
+        lua_pushnil(h->L);
+        lua_rawseti(h->L, -2, lh->slot);
+        lua_pop(h->L, 1);
+    }
     if (lh->prev)
         lh->prev->next = lh->next;
     else
@@ -293,7 +403,9 @@ static int add_hook(lua_State *L, emu_hook_spec *spec, int fn_arg)
     spec->fn = call_hook;
     if (spec->kind == EMU_HOOK_BLOCK) {
         new_runner(L, lh, fn_arg);
+        lh->slot = block_slot(L, fn_arg);
         spec->block_fn = call_block_hook;
+        emu_hooks_set_run_wrapper(h->m, wrap_run, h);
     }
     spec->opaque = lh;
     spec->release = release_hook;
@@ -320,6 +432,7 @@ static int add_hook(lua_State *L, emu_hook_spec *spec, int fn_arg)
 /* At the end of the run (no callback is running, so removal releases at once). */
 void emu_lua_close_hooks(emu_lua *h)
 {
+    emu_hooks_set_run_wrapper(h->m, NULL, NULL);
     while (h->hooks) {
         lua_hook *first = h->hooks;
         if (emu_hooks_remove(h->m, first->id) < 0)

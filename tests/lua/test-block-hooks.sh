@@ -62,14 +62,19 @@ end)'
 run --lua "$work/args.lua"
 like "$err" "n=3 pc=true cpu=true two=true" "a vararg callback gets cpu, pc and ninsns; fewer parameters get the first ones"
 
-# Removed from inside its own callback: not one call more, threads or not.
+# Removed from inside its own callback: not one call more, while threads run (call 500) or
+# once main runs alone (call 8500: the first 8000 are the threads').
 script remove.lua '
 local step = emu.symbol("step")
 local n, h = 0, nil
-h = emu.on_block(step, step, function() n = n + 1 if n == 500 then h:remove() end end)
+h = emu.on_block(step, step, function() n = n + 1 if n == LAST then h:remove() end end)
 emu.on_exit(function() io.stderr:write("fired=", n, "\n") end)'
-run --lua "$work/remove.lua"
-like "$err" "fired=500" "a block hook removed by its callback stops at once"
+sed 's/LAST/500/' "$work/remove.lua" > "$work/remove500.lua"
+sed 's/LAST/8500/' "$work/remove.lua" > "$work/remove8500.lua"
+run --lua "$work/remove500.lua"
+like "$err" "fired=500" "a block hook removed by its callback stops at once (threads running)"
+run --lua "$work/remove8500.lua"
+like "$err" "fired=8500" "and with one thread left"
 
 # An error in a block callback.
 script fail.lua '
@@ -83,5 +88,29 @@ run --lua "$work/fail.lua"
 is "$st" 2 "an error in a block callback exits with status 2"
 like "$err" "fail.lua:6: enough blocks" "and names the script, line and message"
 unlike "$out" "calls=" "the program stops"
+
+# The same once main runs alone, with an error without a position (error(msg, 0)) and one
+# raised by Lua itself.
+script late.lua '
+local step = emu.symbol("step")
+local n = 0
+emu.on_block(step, step, function()
+  n = n + 1
+  if n == 8500 then error("late", 0) end
+end)'
+run --lua "$work/late.lua"
+is "$st" 2 "an error in a block callback with one thread left exits with status 2"
+like "$err" "late.lua:6: late" "and is located in the script"
+unlike "$out" "calls=" "the program stops"
+script nil.lua '
+local step = emu.symbol("step")
+local n, t = 0, nil
+emu.on_block(step, step, function(cpu, pc)
+  n = n + 1
+  if n == 8600 then return t.x end
+end)'
+run --lua "$work/nil.lua"
+is "$st" 2 "a Lua runtime error in a block callback exits with status 2"
+like "$err" "nil.lua:6: attempt to index a nil value" "naming script, line and message"
 
 done_testing
