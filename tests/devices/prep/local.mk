@@ -43,7 +43,9 @@ TESTS += tests/devices/prep/test-forth-core.sh tests/devices/prep/test-forth-tre
 
 ## Programs loaded from disk and CD images by the firmware (tests/guests/prep/boot-prep.c).
 EXTRA_DIST += tests/devices/prep/boot-console.lua tests/devices/prep/boot-session.sh \
-	tests/guests/prep/boot-prep.c
+	tests/guests/prep/boot-prep.c \
+	tests/devices/prep/boot/disk-prep.expected tests/devices/prep/boot/disk-ext2.expected \
+	tests/devices/prep/boot/cd-elf.expected tests/devices/prep/boot/cd-prep.expected
 dist_noinst_SCRIPTS += tests/devices/prep/prep-boot-image.sh \
 	tests/devices/prep/test-boot-disk.sh tests/devices/prep/test-boot-cdrom.sh
 TESTS += tests/devices/prep/test-boot-disk.sh tests/devices/prep/test-boot-cdrom.sh

@@ -2,8 +2,8 @@
 # OpenBIOS boots programs from an IDE CD-ROM: an ISO 9660 image made with xorriso, holding the
 # program as an ELF file (HELLO.ELF;1, read by the firmware's iso9660 package, started by its
 # ELF loader) and, as an appended partition of type 0x41, the same program as a PReP boot
-# image (cdrom:1 is the second MBR entry).  Compared with QEMU's 40p plus an isa-ide CD-ROM
-# drive (see boot-session.sh).
+# image (cdrom:1 is the second MBR entry).  The consoles are compared with QEMU's 40p plus an
+# isa-ide CD-ROM drive (boot/cd-*.expected; see boot-session.sh).
 . "$EMU_SRCDIR/tests/devices/prep/boot-session.sh"
 command -v xorriso >/dev/null 2>&1 || skip_all "no xorriso (Debian package xorriso)"
 

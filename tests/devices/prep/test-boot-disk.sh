@@ -2,8 +2,9 @@
 # OpenBIOS boots programs from an IDE disk made by prep-boot-image.sh: a PReP boot partition
 # (MBR type 0x41) holding tests/guests/prep/boot-prep.c, loaded by the firmware's pc-parts
 # package and PReP loader, and an ext2 partition (made with mke2fs -d) holding the same
-# program as an ELF file, read by its ext2 package and started by its ELF loader.  Compared
-# with QEMU's 40p plus an isa-ide disk (see boot-session.sh).
+# program as an ELF file, read by its ext2 package and started by its ELF loader.  The
+# consoles are compared with QEMU's 40p plus an isa-ide disk (boot/disk-*.expected; see
+# boot-session.sh).
 . "$EMU_SRCDIR/tests/devices/prep/boot-session.sh"
 MKE2FS=$(command -v mke2fs || command -v /sbin/mke2fs)
 
