@@ -35,6 +35,8 @@ static const uint64_t fault_signals = BIT(SIGSEGV) | BIT(SIGBUS) | BIT(SIGILL) |
 static const uint64_t host_reserved = BIT(SIGKILL) | BIT(SIGSTOP) | BIT(32) | BIT(33);
 
 static emu_user_proc *the_proc;
+/* Its address marks the host signal emu sends only to wake a thread of its own. */
+static const char wake_tag;
 
 static void host_handler(int sig, siginfo_t *info, void *uc)
 {
@@ -46,6 +48,13 @@ static void host_handler(int sig, siginfo_t *info, void *uc)
     emu_linux_task *t = emu_user_current();
     if (!t || sig < 1 || sig > EMU_NSIG)
         return;
+    if (info->si_code == SI_QUEUE && info->si_pid == getpid() && info->si_value.sival_ptr == &wake_tag) {
+        /* Not a guest signal: another thread queued one for us and wants a blocking
+           call interrupted. */
+        atomic_store(&t->signal_flag, 1);
+        emu_user_safe_syscall_rewind(uc);
+        return;
+    }
     emu_user_siginfo *si = &t->pending[sig];
     if (!(__atomic_load_n(&t->pending_set, __ATOMIC_ACQUIRE) & BIT(sig))) {
         memset(si, 0, sizeof *si);
@@ -324,6 +333,28 @@ void emu_user_force_signal(emu_linux_task *t, const emu_user_siginfo *si)
     emu_user_deliver_signals(t);
 }
 
+/* Interrupt t's blocking host call, if it is in one: a host signal t has unblocked and
+   catches, tagged so that the handler only wakes the thread.  With every such signal
+   blocked or ignored, t sees the queued signal when its call returns. */
+static void wake_thread(emu_linux_task *t)
+{
+    for (int sig = EMU_NSIG; sig >= 1; sig--) {
+        uint64_t handler = the_proc->sigact[sig].handler;
+        if (((host_reserved | fault_signals) & BIT(sig)) || (t->blocked & BIT(sig)) || handler == SIG_IGN_ ||
+            (handler == SIG_DFL_ && ((ignore_default | stop_default) & BIT(sig))))
+            continue;
+        siginfo_t hi;
+        memset(&hi, 0, sizeof hi);
+        hi.si_signo = sig;
+        hi.si_code = SI_QUEUE;
+        hi.si_pid = getpid();
+        hi.si_uid = getuid();
+        hi.si_value.sival_ptr = (void *)&wake_tag;
+        syscall(SYS_rt_tgsigqueueinfo, getpid(), t->tid, sig, &hi);
+        return;
+    }
+}
+
 void emu_user_queue_signal(emu_linux_task *t, const emu_user_siginfo *si)
 {
     int sig = si->signo;
@@ -333,6 +364,8 @@ void emu_user_queue_signal(emu_linux_task *t, const emu_user_siginfo *si)
     atomic_store(&t->signal_flag, 1);
     if (t->cpu && emu_user_cpu.kick)
         emu_user_cpu.kick(t->cpu);
+    if (t != emu_user_current() && !(t->blocked & BIT(sig)))
+        wake_thread(t);
 }
 
 /* ---- system calls ---- */

@@ -201,7 +201,8 @@ int emu_user_signals_init(emu_user_proc *p);
 void emu_user_deliver_signals(emu_linux_task *t);
 /* Queue a synchronous fault signal for t and deliver it now. */
 void emu_user_force_signal(emu_linux_task *t, const emu_user_siginfo *si);
-/* Queue a signal for a task and wake it. */
+/* Queue a signal for a task and wake it, interrupting its blocking host call (called with
+   the process lock held: the dispositions are read). */
 void emu_user_queue_signal(emu_linux_task *t, const emu_user_siginfo *si);
 /* The guest mask changed: apply it to the host thread. */
 void emu_user_sync_mask(emu_linux_task *t);

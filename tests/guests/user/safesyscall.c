@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <linux/futex.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -108,6 +109,50 @@ static long block_once(int kind)
     }
 }
 
+/* Signal 32, which glibc keeps for thread cancellation, sent by one thread to another
+   blocked in read: the read ends with EINTR once the handler ran.  (Installed with the raw
+   rt_sigaction, as glibc's sigaction refuses it; the same window closing as above.) */
+static volatile int got32;
+
+static void on_32(int sig, siginfo_t *si, void *ctx)
+{
+    (void)sig;
+    (void)si;
+    got32 = 1;
+    unsigned long *nip = &((ucontext_t *)ctx)->uc_mcontext.uc_regs->gregs[32];
+    if (*nip >= (unsigned long)guard_start && *nip < (unsigned long)guard_end)
+        *nip = (unsigned long)guard_skip;
+}
+
+static volatile pid_t reader_tid;
+
+static void *blocked_reader(void *arg)
+{
+    char c;
+    long r = 0;
+    reader_tid = gettid();
+    while (!got32)
+        r = guarded_syscall(SYS_read, *(int *)arg, (long)&c, 1, 0, &got32);
+    printf("signal 32 from another thread: read ended with EINTR %d\n", r == -EINTR);
+    return NULL;
+}
+
+static void signal_from_another_thread(void)
+{
+    struct { unsigned long handler, flags, restorer; uint32_t mask[2]; } ka = {
+        (unsigned long)on_32, SA_SIGINFO, 0, { 0, 0 } };
+    syscall(SYS_rt_sigaction, 32, &ka, NULL, 8);
+    int fds[2];
+    pipe(fds);
+    pthread_t th;
+    pthread_create(&th, NULL, blocked_reader, &fds[0]);
+    while (!reader_tid)
+        usleep(1000);
+    usleep(100000);
+    syscall(SYS_tgkill, getpid(), reader_tid, 32);
+    pthread_join(th, NULL);
+}
+
 int main(void)
 {
     struct sigaction sa;
@@ -149,5 +194,6 @@ int main(void)
     }
     kill(helper, SIGKILL);
     waitpid(helper, NULL, 0);
+    signal_from_another_thread();
     return 0;
 }
