@@ -29,7 +29,8 @@ enum {
     H_CMP3S_RR, H_CMP3S_RI, H_CMP3U_RR, H_CMP3U_RI, H_CMP3_64,
     H_CMP3S_RR_OR, H_CMP3S_RI_OR, H_CMP3U_RR_OR, H_CMP3U_RI_OR,
     H_CMP3S_RR_OR_BR, H_CMP3S_RI_OR_BR, H_CMP3U_RR_OR_BR, H_CMP3U_RI_OR_BR,
-    H_ULD32B_X, H_UST32B_X, H_ROTL_AND, H_ADDI_BR_EQ, H_ADDI_BR_NE,
+    H_SHLI, H_SHRI, H_SARI,
+    H_ULD32B_X, H_UST32B_X, H_ULD32B_U, H_UST32B_U, H_ROTL_AND, H_ADDI_BR_EQ, H_ADDI_BR_NE,
     H_FADD, H_FSUB, H_FMUL, H_FDIV, H_FSQRT, H_FNEG, H_FABS, H_F32TO64, H_F64TO32, H_FMA,
     H_ULD8U, H_ULD8S, H_ULD16BU, H_ULD16BS, H_ULD16LU, H_ULD16LS, H_ULD32B, H_ULD32L,
     H_ULD64B, H_ULD64L,
@@ -155,6 +156,14 @@ static bool lower(compiler *k, const ir_op *o)
     case IR_BINOP:
         if (o->sub >= EMU_IR_BINOP_COUNT)
             return false;
+        if (!is64 && (o->flags & IR_F_IMM) && o->imm2 < 32 &&
+            (o->sub == EMU_IR_SHL || o->sub == EMU_IR_SHR || o->sub == EMU_IR_SAR)) {
+            x = put(k, o->sub == EMU_IR_SHL ? H_SHLI : o->sub == EMU_IR_SHR ? H_SHRI : H_SARI, in);
+            x->d = opnd(cpu, o->d);
+            x->a = opnd(cpu, o->a);
+            x->b = (uint32_t)o->imm2;
+            return true;
+        }
         if (!is64) {
             unsigned base = o->d == o->a ? H_ADD_DR : H_ADD_RR;
             x = put(k, base + o->sub * 2 + ((o->flags & IR_F_IMM) ? 1 : 0), in);
@@ -497,6 +506,23 @@ bool interp_compile(emu_cpu *cpu, const emu_ir_block *b, tb *t)
             i++;
             continue;
         }
+        /* t = a + imm; load or store 32 bits big-endian at t; a = t, with t read nowhere else
+           (lwzu, stwu): one record in user mode without memory hooks */
+        const ir_op *o3 = i + 2 < b->nops ? &b->ops[i + 2] : NULL;
+        if (cpu->user && !k.watch && cpu->ops->addr_bits == 32 && o->opc == IR_BINOP &&
+            o->sub == EMU_IR_ADD && (o->flags & IR_F_IMM) && o->type == EMU_IR_I32 &&
+            (o->a & EMU_IR_ENV_BIT) && !(o->d & EMU_IR_ENV_BIT) && uses[o->d] == 3 && o2 && o3 &&
+            (o2->opc == IR_LOAD || o2->opc == IR_STORE) && o2->a == o->d && o2->imm == 0 &&
+            (o2->sub & EMU_MO_SIZE) == EMU_MO_32 && (o2->sub & EMU_MO_BE) &&
+            optype(b, o2->d) == EMU_IR_I32 && o2->insn == o->insn && o3->opc == IR_MOV &&
+            o3->d == o->a && o3->a == o->d && o3->insn == o->insn) {
+            iop *x = put(&k, o2->opc == IR_LOAD ? H_ULD32B_U : H_UST32B_U, o->insn);
+            x->d = opnd(cpu, o2->d);
+            x->a = opnd(cpu, o->a);
+            x->b = (uint32_t)o->imm2;
+            i += 2;
+            continue;
+        }
         /* t = a + b; load or store 32 bits big-endian at t (lwzx, stwx): one record in user
            mode without memory hooks.  t is still written, then the access is made. */
         if (cpu->user && !k.watch && cpu->ops->addr_bits == 32 && o->opc == IR_BINOP &&
@@ -696,6 +722,8 @@ void interp_run(emu_cpu *cpu, tb *t, int64_t *budgetp, tb **link_from, unsigned 
         [H_CMP3S_RR_OR_BR] = &&L_CMP3S_RR_OR_BR, [H_CMP3S_RI_OR_BR] = &&L_CMP3S_RI_OR_BR,
         [H_CMP3U_RR_OR_BR] = &&L_CMP3U_RR_OR_BR, [H_CMP3U_RI_OR_BR] = &&L_CMP3U_RI_OR_BR,
         [H_ULD32B_X] = &&L_ULD32B_X, [H_UST32B_X] = &&L_UST32B_X, [H_ROTL_AND] = &&L_ROTL_AND,
+        [H_ULD32B_U] = &&L_ULD32B_U, [H_UST32B_U] = &&L_UST32B_U,
+        [H_SHLI] = &&L_SHLI, [H_SHRI] = &&L_SHRI, [H_SARI] = &&L_SARI,
         [H_ADDI_BR_EQ] = &&L_ADDI_BR_EQ, [H_ADDI_BR_NE] = &&L_ADDI_BR_NE,
         [H_FADD] = &&L_FADD, [H_FSUB] = &&L_FSUB, [H_FMUL] = &&L_FMUL, [H_FDIV] = &&L_FDIV,
         [H_FSQRT] = &&L_FSQRT, [H_FNEG] = &&L_FNEG, [H_FABS] = &&L_FABS, [H_F32TO64] = &&L_F32TO64,
@@ -764,6 +792,10 @@ enter:
     BIN32(SAR, (uint32_t)((int32_t)a >> (b >= 32 ? 31 : b)))
     BIN32(ROTL, (b & 31) ? (a << (b & 31)) | (a >> (32 - (b & 31))) : a)
 #undef BIN32
+    /* shifts by a constant below 32: no test of the count */
+L_SHLI: R32(op->d) = R32(op->a) << (op->b & 31); NEXT();
+L_SHRI: R32(op->d) = R32(op->a) >> (op->b & 31); NEXT();
+L_SARI: R32(op->d) = (uint32_t)(S32(op->a) >> (op->b & 31)); NEXT();
 
 #define COND(n, expr) \
     L_SET_##n##_RR: { uint32_t a = R32(op->a), b = R32(op->b); R32(op->d) = (expr); NEXT(); } \
@@ -875,6 +907,11 @@ L_ULD32B_X: { uint32_t ea = R32(op->a) + R32(op->b); R32(op->c) = ea;
 L_UST32B_X: { uint32_t ea = R32(op->a) + R32(op->b); R32(op->c) = ea;
     cpu->cur_op = op; st_be32(mem + ea, R32(op->d)); NEXT(); }
 L_UST32L: cpu->cur_op = op; st_le32(UADDR, R32(op->d)); NEXT();
+    /* update forms: the access at a + b, then a = a + b (not reached when the access faults) */
+L_ULD32B_U: { uint32_t ea = R32(op->a) + op->b;
+    cpu->cur_op = op; R32(op->d) = ld_be32(mem + ea); R32(op->a) = ea; NEXT(); }
+L_UST32B_U: { uint32_t ea = R32(op->a) + op->b;
+    cpu->cur_op = op; st_be32(mem + ea, R32(op->d)); R32(op->a) = ea; NEXT(); }
     /* d = rotl(a, b) & c (rlwinm): the rotated temporary is read by nothing else */
 L_ROTL_AND: { uint32_t a = R32(op->a), n = op->b & 31;
     R32(op->d) = (n ? (a << n) | (a >> (32 - n)) : a) & op->c; NEXT(); }
