@@ -340,7 +340,8 @@ void emu_hooks_fire_exec(emu_machine *m, emu_cpu *cpu, uint64_t pc)
 
 /* fire() for the most frequent event: hooks with a block_fn get the event's
    fields as arguments, so no event is built (and zeroed) for them. */
-static inline void fire_block(emu_machine *m, emu_cpu *cpu, uint64_t pc, unsigned ninsns)
+static inline __attribute__((always_inline)) void fire_block(emu_machine *m, emu_cpu *cpu,
+                                                            uint64_t pc, unsigned ninsns)
 {
     struct emu_hooks *h = m->hooks;
     h->depth++;

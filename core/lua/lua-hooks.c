@@ -215,7 +215,7 @@ static void call_block_hook(void *opaque, emu_cpu *cpu, uint64_t pc, unsigned ni
     lua_State *R = lh->runner;
     if (lh->host->error)
         return;
-    if (run_thread && run_cpu == cpu) {
+    if (run_cpu == cpu && cpu) {      /* (run_cpu is set with run_thread) */
         lua_State *P = run_thread;
         lua_rawgeti(P, RUN_FNS, lh->slot);
         switch (lh->nargs) {
