@@ -472,11 +472,14 @@ static void pit_destroy(emu_device *dev)
 
 #define CHANNEL_FIELDS 20
 
+/* The load time is saved as clocks before the save (modulo 2^64, like the
+   elapsed count computed from it), so a snapshot restored at another
+   emulated time goes on counting from where it stood. */
 static void channel_fields(channel *c, uint64_t v[CHANNEL_FIELDS])
 {
     uint64_t f[CHANNEL_FIELDS] = {
         c->mode_bits, c->rw_mode, c->bcd, c->count, c->null_count, c->armed, c->triggered,
-        c->gate, c->frozen, c->frozen_d, c->load_tick, c->held, c->idle_out, c->read_state,
+        c->gate, c->frozen, c->frozen_d, now_tick(c->pit) - c->load_tick, c->held, c->idle_out, c->read_state,
         c->write_state, c->write_lsb, c->count_latched, c->latched, c->status_latched, c->status,
     };
     for (int i = 0; i < CHANNEL_FIELDS; i++)
@@ -485,7 +488,7 @@ static void channel_fields(channel *c, uint64_t v[CHANNEL_FIELDS])
 
 static const char *const field_names[CHANNEL_FIELDS] = {
     "mode", "rw_mode", "bcd", "count", "null_count", "armed", "triggered", "gate", "frozen",
-    "frozen_d", "load_tick", "held", "idle_out", "read_state", "write_state", "write_lsb",
+    "frozen_d", "since_load", "held", "idle_out", "read_state", "write_state", "write_lsb",
     "count_latched", "latched", "status_latched", "status",
 };
 
@@ -533,7 +536,7 @@ static int pit_load(emu_device *dev, emu_state_reader *r, emu_error **err)
         c->gate = v[7] & 1;
         c->frozen = v[8] & 1;
         c->frozen_d = v[9];
-        c->load_tick = v[10];
+        c->load_tick = now_tick(p) - v[10];
         c->held = (uint32_t)(v[11] & 0xffff);
         c->idle_out = v[12] & 1;
         c->read_state = (uint8_t)v[13];
