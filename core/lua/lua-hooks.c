@@ -134,11 +134,13 @@ static void new_runner(lua_State *L, lua_hook *lh, int fn_arg)
  */
 static const char block_fns_key = 0;   /* registry[&block_fns_key]: callbacks by slot */
 static const char run_thread_key = 0;  /* registry[&run_thread_key]: the thread runs use */
-enum { RUN_FNS = 1, RUN_CPU, RUN_ARGS };   /* the protected call's arguments */
+enum { RUN_FNS = 1, RUN_CPU, RUN_ARGS, RUN_SOLO };   /* the protected call's arguments */
 
 /* the protected run on this host thread (NULL: none), and the CPU it runs */
 static __thread __attribute__((tls_model("initial-exec"))) lua_State *run_thread;
 static __thread __attribute__((tls_model("initial-exec"))) emu_cpu *run_cpu;
+/* the block hook whose function is the RUN_SOLO argument (the only one when the run began) */
+static __thread __attribute__((tls_model("initial-exec"))) struct lua_hook *run_solo;
 
 typedef struct run_args {
     void (*run)(void *arg);
@@ -175,11 +177,28 @@ static bool wrap_run(void *opaque, emu_cpu *cpu, void (*run)(void *arg), void *a
     emu_lua_push_cpu(P, cpu);
     run_args ra = { run, arg };
     lua_pushlightuserdata(P, &ra);
+    /* one block hook: its function as an argument too (a stack slot is cheaper than a table) */
+    lua_hook *solo = NULL;
+    int nblock = 0;
+    for (lua_hook *lh = h->hooks; lh; lh = lh->next) {
+        if (lh->kind == EMU_HOOK_BLOCK) {
+            solo = lh;
+            nblock++;
+        }
+    }
+    if (nblock != 1)
+        solo = NULL;
+    if (solo)
+        lua_rawgeti(P, -3, solo->slot);   /* from the table of callbacks */
+    else
+        lua_pushnil(P);
     run_thread = P;
     run_cpu = cpu;
-    int st = lua_pcall(P, 3, 0, 1);
+    run_solo = solo;
+    int st = lua_pcall(P, 4, 0, 1);
     run_thread = NULL;
     run_cpu = NULL;
+    run_solo = NULL;
     if (st != LUA_OK)
         emu_lua_fail(h, emu_lua_error_text(P));
     lua_settop(P, 0);
@@ -217,7 +236,10 @@ static void call_block_hook(void *opaque, emu_cpu *cpu, uint64_t pc, unsigned ni
         return;
     if (run_cpu == cpu && cpu) {      /* (run_cpu is set with run_thread) */
         lua_State *P = run_thread;
-        lua_rawgeti(P, RUN_FNS, lh->slot);
+        if (lh == run_solo)
+            lua_pushvalue(P, RUN_SOLO);
+        else
+            lua_rawgeti(P, RUN_FNS, lh->slot);
         switch (lh->nargs) {
         case 3:
             lua_pushvalue(P, RUN_CPU);
@@ -372,6 +394,8 @@ static void release_hook(void *opaque)
         luaL_unref(h->L, LUA_REGISTRYINDEX, lh->cpu_ref);
     if (lh->runner)
         luaL_unref(h->L, LUA_REGISTRYINDEX, lh->runner_ref);
+    if (run_solo == lh)
+        run_solo = NULL;
     if (lh->slot) {
         lua_rawgetp(h->L, LUA_REGISTRYINDEX, &block_fns_key);
         lua_pushnil(h->L);
