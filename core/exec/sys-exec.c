@@ -54,6 +54,12 @@ static void run_cpu(emu_cpu *cpu, int64_t share)
     cpu->run_start = share;
     ex->running = cpu;
     cpu->excp = EMU_EXCP_NONE;
+    /* A guest whose exception handlers fault at once never completes an instruction; give
+       the run loop its turn after a while so the machine stays responsive.  Declared before
+       the sigsetjmp (and volatile) so an exception raised from a helper, which comes back
+       through the longjmp, counts as a stall too instead of starting the count again. */
+    volatile unsigned stalled = 0;
+    volatile int64_t last_budget = cpu->budget;
     if (sigsetjmp(cpu->jmp, 0)) {
         cpu->in_exec = false;
         from = NULL;
@@ -61,10 +67,6 @@ static void run_cpu(emu_cpu *cpu, int64_t share)
         if (cpu->excp != EMU_EXCP_NONE)   /* NONE: a hook sent the CPU back to its loop */
             deliver(cpu);
     }
-    /* A guest whose exception handlers fault at once never completes an instruction; give
-       the run loop its turn after a while so the machine stays responsive. */
-    unsigned stalled = 0;
-    int64_t last_budget = cpu->budget;
     for (;;) {
         if (cpu->budget == last_budget) {
             if (++stalled > 64)
