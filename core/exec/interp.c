@@ -37,7 +37,7 @@ enum {
     H_UST8, H_UST16B, H_UST16L, H_UST32B, H_UST32L, H_UST64B, H_UST64L,
     H_SLD, H_SST, H_WLD, H_WST,
     H_CALL, H_CALLC, H_BR, H_BRTEST_SET, H_BRTEST_CLR, H_BRTEST64,
-    H_GOTO_TB, H_EXIT_IND, H_EXIT_LOOP, H_EXIT_EXCP, H_EXIT_EXCP_AT, H_SMC_CHECK,
+    H_GOTO_TB, H_GOTO_TB_FWD, H_EXIT_IND, H_EXIT_LOOP, H_EXIT_EXCP, H_EXIT_EXCP_AT, H_SMC_CHECK,
     H_COUNT
 };
 
@@ -364,7 +364,10 @@ static bool lower(compiler *k, const ir_op *o)
         want_fix(k);
         return true;
     case IR_GOTO_TB:
-        x = put(k, H_GOTO_TB, in);
+        /* user mode: a jump forward needs no budget or exit-request test (every cycle of
+           blocks has a jump back, which tests), so the budget is overrun by at most one
+           forward path */
+        x = put(k, cpu->user && o->imm > b->pc ? H_GOTO_TB_FWD : H_GOTO_TB, in);
         x->d = in + 1u;
         x->a = o->sub;
         put_imm64(x, o->imm);
@@ -738,7 +741,7 @@ void interp_run(emu_cpu *cpu, tb *t, int64_t *budgetp, tb **link_from, unsigned 
         [H_SLD] = &&L_SLD, [H_SST] = &&L_SST, [H_WLD] = &&L_WLD, [H_WST] = &&L_WST,
         [H_CALL] = &&L_CALL, [H_CALLC] = &&L_CALLC, [H_BR] = &&L_BR, [H_BRTEST_SET] = &&L_BRTEST_SET,
         [H_BRTEST_CLR] = &&L_BRTEST_CLR, [H_BRTEST64] = &&L_BRTEST64,
-        [H_GOTO_TB] = &&L_GOTO_TB, [H_EXIT_IND] = &&L_EXIT_IND, [H_EXIT_LOOP] = &&L_EXIT_LOOP,
+        [H_GOTO_TB] = &&L_GOTO_TB, [H_GOTO_TB_FWD] = &&L_GOTO_TB_FWD, [H_EXIT_IND] = &&L_EXIT_IND, [H_EXIT_LOOP] = &&L_EXIT_LOOP,
         [H_EXIT_EXCP] = &&L_EXIT_EXCP, [H_EXIT_EXCP_AT] = &&L_EXIT_EXCP_AT, [H_SMC_CHECK] = &&L_SMC_CHECK,
     };
     if (!cpu) {
@@ -1030,6 +1033,18 @@ L_GOTO_TB: {
         *link_from = cur;
         *link_slot = op->a;
     }
+    SET_PC(IMM64(op));
+    goto out;
+}
+L_GOTO_TB_FWD: {
+    budget -= op->d;
+    tb *nx = atomic_load_explicit(&cur->next[op->a], memory_order_acquire);
+    if (__builtin_expect(nx != NULL, 1)) {
+        cur = nx;
+        goto enter;
+    }
+    *link_from = cur;
+    *link_slot = op->a;
     SET_PC(IMM64(op));
     goto out;
 }
