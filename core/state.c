@@ -1,20 +1,27 @@
-/* Device state snapshots.  A snapshot is a sequence of records: for each device
+/* Machine snapshots.  The device part is a sequence of records: for each device
  * with a save hook, a header record (device id and type name), then its fields
  * in the order the device wrote them, each tagged with its name and length, so
- * that loading checks it reads what was written and never overruns a field. */
+ * that loading checks it reads what was written and never overruns a field.
+ * A snapshot file adds the virtual clock and the contents of guest RAM and ROM. */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "clock/clock.h"
+#include "memory/memory-internal.h"
 #include "object.h"
 #include "state.h"
 
 #define STATE_MAGIC "EMUSTATE1"
-/* Larger files are not snapshots of device state; refuse before reading them. */
-#define STATE_FILE_MAX (256u << 20)
+/* A snapshot file: this magic, the machine part, the device part (each a u64 length and
+   records), then the bytes of every RAM/ROM region (docs/lua-api.md, "Snapshot files"). */
+#define FILE_MAGIC "EMUSNAP2"
+/* Larger parts are not snapshots of device state; refuse before reading them. */
+#define STATE_PART_MAX (256u << 20)
 
 struct emu_state_writer {
     emu_snapshot *snap;
@@ -223,13 +230,102 @@ static int write_all(int fd, const uint8_t *p, size_t len)
     return 0;
 }
 
+/* 0, or -1 with errno (EIO at the end of the file). */
+static int read_all(int fd, uint8_t *p, size_t len)
+{
+    while (len) {
+        ssize_t r = read(fd, p, len);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            if (r == 0)
+                errno = EIO;
+            return -1;
+        }
+        p += r;
+        len -= (size_t)r;
+    }
+    return 0;
+}
+
+/* The machine part of a file: the clock and the table of RAM/ROM regions (each record is
+   named after its region and holds its size). */
+static void put_machine_part(emu_machine *m, emu_snapshot *s)
+{
+    uint64_t now = emu_clock_ns(m);
+    put_record(s, "clock-ns", &now, sizeof now);
+    uint64_t n = 0;
+    while (emu_mem_backed_region(m, n))
+        n++;
+    put_record(s, "memory-regions", &n, sizeof n);
+    emu_region *r;
+    for (size_t i = 0; (r = emu_mem_backed_region(m, i)); i++) {
+        uint64_t size = emu_region_size(r);
+        put_record(s, emu_region_name(r), &size, sizeof size);
+    }
+}
+
+/* Check the machine part against the machine; *clock_ns and *mem_bytes from it. */
+static int check_machine_part(emu_machine *m, const emu_snapshot *part, uint64_t *clock_ns,
+                              uint64_t *mem_bytes, emu_error **err)
+{
+    emu_state_reader r = { part, 0, NULL, NULL };
+    uint64_t n, total = 0;
+    emu_region *reg;
+    if (emu_state_get_u64(&r, "clock-ns", clock_ns) < 0 ||
+        emu_state_get_u64(&r, "memory-regions", &n) < 0)
+        goto bad;
+    for (uint64_t i = 0; i < n; i++) {
+        reg = emu_mem_backed_region(m, (size_t)i);
+        if (!reg) {
+            emu_error_set(err, "the snapshot has %" PRIu64 " RAM/ROM regions, this machine %" PRIu64,
+                          n, i);
+            return -1;
+        }
+        uint64_t size;
+        if (emu_state_get_u64(&r, emu_region_name(reg), &size) < 0)
+            goto bad;
+        if (size != emu_region_size(reg)) {
+            emu_error_set(err, "memory region '%s' has %" PRIu64 " bytes in the snapshot, %" PRIu64
+                          " in this machine (another size)", emu_region_name(reg), size,
+                          emu_region_size(reg));
+            return -1;
+        }
+        total += size;
+    }
+    if (emu_mem_backed_region(m, (size_t)n)) {
+        emu_error_set(err, "this machine has RAM/ROM region '%s', the snapshot has none",
+                      emu_region_name(emu_mem_backed_region(m, (size_t)n)));
+        return -1;
+    }
+    if (r.pos != part->len) {
+        emu_error_set(err, "not an emu state snapshot (the machine part has extra bytes)");
+        return -1;
+    }
+    *mem_bytes = total;
+    return 0;
+bad:
+    emu_error_set(err, "the snapshot's memory layout does not fit this machine: %s",
+                  r.problem ? r.problem : "malformed");
+    free(r.problem);
+    return -1;
+}
+
+/* Write one length-prefixed part. */
+static int write_part(int fd, const emu_snapshot *part)
+{
+    uint64_t len = part->len;
+    return write_all(fd, (const uint8_t *)&len, sizeof len) < 0 ? -1 : write_all(fd, part->data, part->len);
+}
+
 int emu_machine_save_state_file(emu_machine *m, const char *path, emu_error **err)
 {
     if (emu_machine_state_check(m, err) < 0)
         return -1;
-    emu_snapshot snap;
-    if (emu_machine_save_state(m, &snap, err) < 0)
+    emu_snapshot machine = { 0 }, devices;
+    if (emu_machine_save_state(m, &devices, err) < 0)
         return -1;
+    put_machine_part(m, &machine);
     char *tmp = emu_asprintf("%s.%ld.tmp", path, (long)getpid());
     int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0666);
     int rc = -1;
@@ -237,7 +333,14 @@ int emu_machine_save_state_file(emu_machine *m, const char *path, emu_error **er
         emu_error_set(err, "cannot create %s: %s", tmp, strerror(errno));
         goto out;
     }
-    int werr = write_all(fd, snap.data, snap.len) < 0 ? errno : 0;
+    int werr = 0;
+    if (write_all(fd, (const uint8_t *)FILE_MAGIC, sizeof FILE_MAGIC) < 0 ||
+        write_part(fd, &machine) < 0 || write_part(fd, &devices) < 0)
+        werr = errno;
+    emu_region *r;
+    for (size_t i = 0; !werr && (r = emu_mem_backed_region(m, i)); i++)
+        if (write_all(fd, emu_region_ram_ptr(r), (size_t)emu_region_size(r)) < 0)
+            werr = errno;
     if (close(fd) < 0 && !werr)
         werr = errno;
     if (werr) {
@@ -253,49 +356,63 @@ int emu_machine_save_state_file(emu_machine *m, const char *path, emu_error **er
     rc = 0;
 out:
     free(tmp);
-    emu_snapshot_free(&snap);
+    emu_snapshot_free(&machine);
+    emu_snapshot_free(&devices);
     return rc;
 }
 
-/* The whole file at `path` as a snapshot buffer. */
-static int read_file(const char *path, emu_snapshot *out, emu_error **err)
+/* Read one length-prefixed part of at most `left` bytes into *out. */
+static int read_part(int fd, uint64_t *left, emu_snapshot *out, emu_error **err)
 {
+    uint64_t len;
     memset(out, 0, sizeof *out);
+    if (*left < sizeof len || read_all(fd, (uint8_t *)&len, sizeof len) < 0 ||
+        len > *left - sizeof len || len > STATE_PART_MAX) {
+        emu_error_set(err, "not an emu state snapshot (truncated or damaged)");
+        return -1;
+    }
+    *left -= sizeof len + len;
+    out->cap = out->len = (size_t)len;
+    out->data = emu_xmalloc(len ? (size_t)len : 1);
+    if (read_all(fd, out->data, (size_t)len) < 0) {
+        emu_error_set(err, "cannot read: %s", strerror(errno));
+        emu_snapshot_free(out);
+        return -1;
+    }
+    return 0;
+}
+
+/* Open `path` and read its header and both parts; fd is left at the memory bytes. */
+static int open_snapshot(const char *path, int *fdp, emu_snapshot *machine, emu_snapshot *devices,
+                         uint64_t *mem_left, emu_error **err)
+{
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) {
         emu_error_set(err, "cannot open: %s", strerror(errno));
         return -1;
     }
     struct stat st;
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > STATE_FILE_MAX) {
-        emu_error_set(err, "not an emu state snapshot (expected a regular file of at most "
-                      "%u MiB written by --save-state or emu.save_state)", STATE_FILE_MAX >> 20);
+    char magic[sizeof FILE_MAGIC];
+    uint64_t left;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size < sizeof magic ||
+        read_all(fd, (uint8_t *)magic, sizeof magic) < 0 || memcmp(magic, FILE_MAGIC, sizeof magic)) {
+        emu_error_set(err, "not an emu state snapshot (expected a regular file written by "
+                      "--save-state or emu.save_state)");
         close(fd);
         return -1;
     }
-    out->cap = (size_t)st.st_size + 1;
-    out->data = emu_xmalloc(out->cap);
-    for (;;) {
-        ssize_t r = read(fd, out->data + out->len, out->cap - out->len);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            emu_error_set(err, "cannot read: %s", strerror(errno));
-            close(fd);
-            emu_snapshot_free(out);
-            return -1;
-        }
-        if (r == 0)
-            break;
-        out->len += (size_t)r;
-        if (out->len == out->cap) {   /* the file grew while we read it */
-            emu_error_set(err, "the file changes while it is read");
-            close(fd);
-            emu_snapshot_free(out);
-            return -1;
-        }
+    left = (uint64_t)st.st_size - sizeof magic;
+    if (read_part(fd, &left, machine, err) < 0) {
+        close(fd);
+        return -1;
     }
-    close(fd);
+    if (read_part(fd, &left, devices, err) < 0) {
+        emu_snapshot_free(machine);
+        close(fd);
+        return -1;
+    }
+    *fdp = fd;
+    *mem_left = left;
     return 0;
 }
 
@@ -303,15 +420,25 @@ int emu_machine_load_state_file(emu_machine *m, const char *path, emu_error **er
 {
     if (emu_machine_state_check(m, err) < 0)
         return -1;
-    emu_snapshot in, before;
-    if (read_file(path, &in, err) < 0)
+    emu_snapshot machine, in, before;
+    uint64_t clock_ns, mem_bytes, mem_left;
+    int fd;
+    if (open_snapshot(path, &fd, &machine, &in, &mem_left, err) < 0)
         return -1;
-    /* Devices restore one after the other: keep the present state to go back to. */
-    if (emu_machine_save_state(m, &before, err) < 0) {
-        emu_snapshot_free(&in);
-        return -1;
+    int rc = -1;
+    if (check_machine_part(m, &machine, &clock_ns, &mem_bytes, err) < 0)
+        goto out;
+    if (mem_left != mem_bytes) {
+        emu_error_set(err, "not an emu state snapshot: %" PRIu64 " bytes of memory where %" PRIu64
+                      " were expected (truncated or damaged)", mem_left, mem_bytes);
+        goto out;
     }
-    int rc = emu_machine_load_state(m, &in, err);
+    /* Devices restore one after the other: keep the present state to go back to.  The clock
+       goes first, since devices arm their timers relative to it. */
+    if (emu_machine_save_state(m, &before, err) < 0)
+        goto out;
+    emu_clock_restore(m, clock_ns);
+    rc = emu_machine_load_state(m, &in, err);
     if (rc < 0) {
         emu_error *e = NULL;
         if (emu_machine_load_state(m, &before, &e) < 0) {
@@ -320,7 +447,20 @@ int emu_machine_load_state_file(emu_machine *m, const char *path, emu_error **er
             emu_error_free(e);
         }
     }
-    emu_snapshot_free(&in);
     emu_snapshot_free(&before);
+    /* Memory last, straight from the file: everything that could be refused was checked. */
+    emu_region *r;
+    for (size_t i = 0; rc == 0 && (r = emu_mem_backed_region(m, i)); i++) {
+        if (read_all(fd, emu_region_ram_ptr(r), (size_t)emu_region_size(r)) < 0) {
+            emu_error_set(err, "reading memory region '%s' failed (%s): the machine is left "
+                          "half restored", emu_region_name(r), strerror(errno));
+            rc = -1;
+        }
+        emu_mem_region_replaced(r);
+    }
+out:
+    close(fd);
+    emu_snapshot_free(&machine);
+    emu_snapshot_free(&in);
     return rc;
 }

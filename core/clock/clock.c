@@ -60,6 +60,16 @@ void emu_clock_advance_to(emu_machine *m, uint64_t ns)
     c->base_ns = c->high_ns;
 }
 
+void emu_clock_restore(emu_machine *m, uint64_t ns)
+{
+    struct emu_clock *c = m->clock;
+    if (ns <= emu_clock_ns(m))
+        return;
+    if (c->realtime)
+        c->host_offset = host_monotonic_ns() - ns;
+    emu_clock_advance_to(m, ns);
+}
+
 void emu_clock_set_ns_per_insn(emu_machine *m, uint64_t ns)
 {
     m->clock->ns_per_insn = ns ? ns : 1;

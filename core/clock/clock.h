@@ -17,6 +17,9 @@ void emu_clock_advance_to(emu_machine *m, uint64_t ns);
 /* Fire, in deadline order, every timer due at the current time (timers a
    callback arms for "now" or earlier fire in the same call). */
 void emu_clock_run_due(emu_machine *m);
+/* A snapshot is loaded: virtual time goes on from `ns` (in real-time mode too), or from now
+   when the clock is already past it (it never goes back). */
+void emu_clock_restore(emu_machine *m, uint64_t ns);
 /* Deterministic mode: virtual nanoseconds per executed instruction (default 1). */
 void emu_clock_set_ns_per_insn(emu_machine *m, uint64_t ns);
 uint64_t emu_clock_ns_per_insn(emu_machine *m);

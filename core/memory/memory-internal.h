@@ -37,6 +37,13 @@ const char *emu_region_kind_name(emu_region_kind k);
    so I/O hooks can report accesses by device (the object model calls it). */
 void emu_region_set_owner(emu_region *r, emu_device *owner, const char *region_name);
 
+/* ---- RAM and ROM for machine snapshots (core/state.c) ---- */
+/* The i-th RAM or ROM region of the machine in creation order, or NULL past the last. */
+emu_region *emu_mem_backed_region(emu_machine *m, size_t i);
+/* The host bytes of RAM/ROM region r were replaced wholesale (a snapshot was loaded):
+   displays see every page dirty, and translated code from it is dropped. */
+void emu_mem_region_replaced(emu_region *r);
+
 /* ---- spaces of a machine (for Lua, debuggers, the machine builder) ---- */
 size_t emu_mem_space_count(emu_machine *m);
 emu_space *emu_mem_space_at(emu_machine *m, size_t i);

@@ -175,6 +175,17 @@ uint8_t *emu_region_ram_ptr(emu_region *r)
     return r ? r->host : NULL;
 }
 
+emu_region *emu_mem_backed_region(emu_machine *m, size_t i)
+{
+    struct emu_mem *mem = m->mem;
+    for (size_t k = 0; mem && k < mem->nregions; k++) {
+        emu_region *r = mem->regions[k];
+        if ((r->kind == EMU_REGION_RAM || r->kind == EMU_REGION_ROM) && i-- == 0)
+            return r;
+    }
+    return NULL;
+}
+
 emu_region_kind emu_region_get_kind(const emu_region *r)
 {
     return r->kind;

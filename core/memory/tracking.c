@@ -241,3 +241,9 @@ void emu_mem_page_lookup(emu_space *s, uint64_t page_addr, emu_mem_page *pg)
     if (fr.leaf->kind == EMU_REGION_RAM && write_fast(fr.leaf, pg->offset))
         pg->flags |= EMU_PAGE_WRITE_FAST;
 }
+
+void emu_mem_region_replaced(emu_region *r)
+{
+    if (r->host_len)
+        emu_track_write(r, 0, r->host_len);
+}

@@ -3,7 +3,8 @@
 # timer): --save-state at stop and emu.save_state at a chosen time, --load-state and
 # emu.load_state bring the registers back; a file saved right after loading equals the one
 # loaded.  Refusals: a missing, foreign, truncated or
-# garbage file, a machine with a device that has no state support (nothing written), and
+# garbage file, a file short of its last RAM byte, a machine with other devices or more RAM,
+# a machine with a device that has no state support (nothing written), and
 # --save-state in user mode, each with one message and status 2.
 . "$EMU_SRCDIR/tests/tap.sh"
 work=$(mktemp -d) || skip_all "cannot create a temporary directory"
@@ -14,10 +15,13 @@ printf '%s\n' "emu-machine: 1" "name: regs" "memory:" \
     "spaces:" "  io: { size: 64K, map: system@0x80000000 }" "devices:" \
     "  uart: { type: ns16550, map: io@0x3f8 }" "  pit: { type: i8254, map: io@0x40 }" \
     > "$work/regs.yaml"
-printf '%s\n' "emu-machine: 1" "name: uart-only" "spaces:" "  io: { size: 64K }" "devices:" \
+printf '%s\n' "emu-machine: 1" "name: uart-only" "memory:" \
+    "  ram: { kind: ram, size: 64K, map: system@0x0 }" "spaces:" "  io: { size: 64K }" "devices:" \
     "  uart: { type: ns16550, map: io@0x3f8 }" > "$work/other.yaml"
-printf '%s\n' "emu-machine: 1" "name: with-cpu" "cpus:" "  cpu0: { type: ppc604 }" "memory:" \
-    "  ram: { kind: ram, size: 64K, map: system@0x0 }" > "$work/cpu.yaml"
+sed 's/size: 64K, map/size: 128K, map/' "$work/regs.yaml" > "$work/bigger.yaml"
+printf '%s\n' "emu-machine: 1" "name: with-stub" "memory:" \
+    "  ram: { kind: ram, size: 64K, map: system@0x0 }" "devices:" \
+    "  hole: { type: stub, map: system@0x10000, props: { size: 4K } }" > "$work/stub.yaml"
 
 # Program the devices, save at 1 ms of emulated time, change the scratch register, stop.
 cat > "$work/save.lua" <<LUA
@@ -91,26 +95,35 @@ like "$err" "$work/junk.state: not an emu state snapshot" "says so"
 head -c 40 "$work/a.state" > "$work/short.state"
 run --machine "$work/regs.yaml" --load-state "$work/short.state"
 is "$st" 2 "a truncated snapshot: status 2"
-like "$err" "emu: --load-state $work/short.state: ns16550 'uart': restoring its state failed: snapshot ends inside field" "named, with the device where it ends"
+like "$err" "emu: --load-state $work/short.state: not an emu state snapshot (truncated or damaged)" "says it is cut short"
+size=$(wc -c < "$work/a.state")
+head -c $((size - 1)) "$work/a.state" > "$work/short.state"
+run --machine "$work/regs.yaml" --load-state "$work/short.state"
+is "$st" 2 "a snapshot missing the last byte of RAM: status 2"
+like "$err" "bytes of memory where 65536 were expected" "says how much memory is missing"
 
 run --machine "$work/other.yaml" --load-state "$work/a.state"
 is "$st" 2 "a snapshot of another machine: status 2"
 like "$err" "bytes of state for devices this machine lacks" "the message says what does not fit"
 
+run --machine "$work/bigger.yaml" --load-state "$work/a.state"
+is "$st" 2 "a snapshot of a machine with less RAM: status 2"
+like "$err" "memory region 'ram' has 65536 bytes in the snapshot, 131072 in this machine" "naming the region and both sizes"
+
 run --machine "$work/regs.yaml" --lua "$work/show.lua,load=$work/junk.state"
 is "$st" 2 "emu.load_state of a bad file stops the run with status 2"
 like "$err" "emu.load_state: $work/junk.state: not an emu state snapshot" "naming the function and the file"
 
-run --machine "$work/cpu.yaml" --save-state "$work/cpu.state"
+run --machine "$work/stub.yaml" --save-state "$work/stub.state"
 is "$st" 2 "a machine with a device that cannot save: refused before running"
-like "$err" "cannot snapshot this machine: device cpu0 (ppc604) has no state support" "naming the device and its type"
-ok "$([ ! -e "$work/cpu.state" ]; echo $?)" "and no file is written"
+like "$err" "cannot snapshot this machine: device hole (stub) has no state support" "naming the device and its type"
+ok "$([ ! -e "$work/stub.state" ]; echo $?)" "and no file is written"
 
-printf 'emu.save_state("%s")\n' "$work/cpu2.state" > "$work/cpu.lua"
-run --machine "$work/cpu.yaml" --lua "$work/cpu.lua"
+printf 'emu.save_state("%s")\n' "$work/stub2.state" > "$work/stub.lua"
+run --machine "$work/stub.yaml" --lua "$work/stub.lua"
 is "$st" 2 "emu.save_state on that machine: status 2"
-like "$err" "emu.save_state: $work/cpu2.state: cannot snapshot this machine: device cpu0 (ppc604)" "with the same message"
-ok "$([ ! -e "$work/cpu2.state" ]; echo $?)" "no file written"
+like "$err" "emu.save_state: $work/stub2.state: cannot snapshot this machine: device hole (stub)" "with the same message"
+ok "$([ ! -e "$work/stub2.state" ]; echo $?)" "no file written"
 
 run --machine "$work/regs.yaml" --lua "$work/save.lua" --save-state "$work/no/such/dir/x.state"
 is "$st" 2 "a snapshot that cannot be written at stop: status 2"

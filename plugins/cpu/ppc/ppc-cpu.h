@@ -161,6 +161,10 @@ typedef struct ppc_env {
 /* ppc.c: hard reset (the HRESET line, machine reset) */
 void ppc_hard_reset(ppc_env *e);
 
+/* state.c: snapshots (the type's save and load) */
+int ppc_state_save(ppc_env *e, emu_state_writer *w);
+int ppc_state_load(ppc_env *e, emu_state_reader *r, emu_error **err);
+
 /* translate.c */
 void ppc_translate(emu_ir_block *b, void *env, uint64_t pc);
 uint32_t ppc_tb_flags(void *env);

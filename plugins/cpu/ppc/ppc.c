@@ -273,6 +273,22 @@ static void ppc_set_input(emu_device *dev, unsigned line, unsigned index, int le
         emu_cpu_interrupt_request(p->cpu);
 }
 
+static int ppc_save(emu_device *dev, emu_state_writer *w)
+{
+    ppc_cpu *p = (ppc_cpu *)dev;
+    return p->cpu ? ppc_state_save(emu_cpu_env(p->cpu), w) : -1;
+}
+
+static int ppc_load(emu_device *dev, emu_state_reader *r, emu_error **err)
+{
+    ppc_cpu *p = (ppc_cpu *)dev;
+    if (!p->cpu) {
+        emu_error_set(err, "the CPU is not realized");
+        return -1;
+    }
+    return ppc_state_load(emu_cpu_env(p->cpu), r, err);
+}
+
 static int fp_round(uint32_t flags)
 {
     (void)flags;
@@ -322,6 +338,7 @@ static const emu_line_desc ppc_inputs[] = {
         .instance_size = sizeof(ppc_cpu), .props = ppc_props,              \
         .inputs = ppc_inputs, .realize = ppc_realize, .reset = ppc_reset,  \
         .destroy = ppc_destroy, .set_input = ppc_set_input,                \
+        .save = ppc_save, .load = ppc_load,                                \
         .kind_ops = &ppc_ops,                                              \
     }
 

@@ -221,6 +221,8 @@ static void identify_done(ide_drive *d)
     d->status = ST_DRDY | ST_DSC;
 }
 
+const ide_done_fn ata_continuations[] = { read_block_done, write_block_done, identify_done, NULL };
+
 static void set_features(ide_drive *d)
 {
     switch (d->feature) {

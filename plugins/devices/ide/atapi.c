@@ -425,6 +425,8 @@ static void identify_done(ide_drive *d)
     d->status = ST_DRDY | ST_DSC;
 }
 
+const ide_done_fn atapi_continuations[] = { chunk_done, packet_received, identify_done, NULL };
+
 void atapi_exec(ide_drive *d, uint8_t cmd)
 {
     switch (cmd) {

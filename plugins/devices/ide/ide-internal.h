@@ -34,6 +34,7 @@ typedef struct ide_channel ide_channel;
 typedef struct ide_drive ide_drive;
 
 typedef enum { XFER_NONE, XFER_IN, XFER_OUT } xfer_dir;   /* IN: device to host */
+typedef void (*ide_done_fn)(ide_drive *d);
 
 struct ide_drive {
     ide_channel *ch;
@@ -92,8 +93,17 @@ void ide_put_string(uint8_t *words, const char *s, unsigned len);   /* ATA byte-
 /* ata.c: disks, and the commands every device has */
 void ata_init_geometry(ide_drive *d);
 void ata_exec(ide_drive *d, uint8_t cmd);
+/* the data-phase continuations of ata.c / atapi.c, NULL-terminated (snapshots name them by
+   their index) */
+extern const ide_done_fn ata_continuations[];
+extern const ide_done_fn atapi_continuations[];
 
 /* atapi.c: CD-ROM drives */
 void atapi_exec(ide_drive *d, uint8_t cmd);
+
+/* ide-state.c: snapshots of the channel and its drives */
+int ide_state_save(emu_device *dev, emu_state_writer *w);
+int ide_state_load(emu_device *dev, emu_state_reader *r, emu_error **err);
+void ide_update_line(ide_channel *ch);
 
 #endif

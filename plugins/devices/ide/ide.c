@@ -34,7 +34,7 @@ static const emu_line_desc ide_outputs[] = {
 
 /* ---- helpers the command sets use ---- */
 
-static void update_line(ide_channel *ch)
+void ide_update_line(ide_channel *ch)
 {
     emu_line_set(ch->irq, ch->irq_pending && !(ch->ctl & CTL_NIEN));
 }
@@ -42,7 +42,7 @@ static void update_line(ide_channel *ch)
 void ide_irq(ide_channel *ch)
 {
     ch->irq_pending = true;
-    update_line(ch);
+    ide_update_line(ch);
 }
 
 void ide_abort(ide_drive *d)
@@ -156,7 +156,7 @@ static void exec_command(ide_channel *ch, uint8_t cmd)
     if ((d->status & (ST_BSY | ST_DRQ)) && !(cmd == 0x08 && d->cdrom))
         return;   /* only DEVICE RESET interrupts a packet device's command */
     ch->irq_pending = false;
-    update_line(ch);
+    ide_update_line(ch);
     d->error = 0;
     d->dir = XFER_NONE;
     if (!d->present)
@@ -216,7 +216,7 @@ static uint8_t reg_read(ide_channel *ch, unsigned reg)
     case 6: return !any_present(ch) ? 0 : d->select;
     default:   /* 7: status; reading it acknowledges the interrupt */
         ch->irq_pending = false;
-        update_line(ch);
+        ide_update_line(ch);
         return answers_zero(ch) ? 0 : d->status;
     }
 }
@@ -289,7 +289,7 @@ static void ctl_write(void *opaque, uint64_t off, uint64_t value, unsigned size)
     ch->ctl = (uint8_t)value;
     if (srst_rising)
         software_reset(ch);
-    update_line(ch);
+    ide_update_line(ch);
 }
 
 static const emu_mmio_ops ctl_ops = {
@@ -345,7 +345,7 @@ static void ide_reset(emu_device *dev)
     ch->cur = 0;
     ch->ctl = 0;
     ch->irq_pending = false;
-    update_line(ch);
+    ide_update_line(ch);
 }
 
 static void ide_destroy(emu_device *dev)
@@ -367,6 +367,8 @@ static const emu_type ide_type = {
     .realize = ide_realize,
     .reset = ide_reset,
     .destroy = ide_destroy,
+    .save = ide_state_save,
+    .load = ide_state_load,
 };
 
 static const emu_type *const ide_types[] = { &ide_type, NULL };

@@ -301,6 +301,8 @@ static const emu_type prep_type = {
     .realize = prep_realize,
     .reset = prep_reset,
     .destroy = prep_destroy,
+    /* its images are in RAM and ROM, which the machine's snapshot holds: no state of its own */
+    .save = emu_state_none,
 };
 
 static const emu_type *const prep_types[] = { &prep_type, NULL };
