@@ -617,15 +617,19 @@ int emu_user_run(const emu_options *o)
     if (exe.interp)
         emu_user_procfs_add_image(p, &interp, interp_img.bias);
 
-    /* The signal trampolines, on a read-only page like a vDSO's. */
+    /* The signal trampolines, on a read-only page like a vDSO's (the ABI's vDSO when it has one). */
     int64_t tramp = emu_vm_map(&p->vm, 0, EMU_VM_PAGE, EMU_VM_READ | EMU_VM_WRITE, 0, -1, 0);
     if (tramp < 0) {
         fprintf(stderr, "emu: no room for the signal trampolines\n");
         return EXIT_USAGE;
     }
     p->tramp_addr = (uint64_t)tramp;
-    memcpy(emu_vm_host(&p->vm, p->tramp_addr), abi->tramp_rt, abi->tramp_size);
-    memcpy(emu_vm_host(&p->vm, p->tramp_addr + abi->tramp_size), abi->tramp_old, abi->tramp_size);
+    if (abi->vdso) {
+        memcpy(emu_vm_host(&p->vm, p->tramp_addr), abi->vdso, abi->vdso_size);
+    } else {
+        memcpy(emu_vm_host(&p->vm, p->tramp_addr), abi->tramp_rt, abi->tramp_size);
+        memcpy(emu_vm_host(&p->vm, p->tramp_addr + abi->tramp_size), abi->tramp_old, abi->tramp_size);
+    }
     emu_vm_protect(&p->vm, p->tramp_addr, EMU_VM_PAGE, EMU_VM_READ | EMU_VM_EXEC);
 
     /* argv[0] as a guest execve gave it, and the environment without it. */
@@ -653,6 +657,7 @@ int emu_user_run(const emu_options *o)
         .exe = &exe, .exe_image = exe_img, .has_interp = exe.interp != NULL,
         .interp_image = interp_img, .stack_size = stack_size,
         .uid = getuid(), .euid = geteuid(), .gid = getgid(), .egid = getegid(),
+        .vdso = abi->vdso ? p->tramp_addr : 0,
     };
     if (getrandom(sa.random, sizeof sa.random, 0) != sizeof sa.random)
         memset(sa.random, 0x5a, sizeof sa.random);

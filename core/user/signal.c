@@ -268,7 +268,8 @@ static void setup_handler(emu_linux_task *t, int sig, const emu_user_siginfo *si
         .ss_sp = t->ss_sp, .ss_size = t->ss_size,
         .ss_flags = t->ss_size ? (on_altstack(t, sp) ? SS_ONSTACK_ : 0) : SS_DISABLE_,
         .siginfo = info, .siginfo_size = sizeof info,
-        .sigreturn_tramp = p->tramp_addr, .sigreturn_tramp_old = p->tramp_addr + abi->tramp_size,
+        .sigreturn_tramp = p->tramp_addr + (abi->vdso ? abi->vdso_sigtramp_rt : 0),
+        .sigreturn_tramp_old = p->tramp_addr + (abi->vdso ? abi->vdso_sigtramp : abi->tramp_size),
     };
     if (abi->signal_frame(t, &fi) < 0) {
         /* No room for the frame: the kernel kills with SIGSEGV. */

@@ -10,7 +10,7 @@ enum {
     AT_NULL_ = 0, AT_PHDR_ = 3, AT_PHENT_ = 4, AT_PHNUM_ = 5, AT_PAGESZ_ = 6, AT_BASE_ = 7,
     AT_FLAGS_ = 8, AT_ENTRY_ = 9, AT_UID_ = 11, AT_EUID_ = 12, AT_GID_ = 13, AT_EGID_ = 14,
     AT_PLATFORM_ = 15, AT_HWCAP_ = 16, AT_CLKTCK_ = 17, AT_SECURE_ = 23, AT_RANDOM_ = 25,
-    AT_HWCAP2_ = 26, AT_EXECFN_ = 31,
+    AT_HWCAP2_ = 26, AT_EXECFN_ = 31, AT_SYSINFO_EHDR_ = 33,
 };
 
 typedef struct writer {
@@ -92,6 +92,8 @@ int emu_user_build_stack(emu_user_vm *vm, const emu_user_stack_args *a, emu_linu
 #define AUX(t, v) (aux[na++] = (t), aux[na++] = (v))
     for (size_t i = 0; i < nextra; i++)
         AUX(abi->extra_auxv[i].type, abi->extra_auxv[i].value);
+    if (a->vdso)
+        AUX(AT_SYSINFO_EHDR_, a->vdso);
     AUX(AT_HWCAP_, abi->hwcap);
     AUX(AT_PAGESZ_, abi->page_size);
     AUX(AT_CLKTCK_, 100);

@@ -21,6 +21,7 @@ typedef struct emu_user_stack_args {
     uint64_t stack_size;             /* bytes mapped below abi->stack_top */
     uint8_t random[16];              /* AT_RANDOM bytes */
     uint32_t uid, euid, gid, egid;
+    uint64_t vdso;                   /* AT_SYSINFO_EHDR (0: no vDSO) */
 } emu_user_stack_args;
 
 /* Map the stack and fill it; *start gets sp, argc/argv/envp/auxv and the

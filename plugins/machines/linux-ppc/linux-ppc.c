@@ -278,6 +278,8 @@ static const emu_linux_abi ppc_abi = {
     .stack_pointer = ppc_stack_pointer, .clone_child = ppc_clone_child,
     .signal_frame = ppc_signal_frame, .sigreturn = ppc_sigreturn, .emulate = ppc_emulate,
     .tramp_rt = tramp_rt, .tramp_old = tramp_old, .tramp_size = sizeof tramp_rt,
+    .vdso = ppc_vdso_image, .vdso_size = sizeof ppc_vdso_image,
+    .vdso_sigtramp_rt = PPC_VDSO_SIGTRAMP_RT, .vdso_sigtramp = PPC_VDSO_SIGTRAMP,
 };
 
 static const emu_type linux_ppc_type = {

@@ -19,4 +19,10 @@ extern ppc_regs ppc_reg;
 int ppc_signal_frame(emu_linux_task *t, const emu_linux_sigframe_info *info);
 int ppc_sigreturn(emu_linux_task *t, bool rt, emu_linux_sigreturn_info *out);
 
+/* The vDSO image, a page (linux-ppc-vdso.c, built when the plugin loads), and where its
+   trampolines are: __kernel_sigtramp32 and __kernel_sigtramp_rt32. */
+#define PPC_VDSO_SIGTRAMP 0x100
+#define PPC_VDSO_SIGTRAMP_RT 0x110
+extern uint8_t ppc_vdso_image[4096];
+
 #endif

@@ -275,6 +275,14 @@ typedef struct emu_linux_abi {
        LOOP_GET_STATUS/LOOP_SET_STATUS: 0 means the asm-generic unsigned int
        (4: 32-bit PowerPC); 2 on i386 and ARM, 8 on 64-bit PowerPC. */
     uint8_t old_dev_size;
+    /* Optional (NULL: none): a vDSO, an ELF image of `vdso_size` bytes (at
+       most a page) that the core maps read-only in place of the trampolines
+       above and announces with AT_SYSINFO_EHDR.  The trampolines are then the
+       image's code at offsets `vdso_sigtramp_rt` and `vdso_sigtramp`; its
+       unwind tables describe the signal frames, as a Linux kernel's vDSO's do
+       (unwinders such as libgcc's find them through dl_iterate_phdr). */
+    const uint8_t *vdso;
+    uint32_t vdso_size, vdso_sigtramp_rt, vdso_sigtramp;
 } emu_linux_abi;
 
 #ifdef __cplusplus
