@@ -79,3 +79,7 @@ check_PROGRAMS += tests/devices/prep/test-prep-snapshot
 tests_devices_prep_test_prep_snapshot_SOURCES = tests/devices/prep/test-prep-snapshot.c
 tests_devices_prep_test_prep_snapshot_LDADD = core/libemu.la
 TESTS += tests/devices/prep/test-prep-snapshot
+
+EXTRA_DIST += tests/devices/prep/snapshot-resume.lua
+dist_noinst_SCRIPTS += tests/devices/prep/test-snapshot-resume.sh
+TESTS += tests/devices/prep/test-snapshot-resume.sh
