@@ -83,3 +83,8 @@ TESTS += tests/devices/prep/test-prep-snapshot
 EXTRA_DIST += tests/devices/prep/snapshot-resume.lua
 dist_noinst_SCRIPTS += tests/devices/prep/test-snapshot-resume.sh
 TESTS += tests/devices/prep/test-snapshot-resume.sh
+
+check_PROGRAMS += tests/devices/prep/test-cpu-state
+tests_devices_prep_test_cpu_state_SOURCES = tests/devices/prep/test-cpu-state.c
+tests_devices_prep_test_cpu_state_LDADD = core/libemu.la
+TESTS += tests/devices/prep/test-cpu-state
