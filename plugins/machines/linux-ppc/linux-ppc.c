@@ -257,6 +257,13 @@ static bool ppc_emulate(emu_linux_task *t, uint64_t pc)
         emu_cpu_set_pc(cpu, pc + 4);
         return true;
     }
+    /* sync variants the CPU refuses (lwsync, sync with an L field, as libstdc++ uses): the
+       kernel's emulate_instruction runs a full sync for them */
+    if ((insn & 0xfc0007feu) == 0x7c0004acu) {
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        emu_cpu_set_pc(cpu, pc + 4);
+        return true;
+    }
     return false;
 }
 
