@@ -88,3 +88,8 @@ check_PROGRAMS += tests/devices/prep/test-cpu-state
 tests_devices_prep_test_cpu_state_SOURCES = tests/devices/prep/test-cpu-state.c
 tests_devices_prep_test_cpu_state_LDADD = core/libemu.la
 TESTS += tests/devices/prep/test-cpu-state
+
+check_PROGRAMS += tests/devices/prep/test-ide-state
+tests_devices_prep_test_ide_state_SOURCES = tests/devices/prep/test-ide-state.c
+tests_devices_prep_test_ide_state_LDADD = core/libemu.la
+TESTS += tests/devices/prep/test-ide-state
