@@ -39,6 +39,11 @@ tests/guests/user/%.dyn: tests/guests/user/%.c
 	@mkdir -p tests/guests/user
 	$(AM_V_CC)$(PPC_CC) -O2 -o $@ $< -lpthread
 
+# A C++ guest throwing from a signal handler: the script compiles it with the cross g++ when
+# there is one (g++-powerpc-linux-gnu) and skips otherwise.
+TESTS += tests/user/sigthrow.sh
+EXTRA_DIST += tests/user/sigthrow.sh tests/guests/user/sigthrow.cc
+
 # Loop device ioctls: the guest prints its own TAP (it attaches a scratch file to a loop
 # device, so it needs root and a host that lends one; otherwise it reports a skip).
 TESTS += tests/user/loop.sh
