@@ -8,7 +8,9 @@
  * ucontext: uc_flags 0, uc_link 4, uc_stack 8 (sp, flags, size), uc_regs 48 (-> uc_mcontext),
  *   uc_sigmask 52, uc_mcontext 192.  mcontext: 48 gregs (r0-r31, nip, msr, orig_r3, ctr, lr,
  *   xer, ccr, mq, trap, dar, dsisr, result), 33 doubles (f0-f31, fpscr), pad, vector registers.
- * The return address (LR) is the core's trampoline page (li r0,N; sc), as with a vDSO. */
+ * The return address (LR) is __kernel_sigtramp_rt32 or __kernel_sigtramp32 of the vDSO
+ * (linux-ppc-vdso.c), whose unwind tables read the registers through uc_regs or
+ * sigcontext.regs, the pointers libgcc's own fallback (linux-unwind.h) also follows. */
 #include <string.h>
 #include "linux-ppc.h"
 
@@ -106,6 +108,8 @@ static int enter_handler(emu_linux_task *t, const emu_linux_sigframe_info *info,
     emu_cpu_reg_write(cpu, (unsigned)ppc_reg.gpr[6], r6);
     emu_cpu_reg_write(cpu, (unsigned)ppc_reg.lr, tramp);
     emu_cpu_reg_write(cpu, (unsigned)ppc_reg.msr, reg(cpu, ppc_reg.msr) & ~MSR_LE);
+    /* the kernel starts handlers with all floating-point exceptions off (sigreturn restores) */
+    emu_cpu_reg_write(cpu, (unsigned)ppc_reg.fpscr, 0);
     emu_cpu_set_pc(cpu, info->handler);
     return 0;
 }
