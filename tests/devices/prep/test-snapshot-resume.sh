@@ -2,7 +2,7 @@
 # A whole PReP machine snapshot resumed in a new process: boot machines.d/prep.yaml to
 # OpenBIOS's Forth prompt, define a word and a value, save (emu.save_state), then a second emu
 # started with --load-state uses them and gets the right answer, with the CPU registers as they
-# were saved.  Refusals, each one message and status 2: the snapshot loaded into a machine with
+# were saved; saved again at once, the loaded machine gives the same file.  Refusals, each one message and status 2: the snapshot loaded into a machine with
 # less RAM, into one with an IDE disk, and the IDE machine's snapshot onto another disk image.
 . "$EMU_SRCDIR/tests/tap.sh"
 machine="$EMU_SRCDIR/machines.d/prep.yaml"
@@ -30,6 +30,12 @@ run --machine "$machine" --load-state "$work/a.snap" --lua "$script,mode=load,re
 is "$st" 0 "a new emu loads it: the CPU registers are as saved, the word and value answer"
 like "$err" "snapshot-resume.lua: PASS" "and the script says so"
 echo "# boot and save $((saved - start)) s, load and answer $(($(date +%s) - saved)) s"
+
+run --machine "$machine" --load-state "$work/a.snap" --save-state "$work/b.snap" --lua "$script,mode=stop"
+is "$st" 0 "load, then save at once"
+cmp -s "$work/a.snap" "$work/b.snap"
+ok $? "gives the same file byte for byte (clock, RAM, ROM and every device)"
+rm -f "$work/b.snap"
 
 run --machine "$machine" --set ram=64M --load-state "$work/a.snap"
 is "$st" 2 "loading into a machine with 64M of RAM: status 2"
