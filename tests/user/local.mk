@@ -12,7 +12,8 @@ TESTS += tests/user/test-user-sys
 # Guest programs, cross-compiled when gcc-powerpc-linux-gnu is there; the runner compares
 # their output with tests/guests/user/NAME.expected.
 user_guests = hello files dirs memory process signals time misc threads tty sockets fatal \
-	eventfd signalfd inotify oldsignals futex safesyscall procself cancel sigbacktrace
+	eventfd signalfd inotify oldsignals futex safesyscall procself cancel sigbacktrace \
+	sigframe
 user_guests_static = $(user_guests:%=tests/guests/user/%.static)
 user_guests_dyn = $(user_guests:%=tests/guests/user/%.dyn)
 TESTS += tests/user/guests-static.sh tests/user/guests-dynamic.sh tests/user/bad-input.sh \
