@@ -7,20 +7,26 @@
  * return address by a register column that has no size), so pthread_cancel, backtrace() and
  * exceptions thrown from handlers need these tables, as on a real kernel.
  *
- * The image: ELF header, three program headers (the load segment, an empty dynamic section,
- * PT_GNU_EH_FRAME), .eh_frame_hdr without a search table, the two trampolines (each preceded
- * by a nop that its FDE covers: the unwinder looks the return address up less one), then
+ * The image: ELF header, three program headers (the load segment, the dynamic section,
+ * PT_GNU_EH_FRAME), the dynamic section (hash, symbol and string tables naming the soname
+ * linux-vdso32.so.1 and the two trampolines, so dladdr and backtrace_symbols work on them),
+ * .eh_frame_hdr without a search table, the tables, the two trampolines (each preceded by a
+ * nop that its FDE covers: the unwinder looks the return address up less one), then
  * .eh_frame: one CIE ("zRS", return address column 67) and one FDE per trampoline whose rules
  * are expressions: the saved registers (struct mcontext) are at the pointer stored PTREGS
  * bytes above the handler's stack pointer, which is r1 in the trampoline's frame. */
 #include <string.h>
 #include "linux-ppc.h"
 
-#define VDSO_CODE 0x100
-#define VDSO_EH_FRAME 0x140
 #define PHDRS 52
 #define DYNAMIC (PHDRS + 3 * 32)
-#define EH_FRAME_HDR (DYNAMIC + 8)
+#define DYNAMIC_SIZE (7 * 8)
+#define EH_FRAME_HDR (DYNAMIC + DYNAMIC_SIZE)
+#define HASH (EH_FRAME_HDR + 8)
+#define SYMTAB (HASH + 6 * 4 + 4)
+#define STRTAB (SYMTAB + 3 * 16)
+#define VDSO_CODE PPC_VDSO_SIGTRAMP
+#define VDSO_EH_FRAME (PPC_VDSO_SIGTRAMP_RT + 0x30)
 /* Where the handler's stack pointer + PTREGS holds the mcontext pointer: sigcontext.regs of a
    classic frame, uc.uc_regs of an rt frame (64-byte frame + 16 bytes, siginfo, 48 bytes in). */
 #define PTREGS_CLASSIC (64 + 28)
@@ -178,6 +184,7 @@ __attribute__((constructor)) static void build_vdso(void)
     fde(&o, cie, PPC_VDSO_SIGTRAMP_RT, PTREGS_RT);
     word(&o, 0);                              /* end of .eh_frame */
     ppc_vdso_size = o.pos;
+    _Static_assert(STRTAB + 62 <= VDSO_CODE - 4, "the tables overlap the code");
 
     /* ELF header: 32-bit, big-endian, ET_DYN, EM_PPC */
     static const uint8_t ident[] = { 0x7f, 'E', 'L', 'F', 1, 2, 1 };
@@ -193,14 +200,42 @@ __attribute__((constructor)) static void build_vdso(void)
     /* program headers: type, offset, vaddr, paddr, filesz, memsz, flags, align */
     const uint32_t ph[3][8] = {
         { 1, 0, 0, 0, ppc_vdso_size, ppc_vdso_size, 5 /* r-x */, 4096 },
-        { 2, DYNAMIC, DYNAMIC, DYNAMIC, 8, 8, 4, 4 },
+        { 2, DYNAMIC, DYNAMIC, DYNAMIC, DYNAMIC_SIZE, DYNAMIC_SIZE, 4, 4 },
         { 0x6474e550, EH_FRAME_HDR, EH_FRAME_HDR, EH_FRAME_HDR, 8, 8, 4, 4 },
     };
     for (int i = 0; i < 3; i++)
         for (int j = 0; j < 8; j++)
             put32(img + PHDRS + 32 * i + 4 * j, ph[i][j]);
-    /* the dynamic section is DT_NULL alone (zeros); .eh_frame_hdr: version 1, eh_frame_ptr
-       pc-relative sdata4, no FDE count and no table (unwinders search .eh_frame) */
+    /* the dynamic section: DT_HASH, DT_STRTAB, DT_SYMTAB, DT_STRSZ, DT_SYMENT, DT_SONAME,
+       DT_NULL; a one-bucket hash table chaining symbols 2, 1; symbols 1 and 2 global
+       functions (section index 1: defined, not absolute) */
+    static const char strings[] = "\0linux-vdso32.so.1\0__kernel_sigtramp32\0__kernel_sigtramp_rt32";
+    const uint32_t name_soname = 1, name_sig = name_soname + 18, name_rt = name_sig + 20;
+    memcpy(img + STRTAB, strings, sizeof strings);
+    const uint32_t dyn[7][2] = {
+        { 4, HASH }, { 5, STRTAB }, { 6, SYMTAB }, { 10, sizeof strings }, { 11, 16 },
+        { 14, name_soname }, { 0, 0 },
+    };
+    for (int i = 0; i < 7; i++) {
+        put32(img + DYNAMIC + 8 * i, dyn[i][0]);
+        put32(img + DYNAMIC + 8 * i + 4, dyn[i][1]);
+    }
+    const uint32_t hash[6] = { 1, 3, 2, 0, 0, 1 };
+    for (int i = 0; i < 6; i++)
+        put32(img + HASH + 4 * i, hash[i]);
+    const uint32_t syms[2][3] = {
+        { name_sig, PPC_VDSO_SIGTRAMP, 8 }, { name_rt, PPC_VDSO_SIGTRAMP_RT, 8 },
+    };
+    for (int i = 0; i < 2; i++) {
+        uint8_t *sym = img + SYMTAB + 16 * (i + 1);
+        put32(sym, syms[i][0]);
+        put32(sym + 4, syms[i][1]);
+        put32(sym + 8, syms[i][2]);
+        sym[12] = 0x12;   /* STB_GLOBAL, STT_FUNC */
+        put16(sym + 14, 1);
+    }
+    /* .eh_frame_hdr: version 1, eh_frame_ptr pc-relative sdata4, no FDE count and no table
+       (unwinders search .eh_frame) */
     img[EH_FRAME_HDR] = 1;
     img[EH_FRAME_HDR + 1] = 0x1b;
     img[EH_FRAME_HDR + 2] = 0xff;

@@ -21,8 +21,8 @@ int ppc_sigreturn(emu_linux_task *t, bool rt, emu_linux_sigreturn_info *out);
 
 /* The vDSO image, a page (linux-ppc-vdso.c, built when the plugin loads), and where its
    trampolines are: __kernel_sigtramp32 and __kernel_sigtramp_rt32. */
-#define PPC_VDSO_SIGTRAMP 0x100
-#define PPC_VDSO_SIGTRAMP_RT 0x110
+#define PPC_VDSO_SIGTRAMP 0x180
+#define PPC_VDSO_SIGTRAMP_RT 0x190
 extern uint8_t ppc_vdso_image[4096];
 
 #endif

@@ -2,8 +2,10 @@
  * frame back to main: for a classic handler (sa_handler: struct sigframe), an SA_SIGINFO
  * handler (struct rt_sigframe), both raised by kill(), and for a fault (SIGSEGV at a load).
  * The trampoline's frame is found through the vDSO's unwind tables and the interrupted frame
- * from the saved registers, so the return address into main must appear in the trace. */
+ * from the saved registers, so the return address into main must appear in the trace; dladdr
+ * names the trampoline by the vDSO's symbols. */
 #define _GNU_SOURCE
+#include <dlfcn.h>
 #include <execinfo.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -13,6 +15,7 @@
 
 static void *return_into_main;   /* where the interrupted function returns to */
 static int found, depth;
+static const char *trampoline;
 static sigjmp_buf after_fault;
 static volatile int *volatile nowhere;
 
@@ -21,9 +24,14 @@ static void walk(void)
     void *frames[64];
     depth = backtrace(frames, 64);
     found = 0;
-    for (int i = 0; i < depth; i++)
+    trampoline = "none";
+    for (int i = 0; i < depth; i++) {
+        Dl_info di;
         if (frames[i] == return_into_main)
             found = 1;
+        if (dladdr(frames[i], &di) && di.dli_sname && !strncmp(di.dli_sname, "__kernel_sigtramp", 17))
+            trampoline = di.dli_sname;
+    }
 }
 
 static void classic_handler(int sig)
@@ -62,8 +70,8 @@ __attribute__((noinline)) static int load_from_nowhere(void)
 
 static void report(const char *what)
 {
-    printf("%s: main %s (%s frames)\n", what, found ? "reached" : "NOT reached",
-           depth >= 4 ? "at least 4" : "fewer than 4");
+    printf("%s: main %s (%s frames), through %s\n", what, found ? "reached" : "NOT reached",
+           depth >= 4 ? "at least 4" : "fewer than 4", trampoline);
 }
 
 int main(void)
