@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "clock/clock.h"
+#include "exec/exec-internal.h"
 #include "memory/memory-internal.h"
 #include "object.h"
 #include "state.h"
@@ -248,8 +249,14 @@ static int read_all(int fd, uint8_t *p, size_t len)
     return 0;
 }
 
-/* The machine part of a file: the clock and the table of RAM/ROM regions (each record is
-   named after its region and holds its size). */
+static size_t cpu_count(emu_machine *m)
+{
+    return m->exec ? m->exec->ncpus : 0;
+}
+
+/* The machine part of a file: the clock, the table of RAM/ROM regions (each record is named
+   after its region and holds its size) and whether each CPU is halted waiting for an
+   interrupt (the engine's state, not the CPU type's). */
 static void put_machine_part(emu_machine *m, emu_snapshot *s)
 {
     uint64_t now = emu_clock_ns(m);
@@ -263,14 +270,21 @@ static void put_machine_part(emu_machine *m, emu_snapshot *s)
         uint64_t size = emu_region_size(r);
         put_record(s, emu_region_name(r), &size, sizeof size);
     }
+    uint64_t ncpus = cpu_count(m);
+    put_record(s, "cpus", &ncpus, sizeof ncpus);
+    for (size_t i = 0; i < ncpus; i++) {
+        uint64_t halted = m->exec->cpus[i]->halted;
+        put_record(s, "halted", &halted, sizeof halted);
+    }
 }
 
-/* Check the machine part against the machine; *clock_ns and *mem_bytes from it. */
+/* Check the machine part against the machine; *clock_ns, *mem_bytes and halted[] (one per
+   CPU) from it. */
 static int check_machine_part(emu_machine *m, const emu_snapshot *part, uint64_t *clock_ns,
-                              uint64_t *mem_bytes, emu_error **err)
+                              uint64_t *mem_bytes, bool *halted, emu_error **err)
 {
     emu_state_reader r = { part, 0, NULL, NULL };
-    uint64_t n, total = 0;
+    uint64_t n, total = 0, ncpus;
     emu_region *reg;
     if (emu_state_get_u64(&r, "clock-ns", clock_ns) < 0 ||
         emu_state_get_u64(&r, "memory-regions", &n) < 0)
@@ -297,6 +311,22 @@ static int check_machine_part(emu_machine *m, const emu_snapshot *part, uint64_t
         emu_error_set(err, "this machine has RAM/ROM region '%s', the snapshot has none",
                       emu_region_name(emu_mem_backed_region(m, (size_t)n)));
         return -1;
+    }
+    if (emu_state_get_u64(&r, "cpus", &ncpus) < 0)
+        goto bad;
+    if (ncpus != cpu_count(m)) {
+        emu_error_set(err, "the snapshot has %" PRIu64 " CPUs, this machine %zu", ncpus, cpu_count(m));
+        return -1;
+    }
+    for (size_t i = 0; i < ncpus; i++) {
+        uint64_t h;
+        if (emu_state_get_u64(&r, "halted", &h) < 0)
+            goto bad;
+        if (h > 1) {
+            emu_error_set(err, "not an emu state snapshot (CPU %zu halted %" PRIu64 ")", i, h);
+            return -1;
+        }
+        halted[i] = h != 0;
     }
     if (r.pos != part->len) {
         emu_error_set(err, "not an emu state snapshot (the machine part has extra bytes)");
@@ -426,7 +456,8 @@ int emu_machine_load_state_file(emu_machine *m, const char *path, emu_error **er
     if (open_snapshot(path, &fd, &machine, &in, &mem_left, err) < 0)
         return -1;
     int rc = -1;
-    if (check_machine_part(m, &machine, &clock_ns, &mem_bytes, err) < 0)
+    bool *halted = emu_xcalloc(cpu_count(m) + 1, sizeof *halted);
+    if (check_machine_part(m, &machine, &clock_ns, &mem_bytes, halted, err) < 0)
         goto out;
     if (mem_left != mem_bytes) {
         emu_error_set(err, "not an emu state snapshot: %" PRIu64 " bytes of memory where %" PRIu64
@@ -448,6 +479,9 @@ int emu_machine_load_state_file(emu_machine *m, const char *path, emu_error **er
         }
     }
     emu_snapshot_free(&before);
+    /* after the CPUs' own state, which restarts them at their PC */
+    for (size_t i = 0; rc == 0 && i < cpu_count(m); i++)
+        m->exec->cpus[i]->halted = halted[i];
     /* Memory last, straight from the file: everything that could be refused was checked. */
     emu_region *r;
     for (size_t i = 0; rc == 0 && (r = emu_mem_backed_region(m, i)); i++) {
@@ -459,6 +493,7 @@ int emu_machine_load_state_file(emu_machine *m, const char *path, emu_error **er
         emu_mem_region_replaced(r);
     }
 out:
+    free(halted);
     close(fd);
     emu_snapshot_free(&machine);
     emu_snapshot_free(&in);

@@ -81,8 +81,8 @@ tests_devices_prep_test_prep_snapshot_LDADD = core/libemu.la
 TESTS += tests/devices/prep/test-prep-snapshot
 
 EXTRA_DIST += tests/devices/prep/snapshot-resume.lua
-dist_noinst_SCRIPTS += tests/devices/prep/test-snapshot-resume.sh
-TESTS += tests/devices/prep/test-snapshot-resume.sh
+dist_noinst_SCRIPTS += tests/devices/prep/test-snapshot-resume.sh tests/devices/prep/test-snapshot-halt.sh
+TESTS += tests/devices/prep/test-snapshot-resume.sh tests/devices/prep/test-snapshot-halt.sh
 
 check_PROGRAMS += tests/devices/prep/test-cpu-state
 tests_devices_prep_test_cpu_state_SOURCES = tests/devices/prep/test-cpu-state.c
