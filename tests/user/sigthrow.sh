@@ -1,6 +1,6 @@
 #!/bin/sh
 # TAP: the C++ guest tests/guests/user/sigthrow.cc, built with -fnon-call-exceptions, throws
-# from a SIGSEGV handler through the signal frame and catches in main (static and dynamic
+# from SIGSEGV and SIGFPE handlers through the signal frame and catches in main (static and dynamic
 # builds, under emu --user).  It is compiled here with the g++ that goes with $PPC_CC
 # (g++-powerpc-linux-gnu); without one the test is skipped.  QEMU 7.2 aborts on it (it maps no
 # vDSO, and libgcc's fallback for a signal trampoline without unwind tables aborts).
@@ -25,6 +25,9 @@ load without one:
 load with a destructor, again:
   destructor in load
   caught in main: SIGSEGV
+division by zero:
+  destructor in divide
+  caught in main: SIGFPE
 exit 0
 END
 libc=$($PPC_CC -print-file-name=libc.so.6)
