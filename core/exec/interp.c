@@ -37,7 +37,7 @@ enum {
     H_UST8, H_UST16B, H_UST16L, H_UST32B, H_UST32L, H_UST64B, H_UST64L,
     H_SLD, H_SST, H_WLD, H_WST,
     H_CALL, H_CALLC, H_BR, H_BRTEST_SET, H_BRTEST_CLR, H_BRTEST64,
-    H_GOTO_TB, H_GOTO_TB_FWD, H_EXIT_IND, H_EXIT_LOOP, H_EXIT_EXCP, H_EXIT_EXCP_AT, H_SMC_CHECK,
+    H_GOTO_TB, H_GOTO_TB_FWD, H_GOTO_TB_SELF, H_EXIT_IND, H_EXIT_LOOP, H_EXIT_EXCP, H_EXIT_EXCP_AT, H_SMC_CHECK,
     H_COUNT
 };
 
@@ -367,7 +367,8 @@ static bool lower(compiler *k, const ir_op *o)
         /* user mode: a jump forward needs no budget or exit-request test (every cycle of
            blocks has a jump back, which tests), so the budget is overrun by at most one
            forward path */
-        x = put(k, cpu->user && o->imm > b->pc ? H_GOTO_TB_FWD : H_GOTO_TB, in);
+        x = put(k, !cpu->user ? H_GOTO_TB : o->imm > b->pc ? H_GOTO_TB_FWD :
+                   o->imm == b->pc ? H_GOTO_TB_SELF : H_GOTO_TB, in);
         x->d = in + 1u;
         x->a = o->sub;
         put_imm64(x, o->imm);
@@ -741,7 +742,8 @@ void interp_run(emu_cpu *cpu, tb *t, int64_t *budgetp, tb **link_from, unsigned 
         [H_SLD] = &&L_SLD, [H_SST] = &&L_SST, [H_WLD] = &&L_WLD, [H_WST] = &&L_WST,
         [H_CALL] = &&L_CALL, [H_CALLC] = &&L_CALLC, [H_BR] = &&L_BR, [H_BRTEST_SET] = &&L_BRTEST_SET,
         [H_BRTEST_CLR] = &&L_BRTEST_CLR, [H_BRTEST64] = &&L_BRTEST64,
-        [H_GOTO_TB] = &&L_GOTO_TB, [H_GOTO_TB_FWD] = &&L_GOTO_TB_FWD, [H_EXIT_IND] = &&L_EXIT_IND, [H_EXIT_LOOP] = &&L_EXIT_LOOP,
+        [H_GOTO_TB] = &&L_GOTO_TB, [H_GOTO_TB_FWD] = &&L_GOTO_TB_FWD,
+        [H_GOTO_TB_SELF] = &&L_GOTO_TB_SELF, [H_EXIT_IND] = &&L_EXIT_IND, [H_EXIT_LOOP] = &&L_EXIT_LOOP,
         [H_EXIT_EXCP] = &&L_EXIT_EXCP, [H_EXIT_EXCP_AT] = &&L_EXIT_EXCP_AT, [H_SMC_CHECK] = &&L_SMC_CHECK,
     };
     if (!cpu) {
@@ -1048,6 +1050,17 @@ L_GOTO_TB_FWD: {
     SET_PC(IMM64(op));
     goto out;
 }
+    /* user mode, a jump to the block's own start: no chain to follow, the block must still be valid */
+L_GOTO_TB_SELF:
+    budget -= op->d;
+    if (budget > 0 && atomic_load_explicit(&cur->valid, memory_order_relaxed) &&
+        !atomic_load_explicit(&cpu->exit_request, memory_order_relaxed)) {
+        *budgetp = budget;
+        op = base;
+        goto *op->h;
+    }
+    SET_PC(IMM64(op));
+    goto out;
 L_EXIT_IND: {
     budget -= op->d;
     uint64_t pc = pc32 ? R32(op->a) : R64(op->a);
