@@ -468,9 +468,13 @@ int emu_machine_load_state_file(emu_machine *m, const char *path, emu_error **er
        goes first, since devices arm their timers relative to it. */
     if (emu_machine_save_state(m, &before, err) < 0)
         goto out;
+    bool *was_halted = emu_xcalloc(cpu_count(m) + 1, sizeof *was_halted);
+    for (size_t i = 0; i < cpu_count(m); i++)
+        was_halted[i] = m->exec->cpus[i]->halted;
     emu_clock_restore(m, clock_ns);
     rc = emu_machine_load_state(m, &in, err);
     if (rc < 0) {
+        memcpy(halted, was_halted, cpu_count(m) * sizeof *halted);
         emu_error *e = NULL;
         if (emu_machine_load_state(m, &before, &e) < 0) {
             emu_log(NULL, EMU_LOG_WARN, "restoring the state before the failed load failed too: %s",
@@ -479,8 +483,10 @@ int emu_machine_load_state_file(emu_machine *m, const char *path, emu_error **er
         }
     }
     emu_snapshot_free(&before);
-    /* after the CPUs' own state, which restarts them at their PC */
-    for (size_t i = 0; rc == 0 && i < cpu_count(m); i++)
+    free(was_halted);
+    /* after the CPUs' own state, whose load restarts them at their PC (or the state they had
+       before a refused load) */
+    for (size_t i = 0; i < cpu_count(m); i++)
         m->exec->cpus[i]->halted = halted[i];
     /* Memory last, straight from the file: everything that could be refused was checked. */
     emu_region *r;
