@@ -3,14 +3,15 @@
  *
  * libgcc finds a frame's unwind information through dl_iterate_phdr, which lists the vDSO
  * that AT_SYSINFO_EHDR announces.  Its fallback for code without unwind information (the
- * `li r0,N; sc` reading of linux-unwind.h) stops with abort() in GCC 12's libgcc (it names the
- * return address by a register column that has no size), so pthread_cancel, backtrace() and
- * exceptions thrown from handlers need these tables, as on a real kernel.
+ * `li r0,N; sc` reading of linux-unwind.h) stops with abort() in GCC 12's libgcc (the column
+ * it gives the return address in fails the register size check of _Unwind_GetGR), so
+ * pthread_cancel, backtrace() and exceptions thrown from handlers need these tables, as on a
+ * real kernel.
  *
  * The image: ELF header, three program headers (the load segment, the dynamic section,
  * PT_GNU_EH_FRAME), the dynamic section (hash, symbol and string tables naming the soname
  * linux-vdso32.so.1 and the two trampolines, so dladdr and backtrace_symbols work on them),
- * .eh_frame_hdr without a search table, the tables, the two trampolines (each preceded by a
+ * .eh_frame_hdr without a search table, those tables, the two trampolines (each preceded by a
  * nop that its FDE covers: the unwinder looks the return address up less one), then
  * .eh_frame: one CIE ("zRS", return address column 67) and one FDE per trampoline whose rules
  * are expressions: the saved registers (struct mcontext) are at the pointer stored PTREGS
