@@ -1,7 +1,8 @@
 /* The PowerPC CPU of machines.d/prep.yaml in a snapshot: every register set to its own value
  * comes back equal in a second machine, and records the CPU could never hold (MSR bits the
  * 604 lacks, a BAT block length that is no power of two, an XER bit of 2, another PVR or
- * time base frequency) are refused with a message naming the CPU and what is wrong. */
+ * time base frequency) are refused with a message naming the CPU and what is wrong; a 603e's
+ * TLB entry comes back, and one filed under the wrong set is refused. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -83,6 +84,46 @@ static void refused(emu_machine *m, const emu_snapshot *snap, const char *name, 
     emu_snapshot_free(&bad);
 }
 
+/* The 603e's software TLBs: an entry comes back in a second CPU; a valid entry filed under a
+   set its page does not belong to is refused. */
+static void test_603e(void)
+{
+    emu_error *err = NULL;
+    emu_machine *m[2];
+    for (int i = 0; i < 2; i++) {
+        m[i] = emu_machine_new("e603", &err);
+        if (!m[i] || !pt_device(m[i], "ppc603e", "cpu0", NULL)) {
+            tap_ok(0, "a machine with a 603e");
+            return;
+        }
+    }
+    emu_snapshot snap;
+    ok(emu_machine_save_state(m[0], &snap, &err) == 0, "save a 603e");
+    /* 2 TLBs x 32 sets x 2 ways of (cmp, rpa, epn) words */
+    uint32_t tlb[2][32][2][3];
+    uint8_t *p = field(&snap, "tlb603", sizeof tlb);
+    ok(p != NULL, "its snapshot has the TLBs");
+    if (p) {
+        memcpy(tlb, p, sizeof tlb);
+        tlb[1][5][1][0] = 0x80000123u;        /* data TLB, set 5, way 1: valid */
+        tlb[1][5][1][1] = 0x00345012u;
+        tlb[1][5][1][2] = 0x12345000u;        /* EA bits 15-19 = 5 */
+        memcpy(p, tlb, sizeof tlb);
+        ok(emu_machine_load_state(m[1], &snap, &err) == 0, "a valid entry in its set loads");
+        if (err)
+            tap_diag("%s", emu_error_message(err)), emu_error_free(err), err = NULL;
+        emu_snapshot again;
+        ok(emu_machine_save_state(m[1], &again, &err) == 0 && again.len == snap.len &&
+           !memcmp(again.data, snap.data, snap.len), "and is saved again as it was");
+        emu_snapshot_free(&again);
+        tlb[1][5][1][2] = 0x12346000u;        /* set 6 */
+        refused(m[1], &snap, "tlb603", tlb, sizeof tlb, "a TLB entry's page does not belong to its set");
+    }
+    emu_snapshot_free(&snap);
+    emu_machine_free(m[0]);
+    emu_machine_free(m[1]);
+}
+
 int main(void)
 {
     if (access(FW, R_OK) != 0) {
@@ -132,5 +173,6 @@ int main(void)
     emu_snapshot_free(&snap);
     emu_machine_free(a);
     emu_machine_free(b);
+    test_603e();
     return tap_done();
 }
