@@ -291,6 +291,9 @@ static int64_t sys_personality(emu_linux_task *t, const uint64_t *a)
 
 static int64_t sys_prctl(emu_linux_task *t, const uint64_t *a)
 {
+    int64_t arch_result;
+    if (t->proc->abi->prctl && t->proc->abi->prctl(t, a, &arch_result))
+        return arch_result;
     switch ((int)a[0]) {
     case PR_SET_NAME: {
         char name[16];

@@ -67,6 +67,7 @@ static outcome run_op(ph *h, uint32_t insn, double a, double b, double c, uint32
     ph_set(h, "f2", b_of(b));
     ph_set(h, "f4", b_of(c));
     ph_set(h, "f3", fpscr);
+    ph_set(h, "msr", ph_reg(h, "msr") | 0x900u);   /* MSR[FE0,FE1]: precise FP exceptions */
     emu_user_stop st;
     outcome o;
     o.stop = ph_run(h, CODE, 100, &st);

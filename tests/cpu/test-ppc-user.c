@@ -228,12 +228,22 @@ static void test_kick_and_fp(ph *h)
     ph_set(h, "f2", 0);
     ph_set(h, "f3", 0x4000000000000000ull);
     ph_set(h, "fpscr", 0);
+    /* MSR[FE0,FE1] clear, as a Linux process starts: the exception is flagged, not taken */
+    uint64_t msr = ph_reg(h, "msr");
+    ph_set(h, "msr", msr & ~0x900ull);
+    is_u64(RUN(h, fp, &st), EMU_USER_STOP_SYSCALL, "enabled zero-divide in ignore mode runs on");
+    is_u64(ph_reg(h, "f3"), 0x4000000000000000ull, "the target register is unchanged");
+    is_u64(ph_reg(h, "fpscr") & 0xc4000010u, 0xc4000010u, "FPSCR: FX, FEX, ZX, ZE");
+    /* precise mode (what prctl(PR_SET_FPEXC, PR_FP_EXC_PRECISE) sets) */
+    ph_set(h, "fpscr", 0);
+    ph_set(h, "msr", msr | 0x900u);
     is_u64(RUN(h, fp, &st), EMU_USER_STOP_FP, "enabled zero-divide raises the FP exception");
     is_u64(st.code, EMU_FPE_ZERODIV, "its code says zero-divide");
     is_u64(st.pc, CODE + 8, "at the fdiv");
     is_u64(ph_reg(h, "f3"), 0x4000000000000000ull, "the target register is unchanged");
     is_u64(ph_reg(h, "fpscr") & 0xc4000010u, 0xc4000010u, "FPSCR: FX, FEX, ZX, ZE");
     ph_set(h, "fpscr", 0);
+    ph_set(h, "msr", msr);
 }
 
 /* --trace-insns / --trace-ir output: the block disassembled and its IR, on stderr */

@@ -13,7 +13,7 @@ TESTS += tests/user/test-user-sys
 # their output with tests/guests/user/NAME.expected.
 user_guests = hello files dirs memory process signals time misc threads tty sockets fatal \
 	eventfd signalfd inotify oldsignals futex safesyscall procself cancel sigbacktrace \
-	sigframe
+	sigframe fpexc
 user_guests_static = $(user_guests:%=tests/guests/user/%.static)
 user_guests_dyn = $(user_guests:%=tests/guests/user/%.dyn)
 TESTS += tests/user/guests-static.sh tests/user/guests-dynamic.sh tests/user/bad-input.sh \
@@ -35,10 +35,10 @@ tests/user/strace.sh.log tests/user/strace.log: tests/guests/user/files.static
 endif
 tests/guests/user/%.static: tests/guests/user/%.c
 	@mkdir -p tests/guests/user
-	$(AM_V_CC)$(PPC_CC) -static -O2 -o $@ $< -lpthread
+	$(AM_V_CC)$(PPC_CC) -static -O2 -o $@ $< -lpthread -lm
 tests/guests/user/%.dyn: tests/guests/user/%.c
 	@mkdir -p tests/guests/user
-	$(AM_V_CC)$(PPC_CC) -O2 -o $@ $< -lpthread
+	$(AM_V_CC)$(PPC_CC) -O2 -o $@ $< -lpthread -lm
 
 # A C++ guest throwing from a signal handler: the script compiles it with the cross g++ when
 # there is one (g++-powerpc-linux-gnu) and skips otherwise.

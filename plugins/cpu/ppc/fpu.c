@@ -160,10 +160,11 @@ static void set_cr1(ppc_env *e)
     e->crf[1] = e->fpscr >> 28;
 }
 
-/* Enabled exceptions interrupt when MSR[FE0|FE1] say so; user mode always (as Linux sets). */
+/* Enabled exceptions interrupt when MSR[FE0|FE1] say so.  In user mode too: Linux starts a
+   process with both clear and sets them at prctl(PR_SET_FPEXC) (the ABI's prctl hook). */
 static bool fp_interrupts(ppc_env *e)
 {
-    return (e->msr & (MSR_FE0 | MSR_FE1)) || emu_cpu_is_user_mode(e->cpu);
+    return (e->msr & (MSR_FE0 | MSR_FE1)) != 0;
 }
 
 static unsigned fpe_code(uint32_t f)

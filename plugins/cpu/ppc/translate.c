@@ -590,8 +590,8 @@ static bool fp_63_x(dc *d)
         if (RCBIT)
             emu_ir_call(B, ppc_h_fcheck, EMU_HELPER_READS_STATE | EMU_HELPER_WRITES_STATE, 0, 0, 0, 0);
         return true;
-    case 583: /* mffs */
-        if (fa || fb) return false;
+    case 583: /* mffs; processors before ISA 3.0 execute its later forms (mffsl, mffsce,
+                 mffscrn[i], mffscdrn[i]: nonzero bits 11-20) as mffs, which glibc relies on */
         emu_ir_call(B, ppc_h_mffs, EMU_HELPER_READS_STATE, fpr(d, ft), 0, 0, 0);
         if (RCBIT)
             emu_ir_call(B, ppc_h_fcheck, EMU_HELPER_READS_STATE | EMU_HELPER_WRITES_STATE, 0, 0, 0, 0);

@@ -3,6 +3,7 @@
  * on error), the flag values and structure layouts that differ from the generic ones (open and
  * mmap flags, termios and its ioctls, stat/statfs/flock64), start-up registers and auxv.
  * Signal frames are in linux-ppc-signal.c. */
+#include <errno.h>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <termios.h>
@@ -267,6 +268,43 @@ static bool ppc_emulate(emu_linux_task *t, uint64_t pc)
     return false;
 }
 
+/* PR_GET_FPEXC / PR_SET_FPEXC (arch/powerpc/kernel/process.c): the floating-point exception
+   mode is MSR[FE0] (mode bit 1) and MSR[FE1] (mode bit 0), kept per thread; a process starts
+   with enabled exceptions ignored (mode 0), which glibc's feenableexcept changes. */
+#define PR_GET_FPEXC_ 11
+#define PR_SET_FPEXC_ 12
+#define PR_FP_EXC_SW_ENABLE_ 0x80u    /* the SPE's software mode: no such unit here */
+#define PR_FP_EXC_PRECISE_ 3u
+#define MSR_FE0_ (1u << 11)
+#define MSR_FE1_ (1u << 8)
+
+static bool ppc_prctl(emu_linux_task *t, const uint64_t a[5], int64_t *result)
+{
+    emu_cpu *cpu = emu_linux_task_cpu(t);
+    uint64_t msr = emu_cpu_reg_read(cpu, (unsigned)ppc_reg.msr);
+    switch ((int)a[0]) {
+    case PR_GET_FPEXC_: {
+        uint8_t b[4] = { 0, 0, 0, (uint8_t)((msr & MSR_FE0_ ? 2 : 0) | (msr & MSR_FE1_ ? 1 : 0)) };
+        *result = emu_linux_write(t, a[1], b, 4) < 0 ? -EFAULT : 0;
+        return true;
+    }
+    case PR_SET_FPEXC_: {
+        uint32_t mode = (uint32_t)a[1];
+        if ((mode & PR_FP_EXC_SW_ENABLE_) || mode > PR_FP_EXC_PRECISE_) {
+            *result = -EINVAL;
+            return true;
+        }
+        msr &= ~(uint64_t)(MSR_FE0_ | MSR_FE1_);
+        msr |= (mode & 2 ? MSR_FE0_ : 0) | (mode & 1 ? MSR_FE1_ : 0);
+        emu_cpu_reg_write(cpu, (unsigned)ppc_reg.msr, msr);
+        *result = 0;
+        return true;
+    }
+    default:
+        return false;
+    }
+}
+
 static const emu_linux_abi ppc_abi = {
     .struct_size = sizeof(emu_linux_abi),
     .elf_machines = machines, .elf_class = 1, .elf_data = 2,
@@ -287,6 +325,7 @@ static const emu_linux_abi ppc_abi = {
     .tramp_rt = tramp_rt, .tramp_old = tramp_old, .tramp_size = sizeof tramp_rt,
     .vdso = ppc_vdso_image, .vdso_size = sizeof ppc_vdso_image,
     .vdso_sigtramp_rt = PPC_VDSO_SIGTRAMP_RT, .vdso_sigtramp = PPC_VDSO_SIGTRAMP,
+    .prctl = ppc_prctl,
 };
 
 static const emu_type linux_ppc_type = {

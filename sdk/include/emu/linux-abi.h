@@ -283,6 +283,11 @@ typedef struct emu_linux_abi {
        (unwinders such as libgcc's find them through dl_iterate_phdr). */
     const uint8_t *vdso;
     uint32_t vdso_size, vdso_sigtramp_rt, vdso_sigtramp;
+    /* Optional: the prctl options that belong to the architecture (PowerPC's
+       PR_GET_FPEXC/PR_SET_FPEXC), args[0] the option.  Sets *result (a value
+       or -errno) and returns true when it knows the option; false lets the
+       core answer (-EINVAL for an option nobody knows). */
+    bool (*prctl)(emu_linux_task *t, const uint64_t args[5], int64_t *result);
 } emu_linux_abi;
 
 #ifdef __cplusplus
