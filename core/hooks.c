@@ -40,6 +40,11 @@ struct emu_hooks {
     void *wrap_opaque;
 };
 
+/* How many emu_hooks_fire_block calls on this host thread hold the lock: a
+   callback that leaves a wrapped run skips their unlocking, which
+   emu_hooks_run then does for them. */
+static __thread __attribute__((tls_model("initial-exec"))) unsigned block_locks;
+
 /* Kinds whose hooks the engine compiles into code or caches in its TLB. */
 #define INVALIDATING_KINDS (EMU_HOOK_BIT(EMU_HOOK_EXEC) | EMU_HOOK_BIT(EMU_HOOK_INSN) | \
                             EMU_HOOK_BIT(EMU_HOOK_BLOCK) | EMU_HOOK_BIT(EMU_HOOK_READ) | \
@@ -265,13 +270,18 @@ bool emu_hooks_run(emu_machine *m, emu_cpu *cpu, void (*run)(void *arg), void *a
         return true;
     }
     unsigned depth = h->depth;
+    unsigned locks = block_locks;
     if (h->wrap(h->wrap_opaque, cpu, run, arg))
         return true;
-    /* A callback left from inside a firing function, which did not count
-       itself out: no callback runs any more. */
+    /* A callback left from inside firing functions, which did not count
+       themselves out nor unlock: no callback runs any more. */
+    for (; block_locks > locks; block_locks--)
+        pthread_mutex_unlock(&h->lock);
+    pthread_mutex_lock(&h->lock);
     h->depth = depth;
     if (depth == 0 && h->garbage)
         collect(m);
+    pthread_mutex_unlock(&h->lock);
     return false;
 }
 
@@ -374,7 +384,9 @@ void emu_hooks_fire_block(emu_machine *m, emu_cpu *cpu, uint64_t pc, unsigned ni
     if (!emu_hooks_any(m, EMU_HOOK_BLOCK))
         return;
     pthread_mutex_lock(&m->hooks->lock);
+    block_locks++;
     fire_block(m, cpu, pc, ninsns);
+    block_locks--;
     pthread_mutex_unlock(&m->hooks->lock);
 }
 

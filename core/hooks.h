@@ -141,7 +141,9 @@ void emu_hooks_set_run_wrapper(emu_machine *m, emu_hooks_wrap_fn wrap, void *opa
    for faults inside it), through the wrapper when there is one and block
    hooks exist, else directly.  Only for a CPU that runs alone (no other CPU
    thread until run returns): a callback leaving the frame skips the engine's
-   frames and anything they hold.  False when a callback left the run: the
+   frames and anything they hold (the registry's lock, which
+   emu_hooks_fire_block holds, is given back here).  System mode qualifies:
+   its CPUs take turns on one thread.  False when a callback left the run: the
    engine resets what an unwind from inside a block would, and stops (the
    machine was asked to). */
 bool emu_hooks_run(emu_machine *m, emu_cpu *cpu, void (*run)(void *arg), void *arg);

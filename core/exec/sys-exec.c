@@ -42,18 +42,16 @@ static void deliver(emu_cpu *cpu)
     cpu->ops->do_interrupt(cpu->env, c, cpu->excp_code);
 }
 
-/* Run one CPU for `share` instructions (about). */
-static void run_cpu(emu_cpu *cpu, int64_t share)
+/* The loop of run_cpu: blocks until the CPU's share is spent, it halts, stalls or the machine
+   is asked to quit; exceptions raised from helpers come back to its sigsetjmp.  Its own function
+   so that a hook owner's frame (emu_hooks_run) can hold it, recovery point included. */
+static void run_blocks(void *opaque)
 {
-    struct emu_exec *ex = cpu->ex;
-    emu_machine *m = ex->m;
+    emu_cpu *cpu = opaque;
+    emu_machine *m = cpu->ex->m;
     tb *from = NULL;
     unsigned slot = 0;
 
-    cpu->budget = share;
-    cpu->run_start = share;
-    ex->running = cpu;
-    cpu->excp = EMU_EXCP_NONE;
     /* A guest whose exception handlers fault at once never completes an instruction; give
        the run loop its turn after a while so the machine stays responsive.  Declared before
        the sigsetjmp (and volatile) so an exception raised from a helper, which comes back
@@ -113,6 +111,25 @@ static void run_cpu(emu_cpu *cpu, int64_t share)
             deliver(cpu);
             from = NULL;
         }
+    }
+}
+
+/* Run one CPU for `share` instructions (about).  The machine's CPUs take turns on this one
+   thread, so each runs alone and may run inside the hook owners' frame. */
+static void run_cpu(emu_cpu *cpu, int64_t share)
+{
+    struct emu_exec *ex = cpu->ex;
+
+    cpu->budget = share;
+    cpu->run_start = share;
+    ex->running = cpu;
+    cpu->excp = EMU_EXCP_NONE;
+    if (!emu_hooks_run(ex->m, cpu, run_blocks, cpu)) {
+        /* a hook callback left the run, after asking the machine to stop */
+        cpu->in_exec = false;
+        cpu_restore_state(cpu);
+        cpu->hook_resume = false;
+        cpu->excp = EMU_EXCP_NONE;
     }
     cpu->last_gen = UINT64_MAX;
     uint64_t done = (uint64_t)(share - cpu->budget);

@@ -126,7 +126,8 @@ static void new_runner(lua_State *L, lua_hook *lh, int fn_arg)
 
 /*
  * Protected runs.  A protected call costs about a fifth of a block hook, so
- * a user-mode CPU that runs alone runs its blocks inside one protected call
+ * a CPU that runs alone (user mode: the only CPU thread; system mode: each
+ * CPU in its turn) runs its blocks inside one protected call
  * on a thread of its own (emu_hooks_set_run_wrapper), with the table of block
  * callbacks and its CPU object as arguments: block callbacks are then plain
  * calls on that thread.  An error in one leaves the run through that call,

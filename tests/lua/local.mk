@@ -38,3 +38,6 @@ TESTS += tests/lua/test-memory.sh
 
 dist_noinst_SCRIPTS += tests/lua/test-state.sh
 TESTS += tests/lua/test-state.sh
+
+dist_noinst_SCRIPTS += tests/lua/test-sys-block-hooks.sh
+TESTS += tests/lua/test-sys-block-hooks.sh
