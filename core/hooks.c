@@ -40,10 +40,10 @@ struct emu_hooks {
     void *wrap_opaque;
 };
 
-/* How many emu_hooks_fire_block calls on this host thread hold the lock: a
-   callback that leaves a wrapped run skips their unlocking, which
-   emu_hooks_run then does for them. */
-static __thread __attribute__((tls_model("initial-exec"))) unsigned block_locks;
+/* Is this host thread inside a wrapped run (emu_hooks_run)?  Its CPU runs
+   alone: block hooks fire without the lock, so a callback leaving the run
+   leaves no lock held. */
+static __thread __attribute__((tls_model("initial-exec"))) bool in_wrapped_run;
 
 /* Kinds whose hooks the engine compiles into code or caches in its TLB. */
 #define INVALIDATING_KINDS (EMU_HOOK_BIT(EMU_HOOK_EXEC) | EMU_HOOK_BIT(EMU_HOOK_INSN) | \
@@ -269,14 +269,19 @@ bool emu_hooks_run(emu_machine *m, emu_cpu *cpu, void (*run)(void *arg), void *a
         run(arg);
         return true;
     }
+    /* Held once: what other threads' callbacks did before is visible here. */
+    pthread_mutex_lock(&h->lock);
     unsigned depth = h->depth;
-    unsigned locks = block_locks;
-    if (h->wrap(h->wrap_opaque, cpu, run, arg))
+    pthread_mutex_unlock(&h->lock);
+    bool outer = !in_wrapped_run;
+    in_wrapped_run = true;
+    bool done = h->wrap(h->wrap_opaque, cpu, run, arg);
+    if (outer)
+        in_wrapped_run = false;
+    if (done)
         return true;
-    /* A callback left from inside firing functions, which did not count
-       themselves out nor unlock: no callback runs any more. */
-    for (; block_locks > locks; block_locks--)
-        pthread_mutex_unlock(&h->lock);
+    /* A callback left from inside a firing function, which did not count
+       itself out: no callback runs any more. */
     pthread_mutex_lock(&h->lock);
     h->depth = depth;
     if (depth == 0 && h->garbage)
@@ -383,10 +388,12 @@ void emu_hooks_fire_block(emu_machine *m, emu_cpu *cpu, uint64_t pc, unsigned ni
 {
     if (!emu_hooks_any(m, EMU_HOOK_BLOCK))
         return;
+    if (in_wrapped_run) {
+        fire_block(m, cpu, pc, ninsns);
+        return;
+    }
     pthread_mutex_lock(&m->hooks->lock);
-    block_locks++;
     fire_block(m, cpu, pc, ninsns);
-    block_locks--;
     pthread_mutex_unlock(&m->hooks->lock);
 }
 

@@ -140,12 +140,12 @@ void emu_hooks_set_run_wrapper(emu_machine *m, emu_hooks_wrap_fn wrap, void *opa
 /* Run run(arg), the loop executing cpu's blocks (with its own unwind point
    for faults inside it), through the wrapper when there is one and block
    hooks exist, else directly.  Only for a CPU that runs alone (no other CPU
-   thread until run returns): a callback leaving the frame skips the engine's
-   frames and anything they hold (the registry's lock, which
-   emu_hooks_fire_block holds, is given back here).  System mode qualifies:
-   its CPUs take turns on one thread.  False when a callback left the run: the
-   engine resets what an unwind from inside a block would, and stops (the
-   machine was asked to). */
+   thread, and no other thread that takes the registry's lock, until run
+   returns): a callback leaving the frame skips the engine's frames and
+   anything they hold.  Inside, on this thread, emu_hooks_fire_block takes no
+   lock.  System mode qualifies: its CPUs take turns on one thread.  False
+   when a callback left the run: the engine resets what an unwind from
+   inside a block would, and stops (the machine was asked to). */
 bool emu_hooks_run(emu_machine *m, emu_cpu *cpu, void (*run)(void *arg), void *arg);
 
 
@@ -191,7 +191,8 @@ void emu_hooks_fire_exec(emu_machine *m, emu_cpu *cpu, uint64_t pc);
    instructions, when emu_hooks_overlap(m, EMU_HOOK_BLOCK, pc, pc) was true
    at translation time.  Every execution counts, also one entered through a
    chained jump: emit the call at the start of the block's code (or do not
-   chain into such blocks and call it from the dispatcher). */
+   chain into such blocks and call it from the dispatcher).  Takes the
+   registry's lock, except inside a wrapped run (emu_hooks_run). */
 void emu_hooks_fire_block(emu_machine *m, emu_cpu *cpu, uint64_t pc, unsigned ninsns);
 
 /* emu_hooks_fire_block without the registry's lock, for an engine that
