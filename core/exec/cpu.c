@@ -191,7 +191,16 @@ void emu_cpu_set_pc(emu_cpu *cpu, uint64_t pc)
 
 uint64_t emu_cpu_icount(emu_cpu *cpu)
 {
-    return cpu->icount;
+    /* A run settles the count when it ends; asked during one (from a hook callback), add the
+       instructions it has completed, up to the current one inside a block. */
+    uint64_t n = cpu->icount;
+    if (cpu->in_run) {
+        n += (uint64_t)(cpu->run_start - cpu->budget);
+        tb *t = cpu->cur_tb;
+        if (cpu->in_exec && t && cpu->cur_op && (size_t)(cpu->cur_op - t->ops) < t->nops)
+            n += t->op_insn[cpu->cur_op - t->ops];
+    }
+    return n;
 }
 
 static int debug_access(emu_cpu *cpu, uint64_t vaddr, void *buf, size_t len, bool write)

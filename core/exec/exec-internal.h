@@ -141,6 +141,7 @@ struct emu_cpu {
     /* where a fault inside a block unwinds to */
     sigjmp_buf jmp;
     bool in_exec;
+    bool in_run;                  /* between run_start and the run's settling of icount */
     const iop *cur_op;
     tb *cur_tb;
     /* exception being raised */

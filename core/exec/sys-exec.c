@@ -122,6 +122,7 @@ static void run_cpu(emu_cpu *cpu, int64_t share)
 
     cpu->budget = share;
     cpu->run_start = share;
+    cpu->in_run = true;
     ex->running = cpu;
     cpu->excp = EMU_EXCP_NONE;
     if (!emu_hooks_run(ex->m, cpu, run_blocks, cpu)) {
@@ -134,6 +135,7 @@ static void run_cpu(emu_cpu *cpu, int64_t share)
     cpu->last_gen = UINT64_MAX;
     uint64_t done = (uint64_t)(share - cpu->budget);
     cpu->icount += done;
+    cpu->in_run = false;
     ex->slice_executed += done;
     ex->running = NULL;
 }

@@ -329,6 +329,7 @@ emu_user_stop_kind emu_user_cpu_run(emu_cpu *cpu, uint64_t budget, emu_user_stop
     tls_cpu = cpu;
     cpu->budget = start;
     cpu->run_start = start;
+    cpu->in_run = true;
     cpu->excp = EMU_EXCP_NONE;
     /* The only CPU thread (no other can start before the run ends: threads are created by
        system calls, which end runs) may run inside the hook owners' frame. */
@@ -343,6 +344,7 @@ emu_user_stop_kind emu_user_cpu_run(emu_cpu *cpu, uint64_t budget, emu_user_stop
     emu_user_stop_kind kind = r.kind;
     cpu->last_gen = UINT64_MAX;
     cpu->icount += (uint64_t)(start - cpu->budget);
+    cpu->in_run = false;
     cpu->hook_resume = false;
     if (kind != EMU_USER_STOP_BUDGET && kind != EMU_USER_STOP_KICK)
         hooks_exception(cpu, cpu->excp, cpu->excp_code);

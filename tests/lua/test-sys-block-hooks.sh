@@ -47,21 +47,24 @@ emu.on_block(loop, loop, function(cpu, pc, n)
   at_loop = at_loop + 1
   if pc ~= loop or cpu.pc ~= loop or n ~= 2 then bad = bad + 1 end
 end)
+local live_ok = 0
 emu.on_block(function(cpu, pc, n)
+  -- inside the run, the counts are the instructions completed before this block
+  if cpu.icount == insns and emu.icount() == insns then live_ok = live_ok + 1 end
   if pc == done then emu.quit(0) return end   -- before done's first instruction runs
   blocks = blocks + 1
   insns = insns + n
 end)
 emu.on_exit(function()
   local cpu = emu.cpu(0)
-  print(string.format("blocks=%d at_loop=%d bad=%d insns=%s r3=%d", blocks, at_loop, bad,
-                      tostring(insns == cpu.icount), cpu:reg("r3")))
+  print(string.format("blocks=%d at_loop=%d bad=%d insns=%s r3=%d live=%d", blocks, at_loop, bad,
+                      tostring(insns == cpu.icount), cpu:reg("r3"), live_ok))
 end)
 LUA
 run count.lua
 is "$st" 0 "a system-mode machine runs under block hooks"
-is "$out" "blocks=3000 at_loop=2999 bad=0 insns=true r3=3000" \
-    "every executed block fires once, with its pc and length, and the lengths add up to cpu.icount"
+is "$out" "blocks=3000 at_loop=2999 bad=0 insns=true r3=3000 live=3001" \
+    "every executed block fires once, with its pc and length, the lengths add up to cpu.icount, and cpu.icount/emu.icount() are exact inside the callbacks"
 
 # Hooks added and removed by a block callback: the new one sees the next block, the removed
 # one none after its removal.
