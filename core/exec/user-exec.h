@@ -75,8 +75,9 @@ typedef struct emu_user_stop {
     uint32_t code;             /* FP: EMU_FPE_*; otherwise the plugin's code */
 } emu_user_stop;
 
-/* Run `cpu` in the calling thread for at most about `budget` instructions
-   (a block may overshoot by its length).  Returns the reason it stopped. */
+/* Run `cpu` in the calling thread for at most about `budget` instructions (it may overshoot
+   by one path of blocks chained by forward jumps, which skip the test).  Returns the reason
+   it stopped. */
 emu_user_stop_kind emu_user_cpu_run(emu_cpu *cpu, uint64_t budget, emu_user_stop *stop);
 /* Make emu_user_cpu_run return EMU_USER_STOP_KICK soon (from another thread
    or a signal handler). */
