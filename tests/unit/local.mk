@@ -13,7 +13,7 @@ dist_noinst_SCRIPTS += tests/unit/test-cli.sh
 TESTS += tests/unit/test-cli.sh
 
 check_PROGRAMS += tests/unit/test-backends
-tests_unit_test_backends_SOURCES = tests/unit/test-backends.c
+tests_unit_test_backends_SOURCES = tests/unit/test-backends.c tests/unit/chardev-sink.h
 tests_unit_test_backends_LDADD = core/libemu.la
 TESTS += tests/unit/test-backends
 
@@ -30,7 +30,7 @@ tests_unit_test_machine_file_LDADD = core/libemu.la
 TESTS += tests/unit/test-machine-file
 
 check_PROGRAMS += tests/unit/test-chardev-tap
-tests_unit_test_chardev_tap_SOURCES = tests/unit/test-chardev-tap.c
+tests_unit_test_chardev_tap_SOURCES = tests/unit/test-chardev-tap.c tests/unit/chardev-sink.h
 tests_unit_test_chardev_tap_LDADD = core/libemu.la
 TESTS += tests/unit/test-chardev-tap
 

@@ -8,32 +8,7 @@
 #include "../tap.h"
 #include "backends/backends.h"
 #include "machine.h"
-
-/* A device side that takes at most `room` bytes at a time. */
-typedef struct sink {
-    char got[256];
-    size_t len, room;
-} sink;
-
-static size_t sink_can_receive(void *opaque)
-{
-    sink *s = opaque;
-    size_t space = sizeof s->got - 1 - s->len;
-    return s->room < space ? s->room : space;
-}
-
-static void sink_receive(void *opaque, const uint8_t *buf, size_t len)
-{
-    sink *s = opaque;
-    memcpy(s->got + s->len, buf, len);
-    s->len += len;
-    s->got[s->len] = 0;
-    s->room -= len;
-}
-
-static const emu_chardev_client sink_client = {
-    sizeof(emu_chardev_client), sink_can_receive, sink_receive,
-};
+#include "chardev-sink.h"
 
 static char tmpdir[] = "/tmp/emu-test-tap-XXXXXX";
 
