@@ -3,6 +3,9 @@
 #ifndef EMU_TESTS_PREP_TEST_H
 #define EMU_TESTS_PREP_TEST_H
 
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 #include "../../tap.h"
 #include "emu/emu.h"
 #include "machine.h"
@@ -164,6 +167,24 @@ static inline void pt_connect(emu_device *src, const char *out, unsigned oi, emu
                emu_error_message(err));
         emu_error_free(err);
     }
+}
+
+/* A disk image file made from mkstemp template `tmpl` (the caller frees the path): `sectors`
+   sectors of `sector_size` bytes, byte i of sector s being (s * 7 + i) & 0xff. */
+static inline char *pt_make_image(const char *tmpl, unsigned sectors, unsigned sector_size)
+{
+    char *path = strdup(tmpl);
+    int fd = mkstemp(path);
+    uint8_t *buf = malloc(sector_size);
+    for (unsigned s = 0; s < sectors; s++) {
+        for (unsigned i = 0; i < sector_size; i++)
+            buf[i] = (uint8_t)(s * 7 + i);
+        if (write(fd, buf, sector_size) != (ssize_t)sector_size)
+            tap_ok(0, "write image");
+    }
+    free(buf);
+    close(fd);
+    return path;
 }
 
 #endif

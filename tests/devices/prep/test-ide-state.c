@@ -8,22 +8,6 @@
 #include "backends/backends.h"
 #include "state.h"
 
-static char *make_image(const char *tmpl, unsigned sectors, unsigned sector_size)
-{
-    char *path = strdup(tmpl);
-    int fd = mkstemp(path);
-    uint8_t *buf = malloc(sector_size);
-    for (unsigned s = 0; s < sectors; s++) {
-        for (unsigned i = 0; i < sector_size; i++)
-            buf[i] = (uint8_t)(s * 7 + i);
-        if (write(fd, buf, sector_size) != (ssize_t)sector_size)
-            tap_ok(0, "write image");
-    }
-    free(buf);
-    close(fd);
-    return path;
-}
-
 typedef struct rig {
     emu_machine *m;
     emu_space *io;
@@ -77,9 +61,9 @@ static bool bytes_are(const uint8_t *p, unsigned sector, unsigned from, unsigned
 
 int main(void)
 {
-    char *disk = make_image("/tmp/emu-ide-state-XXXXXX", 64, 512);
-    char *other = make_image("/tmp/emu-ide-state2-XXXXXX", 65, 512);
-    char *cd = make_image("/tmp/emu-ide-state-cd-XXXXXX", 8, 2048);
+    char *disk = pt_make_image("/tmp/emu-ide-state-XXXXXX", 64, 512);
+    char *other = pt_make_image("/tmp/emu-ide-state2-XXXXXX", 65, 512);
+    char *cd = pt_make_image("/tmp/emu-ide-state-cd-XXXXXX", 8, 2048);
     rig a, b, c;
     if (!build(&a, disk, cd) || !build(&b, disk, cd) || !build(&c, other, cd))
         return tap_done();

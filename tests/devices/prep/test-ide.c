@@ -17,22 +17,6 @@ static emu_space *io;
 #define DEV(b) ((b) + 6)
 #define CMD(b) ((b) + 7)
 
-static char *make_image(const char *tmpl, unsigned sectors, unsigned sector_size)
-{
-    char *path = strdup(tmpl);
-    int fd = mkstemp(path);
-    uint8_t *buf = malloc(sector_size);
-    for (unsigned s = 0; s < sectors; s++) {
-        for (unsigned i = 0; i < sector_size; i++)
-            buf[i] = (uint8_t)(s * 7 + i);
-        if (write(fd, buf, sector_size) != (ssize_t)sector_size)
-            tap_ok(0, "write image");
-    }
-    free(buf);
-    close(fd);
-    return path;
-}
-
 static void lba28(unsigned base, unsigned dev, uint32_t lba, uint8_t count, uint8_t cmd)
 {
     pt_wr8(io, DEV(base), 0xe0 | dev << 4 | (lba >> 24 & 15));
@@ -308,9 +292,9 @@ int main(void)
     io = pt_space(m, "io", 0x10000);
     emu_space_set_unassigned_value(io, 0);
     pt_sink *sink = pt_new_sink(m, "sink");
-    char *disk = make_image("/tmp/emu-disk-XXXXXX", 2048, 512);
-    char *disk2 = make_image("/tmp/emu-disk2-XXXXXX", 16, 512);
-    char *cd = make_image("/tmp/emu-cd-XXXXXX", 10, 2048);
+    char *disk = pt_make_image("/tmp/emu-disk-XXXXXX", 2048, 512);
+    char *disk2 = pt_make_image("/tmp/emu-disk2-XXXXXX", 16, 512);
+    char *cd = pt_make_image("/tmp/emu-cd-XXXXXX", 10, 2048);
     ok(emu_backends_add_blockdev(m, "disk", disk, EMU_BLOCK_RW, &err) == 0 &&
        emu_backends_add_blockdev(m, "disk-ro", disk2, EMU_BLOCK_RO, &err) == 0 &&
        emu_backends_add_blockdev(m, "cd", cd, EMU_BLOCK_RO, &err) == 0, "block devices");
