@@ -109,7 +109,7 @@ int main(void)
     uint32_t sizes[] = { 0, 0, 4 };
     for (unsigned i = 0; i < 3; i++) {
         get(sys, b, 64);
-        ok(be32(b) == sizes[i] && (b[4] << 8 | b[5]) == 0x20 + i && !strcmp((char *)b + 8, names[i]),
+        ok(be32(b) == sizes[i] && (unsigned)(b[4] << 8 | b[5]) == 0x20 + i && !strcmp((char *)b + 8, names[i]),
            "file %u: %s, size %u, key 0x%x", i, names[i], sizes[i], 0x20 + i);
     }
     sel(sys, 0x22);
