@@ -33,7 +33,7 @@ EXTRA_DIST += tests/devices/prep/forth-console.lua tests/devices/prep/console-un
 	tests/devices/prep/forth/scsi.in tests/devices/prep/forth/scsi.expected \
 	tests/devices/prep/forth/misc.in tests/devices/prep/forth/misc.expected \
 	tests/devices/prep/ide-machine.yaml tests/devices/prep/scsi-machine.yaml \
-	tests/guests/prep/hello-prep.c
+	tests/guests/prep/hello-prep.c tests/guests/prep/prep-uart.h
 dist_noinst_SCRIPTS += tests/devices/prep/test-forth-core.sh tests/devices/prep/test-forth-tree.sh \
 	tests/devices/prep/test-forth-ide.sh tests/devices/prep/test-forth-scsi.sh \
 	tests/devices/prep/test-forth-misc.sh tests/devices/prep/test-kernel.sh

@@ -6,7 +6,6 @@
  * of the residual data, and its own address on the 16550 at ISA port 0x3F8, then waits forever.
  * The firmware jumps to the first byte of the code: build with -fno-toplevel-reorder so that
  * _start, the first function here, comes first. */
-#define UART ((volatile unsigned char *)0x800003f8)
 
 struct residual_head {
     unsigned int length;
@@ -33,21 +32,4 @@ void _start(const struct residual_head *residual, unsigned long load_base)
         ;
 }
 
-static void put(char c)
-{
-    while (!(UART[5] & 0x20))
-        ;
-    UART[0] = c;
-}
-
-static void puts_(const char *s)
-{
-    while (*s)
-        put(*s++);
-}
-
-static void hex(unsigned long v)
-{
-    for (int i = 28; i >= 0; i -= 4)
-        put("0123456789abcdef"[(v >> i) & 15]);
-}
+#include "prep-uart.h"

@@ -4,7 +4,6 @@
  * first bytes, on the 16550 at ISA port 0x3F8, then waits forever.
  * The firmware jumps to the image's first byte: build with -fno-toplevel-reorder so that
  * _start, the first function here, comes first. */
-#define UART ((volatile unsigned char *)0x800003f8)
 #define CMDLINE ((const char *)0x017ff000)
 
 static void puts_(const char *s);
@@ -30,21 +29,4 @@ void _start(unsigned long initrd, unsigned long initrd_size)
         ;
 }
 
-static void put(char c)
-{
-    while (!(UART[5] & 0x20))
-        ;
-    UART[0] = c;
-}
-
-static void puts_(const char *s)
-{
-    while (*s)
-        put(*s++);
-}
-
-static void hex(unsigned long v)
-{
-    for (int i = 28; i >= 0; i -= 4)
-        put("0123456789abcdef"[(v >> i) & 15]);
-}
+#include "prep-uart.h"
