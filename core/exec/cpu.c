@@ -193,14 +193,11 @@ uint64_t emu_cpu_icount(emu_cpu *cpu)
 {
     /* A run settles the count when it ends; asked during one (from a hook callback), add the
        instructions it has completed, up to the current one inside a block. */
-    uint64_t n = cpu->icount;
-    if (cpu->in_run) {
-        n += (uint64_t)(cpu->run_start - cpu->budget);
-        tb *t = cpu->cur_tb;
-        if (cpu->in_exec && t && cpu->cur_op && (size_t)(cpu->cur_op - t->ops) < t->nops)
-            n += t->op_insn[cpu->cur_op - t->ops];
-    }
-    return n;
+    if (!cpu->in_run)
+        return cpu->icount;
+    if (!cpu->in_exec)     /* between blocks: cur_tb/cur_op may be left from the last one */
+        return cpu->icount + (uint64_t)(cpu->run_start - cpu->budget);
+    return cpu->icount + (uint64_t)run_position(cpu);
 }
 
 static int debug_access(emu_cpu *cpu, uint64_t vaddr, void *buf, size_t len, bool write)

@@ -231,6 +231,16 @@ static inline void cpu_set_pc(emu_cpu *cpu, uint64_t pc)
         *(uint64_t *)(cpu->env + cpu->ops->pc_offset) = pc;
 }
 emu_cpu *cpu_create(emu_device *dev, bool user, const emu_user_space *space, emu_error **err);
+/* Instructions of the current run completed so far: the budget spent up to the current block
+   plus, inside a block, those before the current op. */
+static inline int64_t run_position(const emu_cpu *cpu)
+{
+    int64_t n = cpu->run_start - cpu->budget;
+    const tb *t = cpu->cur_tb;
+    if (t && cpu->cur_op && (size_t)(cpu->cur_op - t->ops) < t->nops)
+        n += t->op_insn[cpu->cur_op - t->ops];
+    return n;
+}
 /* Address of the instruction being executed (inside a block: from its instruction table). */
 static inline uint64_t current_insn_pc(emu_cpu *cpu)
 {

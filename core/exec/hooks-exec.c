@@ -9,20 +9,10 @@
 #include "exec-internal.h"
 #include "hooks.h"
 
-/* Instructions completed in this run up to the current op: identifies one dynamic instruction. */
-static int64_t position(emu_cpu *cpu)
-{
-    int64_t n = cpu->run_start - cpu->budget;
-    tb *t = cpu->cur_tb;
-    if (t && cpu->cur_op && (size_t)(cpu->cur_op - t->ops) < t->nops)
-        n += t->op_insn[cpu->cur_op - t->ops];
-    return n;
-}
-
 /* Hooks at this instruction already fired before the block was left and entered again. */
 static bool already_fired(emu_cpu *cpu)
 {
-    return cpu->hook_resume && cpu->hook_resume_pos == position(cpu);
+    return cpu->hook_resume && cpu->hook_resume_pos == run_position(cpu);
 }
 
 static inline __attribute__((always_inline)) void after_hook(emu_cpu *cpu, uint64_t pc)
@@ -36,7 +26,7 @@ static inline __attribute__((always_inline)) void after_hook(emu_cpu *cpu, uint6
     /* leave the block before the instruction (or for the PC the callback chose) */
     if (!moved) {
         cpu->hook_resume = true;
-        cpu->hook_resume_pos = position(cpu);
+        cpu->hook_resume_pos = run_position(cpu);
     }
     cpu->keep_pc = moved;
     cpu->excp = EMU_EXCP_NONE;

@@ -18,13 +18,8 @@ static uint64_t insns_so_far(void *opaque)
 {
     struct emu_exec *ex = opaque;
     uint64_t n = ex->slice_executed;
-    emu_cpu *cpu = ex->running;
-    if (cpu) {
-        n += (uint64_t)(cpu->run_start - cpu->budget);
-        tb *t = cpu->cur_tb;
-        if (t && cpu->cur_op && (size_t)(cpu->cur_op - t->ops) < t->nops)
-            n += t->op_insn[cpu->cur_op - t->ops];
-    }
+    if (ex->running)
+        n += (uint64_t)run_position(ex->running);
     return n;
 }
 
