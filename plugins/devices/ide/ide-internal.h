@@ -101,6 +101,9 @@ extern const ide_done_fn atapi_continuations[];
 /* atapi.c: CD-ROM drives */
 void atapi_exec(ide_drive *d, uint8_t cmd);
 
+/* cmd646.c: the PCI controller whose channels are `ide` devices */
+extern const emu_type cmd646_type;
+
 /* ide-state.c: snapshots of the channel and its drives */
 int ide_state_save(emu_device *dev, emu_state_writer *w);
 int ide_state_load(emu_device *dev, emu_state_reader *r, emu_error **err);

@@ -359,7 +359,7 @@ static const emu_type ide_type = {
     .struct_size = sizeof(emu_type),
     .kind = EMU_KIND_DEVICE,
     .name = "ide",
-    .summary = "IDE channel (ISA ports) with ATA disks and ATAPI CD-ROMs, PIO",
+    .summary = "IDE channel (ISA ports, or behind a PCI IDE controller) with ATA disks and ATAPI CD-ROMs, PIO",
     .instance_size = sizeof(ide_channel),
     .props = ide_props,
     .regions = ide_regions,
@@ -371,8 +371,8 @@ static const emu_type ide_type = {
     .load = ide_state_load,
 };
 
-static const emu_type *const ide_types[] = { &ide_type, NULL };
+static const emu_type *const ide_types[] = { &ide_type, &cmd646_type, NULL };
 
 EMU_PLUGIN(ide) = {
-    EMU_PLUGIN_HEADER, "ide", "1.0", "IDE channel with ATA and ATAPI drives", ide_types,
+    EMU_PLUGIN_HEADER, "ide", "1.0", "IDE channels with ATA and ATAPI drives, CMD646 PCI IDE controller", ide_types,
 };

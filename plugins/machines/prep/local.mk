@@ -8,4 +8,5 @@ plugins_machines_prep_prep_la_LDFLAGS = $(plugin_ldflags)
 plugins_machines_prep_prep_la_LIBADD = $(plugin_libadd)
 
 nobase_dist_pkgdata_DATA += machines.d/prep.yaml machines.d/prep-disk.yaml machines.d/prep-cdrom.yaml \
-	machines.d/prep-ide-disk.yaml machines.d/prep-ide-cdrom.yaml
+	machines.d/prep-ide-disk.yaml machines.d/prep-ide-cdrom.yaml machines.d/prep-pci-ide.yaml \
+	machines.d/prep-pci-disk.yaml machines.d/prep-pci-cdrom.yaml

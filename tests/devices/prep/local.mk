@@ -47,8 +47,10 @@ EXTRA_DIST += tests/devices/prep/boot-console.lua tests/devices/prep/boot-sessio
 	tests/devices/prep/boot/disk-prep.expected tests/devices/prep/boot/disk-ext2.expected \
 	tests/devices/prep/boot/cd-elf.expected tests/devices/prep/boot/cd-prep.expected
 dist_noinst_SCRIPTS += tests/devices/prep/prep-boot-image.sh \
-	tests/devices/prep/test-boot-disk.sh tests/devices/prep/test-boot-cdrom.sh
-TESTS += tests/devices/prep/test-boot-disk.sh tests/devices/prep/test-boot-cdrom.sh
+	tests/devices/prep/test-boot-disk.sh tests/devices/prep/test-boot-cdrom.sh \
+	tests/devices/prep/test-boot-pci-ide.sh
+TESTS += tests/devices/prep/test-boot-disk.sh tests/devices/prep/test-boot-cdrom.sh \
+	tests/devices/prep/test-boot-pci-ide.sh
 
 check_PROGRAMS += tests/devices/prep/test-chaos
 tests_devices_prep_test_chaos_SOURCES = tests/devices/prep/test-chaos.c
