@@ -36,6 +36,7 @@ enum {
     H_ULD64B, H_ULD64L,
     H_UST8, H_UST16B, H_UST16L, H_UST32B, H_UST32L, H_UST64B, H_UST64L,
     H_SLD, H_SST, H_WLD, H_WST,
+    H_SLD8U, H_SLD16BU, H_SLD16BS, H_SLD32B, H_SST8, H_SST16B, H_SST32B,
     H_CALL, H_CALLC, H_BR, H_BRTEST_SET, H_BRTEST_CLR, H_BRTEST64,
     H_GOTO_TB, H_GOTO_TB_FWD, H_GOTO_TB_SELF, H_EXIT_IND, H_EXIT_LOOP, H_EXIT_EXCP, H_EXIT_EXCP_AT, H_SMC_CHECK,
     H_COUNT
@@ -91,10 +92,22 @@ static void want_fix(compiler *k)
     EMU_PUSH(k->fix, k->nfix, k->fix_cap, k->n - 1);
 }
 
+/* System-mode store records: the store ends its guest instruction, so a store that hit code of
+   the running block leaves it right after (the check sits on the slow path, the only one a
+   write to code takes: code pages are never on the write fast path). */
+#define SST_INSN_END 0x100u
+
 static unsigned ld_handler(unsigned memop, bool user)
 {
-    if (!user)
-        return H_SLD;
+    if (!user) {
+        switch (memop) {
+        case EMU_MO_8: return H_SLD8U;
+        case EMU_MO_16 | EMU_MO_BE: return H_SLD16BU;
+        case EMU_MO_16 | EMU_MO_BE | EMU_MO_SIGN: return H_SLD16BS;
+        case EMU_MO_32 | EMU_MO_BE: case EMU_MO_32 | EMU_MO_BE | EMU_MO_SIGN: return H_SLD32B;
+        default: return H_SLD;
+        }
+    }
     bool be = memop & EMU_MO_BE, s = memop & EMU_MO_SIGN;
     switch (memop & EMU_MO_SIZE) {
     case EMU_MO_8: return s ? H_ULD8S : H_ULD8U;
@@ -106,8 +119,14 @@ static unsigned ld_handler(unsigned memop, bool user)
 
 static unsigned st_handler(unsigned memop, bool user)
 {
-    if (!user)
-        return H_SST;
+    if (!user) {
+        switch (memop & (EMU_MO_SIZE | EMU_MO_BE)) {
+        case EMU_MO_8: case EMU_MO_8 | EMU_MO_BE: return H_SST8;
+        case EMU_MO_16 | EMU_MO_BE: return H_SST16B;
+        case EMU_MO_32 | EMU_MO_BE: return H_SST32B;
+        default: return H_SST;
+        }
+    }
     bool be = memop & EMU_MO_BE;
     switch (memop & EMU_MO_SIZE) {
     case EMU_MO_8: return H_UST8;
@@ -450,6 +469,12 @@ bool interp_compile(emu_cpu *cpu, const emu_ir_block *b, tb *t)
             }
             prev_pc = o->imm;
         }
+        if (!cpu->user && o->opc == IR_STORE && i + 1 < b->nops && b->ops[i + 1].opc == IR_INSN_START) {
+            ok = lower(&k, o);
+            if (ok)
+                k.out[k.n - 1].c |= SST_INSN_END;
+            continue;
+        }
         if (o->opc == IR_STORE || (o->opc == IR_CALL && (o->sub & EMU_HELPER_MEMORY)))
             after_store = true;
         /* d = cmp3(a, b); d |= x  (a PowerPC compare and its SO bit): one record */
@@ -740,6 +765,8 @@ void interp_run(emu_cpu *cpu, tb *t, int64_t *budgetp, tb **link_from, unsigned 
         [H_UST32B] = &&L_UST32B, [H_UST32L] = &&L_UST32L, [H_UST64B] = &&L_UST64B,
         [H_UST64L] = &&L_UST64L,
         [H_SLD] = &&L_SLD, [H_SST] = &&L_SST, [H_WLD] = &&L_WLD, [H_WST] = &&L_WST,
+        [H_SLD8U] = &&L_SLD8U, [H_SLD16BU] = &&L_SLD16BU, [H_SLD16BS] = &&L_SLD16BS,
+        [H_SLD32B] = &&L_SLD32B, [H_SST8] = &&L_SST8, [H_SST16B] = &&L_SST16B, [H_SST32B] = &&L_SST32B,
         [H_CALL] = &&L_CALL, [H_CALLC] = &&L_CALLC, [H_BR] = &&L_BR, [H_BRTEST_SET] = &&L_BRTEST_SET,
         [H_BRTEST_CLR] = &&L_BRTEST_CLR, [H_BRTEST64] = &&L_BRTEST64,
         [H_GOTO_TB] = &&L_GOTO_TB, [H_GOTO_TB_FWD] = &&L_GOTO_TB_FWD,
@@ -949,19 +976,49 @@ L_WST: {
     NEXT();
 }
 
-    /* system mode: software TLB, slow path through the memory system */
+    /* System mode: software TLB, slow path through the memory system.  c = memop | mmu_idx << 4
+       (| SST_INSN_END).  The fast path needs the page of the access's last byte to be the
+       entry's tag: the entry is chosen by the page of its first byte, so an access that crosses
+       into the next page (whose entry is another one) never matches. */
+#define TLB_OF(o, addr) (&cpu->tlb[((o)->c >> 4) & (EMU_IR_MMU_MODES - 1)][((addr) >> 12) & (TLB_SIZE - 1)])
+#define SLD_FAST(n, size, expr) \
+    L_##n: { uint32_t addr = R32(op->a) + op->b; const tlb_entry *e = TLB_OF(op, addr); \
+        if (__builtin_expect(e->tag_read == ((addr + (size) - 1) & ~0xfffu), 1)) { \
+            const uint8_t *p = (const uint8_t *)(e->addend + addr); R32(op->d) = (expr); NEXT(); } \
+        goto sld_slow; }
+    SLD_FAST(SLD8U, 1, *p)
+    SLD_FAST(SLD16BU, 2, ld_be16(p))
+    SLD_FAST(SLD16BS, 2, (uint32_t)(int32_t)(int16_t)ld_be16(p))
+    SLD_FAST(SLD32B, 4, ld_be32(p))
+#undef SLD_FAST
+#define SST_FAST(n, size, stmt) \
+    L_##n: { uint32_t addr = R32(op->a) + op->b; const tlb_entry *e = TLB_OF(op, addr); \
+        if (__builtin_expect(e->tag_write == ((addr + (size) - 1) & ~0xfffu), 1)) { \
+            uint8_t *p = (uint8_t *)(e->addend + addr); uint32_t v = R32(op->d); stmt; NEXT(); } \
+        goto sst_slow; }
+    SST_FAST(SST8, 1, *p = (uint8_t)v)
+    SST_FAST(SST16B, 2, st_be16(p, (uint16_t)v))
+    SST_FAST(SST32B, 4, st_be32(p, v))
+#undef SST_FAST
 L_SLD: {
     uint32_t addr = R32(op->a) + op->b;
     unsigned mo = op->c & 15, size = 1u << (mo & 3);
-    tlb_entry *e = &cpu->tlb[op->c >> 4][(addr >> 12) & (TLB_SIZE - 1)];
-    uint64_t v;
-    if (__builtin_expect(e->tag_read == (addr & ~0xfffu) && (addr & 0xfff) <= 4096 - size, 1)) {
-        v = ram_load((const uint8_t *)(e->addend + addr), mo);
-    } else {
-        cpu->cur_op = op;
-        v = sys_load_slow(cpu, addr, mo, op->c >> 4);
+    const tlb_entry *e = TLB_OF(op, addr);
+    if (__builtin_expect(e->tag_read == ((addr + size - 1) & ~0xfffu), 1)) {
+        uint64_t v = ram_load((const uint8_t *)(e->addend + addr), mo);
+        if (size == 8)
+            R64(op->d) = v;
+        else
+            R32(op->d) = (uint32_t)v;
+        NEXT();
     }
-    if (size == 8)
+    goto sld_slow;
+}
+sld_slow: {
+    unsigned mo = op->c & 15;
+    cpu->cur_op = op;
+    uint64_t v = sys_load_slow(cpu, R32(op->a) + op->b, mo, (op->c >> 4) & (EMU_IR_MMU_MODES - 1));
+    if ((mo & EMU_MO_SIZE) == EMU_MO_64)
         R64(op->d) = v;
     else
         R32(op->d) = (uint32_t)v;
@@ -970,16 +1027,29 @@ L_SLD: {
 L_SST: {
     uint32_t addr = R32(op->a) + op->b;
     unsigned mo = op->c & 15, size = 1u << (mo & 3);
-    uint64_t v = size == 8 ? R64(op->d) : R32(op->d);
-    tlb_entry *e = &cpu->tlb[op->c >> 4][(addr >> 12) & (TLB_SIZE - 1)];
-    if (__builtin_expect(e->tag_write == (addr & ~0xfffu) && (addr & 0xfff) <= 4096 - size, 1)) {
-        ram_store((uint8_t *)(e->addend + addr), v, mo);
-    } else {
-        cpu->cur_op = op;
-        sys_store_slow(cpu, addr, v, mo, op->c >> 4);
+    const tlb_entry *e = TLB_OF(op, addr);
+    if (__builtin_expect(e->tag_write == ((addr + size - 1) & ~0xfffu), 1)) {
+        ram_store((uint8_t *)(e->addend + addr), size == 8 ? R64(op->d) : R32(op->d), mo);
+        NEXT();
+    }
+    goto sst_slow;
+}
+sst_slow: {
+    unsigned mo = op->c & 15;
+    cpu->cur_op = op;
+    sys_store_slow(cpu, R32(op->a) + op->b, (mo & EMU_MO_SIZE) == EMU_MO_64 ? R64(op->d) : R32(op->d),
+                   mo, (op->c >> 4) & (EMU_IR_MMU_MODES - 1));
+    if (__builtin_expect((op->c & SST_INSN_END) && cpu->smc_hit, 0)) {
+        /* the store changed this block's code: leave before the next instruction */
+        unsigned next = cur->op_insn[op - base] + 1u;
+        cpu->smc_hit = false;
+        budget -= next;
+        SET_PC(cur->insn_pc[next]);
+        goto out;
     }
     NEXT();
 }
+#undef TLB_OF
 L_SMC_CHECK:
     if (__builtin_expect(cpu->smc_hit, 0)) {
         cpu->smc_hit = false;

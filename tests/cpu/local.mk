@@ -47,3 +47,7 @@ endif
 tests/guests/sys/%.bin: tests/guests/sys/%.S tests/guests/sys/sys.h
 	@mkdir -p tests/guests/sys
 	$(AM_V_CC)$(PPC_CC) -nostdlib -static -Wl,-Ttext=0 -Wl,--entry=0 -Wl,--oformat=binary -o $@ $<
+check_PROGRAMS += tests/cpu/test-ppc-sysexec
+tests_cpu_test_ppc_sysexec_SOURCES = tests/cpu/test-ppc-sysexec.c
+tests_cpu_test_ppc_sysexec_LDADD = core/libemu.la
+TESTS += tests/cpu/test-ppc-sysexec
