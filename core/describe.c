@@ -65,7 +65,7 @@ int emu_describe_type(const char *name, FILE *out)
                 p->min < p->max)
                 fprintf(out, " [%lld..%lld]", (long long)p->min, (long long)p->max);
             if (p->type == EMU_PROP_LINK && p->link_type)
-                fprintf(out, " (a %s)", p->link_type);
+                fprintf(out, " (type %s)", p->link_type);
             fputc('\n', out);
         }
     }

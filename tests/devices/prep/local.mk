@@ -95,3 +95,9 @@ check_PROGRAMS += tests/devices/prep/test-ide-state
 tests_devices_prep_test_ide_state_SOURCES = tests/devices/prep/test-ide-state.c
 tests_devices_prep_test_ide_state_LDADD = core/libemu.la
 TESTS += tests/devices/prep/test-ide-state
+
+## The CMD646 PCI IDE controller at register level.
+check_PROGRAMS += tests/devices/prep/test-cmd646
+tests_devices_prep_test_cmd646_SOURCES = tests/devices/prep/test-cmd646.c
+tests_devices_prep_test_cmd646_LDADD = core/libemu.la
+TESTS += tests/devices/prep/test-cmd646
