@@ -2,7 +2,7 @@
  * into the code of the running block (each store form leaves the block before the next
  * instruction, with the instruction count exact), loads and stores that cross into a page of
  * another RAM region (never taken by the TLB fast path), and blocks that go on at the target of
- * a branch.  Bare-metal code is hand-assembled; the CPU runs with translation off. */
+ * a call and after its return.  Bare-metal code is hand-assembled; the CPU runs with translation off. */
 #include <stdio.h>
 #include "../tap.h"
 #include "clock/clock.h"
@@ -129,6 +129,35 @@ static void test_cross_region(sys *s)
     is_u64(get(s, edge), 0xb2c3d488, "the store reached the second region");
 }
 
+/* Calls the block follows: a blr that finds the return address in LR goes on after the call,
+   one whose LR the callee changed goes where LR points. */
+static void test_calls(sys *s)
+{
+    static const uint32_t func1[] = { ADDI(3, 3, 1), BLR };                 /* 0x3104 */
+    static const uint32_t func2[] = {                                        /* 0x310c */
+        ADDI(3, 3, 100), LIS(9, 0), ORI(9, 9, 0x3018), MTLR(9), BLR,
+    };
+    static const uint32_t prog[] = {
+        LI(3, 0),
+        BL(0x100),            /* 0x3004 -> func1 */
+        ADDI(3, 3, 10),       /* 0x3008 */
+        BL(0x100),            /* 0x300c -> func2, which returns to 0x3018 */
+        LI(4, 1),             /* 0x3010: skipped */
+        LI(4, 2),             /* 0x3014: skipped */
+        ADDI(3, 3, 1000),     /* 0x3018 */
+    };
+    put(s, 0x3104, func1, 2);
+    put(s, 0x310c, func2, 5);
+    emu_machine_invalidate_code(s->m, 0x3100, 0x100);
+    start(s, 0x3000, prog, sizeof prog / sizeof *prog);
+    set(s, "r4", 0);
+    uint64_t n = run(s);
+    is_u64(reg(s, "r3"), 1111, "calls: both callees and the code after each return ran");
+    is_u64(reg(s, "r4"), 0, "calls: the return to a changed LR skipped the code after the call");
+    is_u64(reg(s, "lr"), 0x3018, "calls: LR");
+    is_u64(n, 14, "calls: instruction count exact");
+}
+
 int main(void)
 {
     emu_error *err = NULL;
@@ -153,6 +182,7 @@ int main(void)
     s.cpu = emu_cpu_from_device(dev);
     test_store_into_block(&s);
     test_cross_region(&s);
+    test_calls(&s);
     emu_machine_free(s.m);
     tap_done();
     return 0;

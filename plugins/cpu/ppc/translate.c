@@ -17,6 +17,10 @@ typedef struct dc {
        the block's PC, each followed branch starts another (the last one ends at pc) */
     uint32_t run_start[8], run_end[8];
     unsigned nruns;
+    /* return addresses of the calls (bl) the block followed, innermost last: a blr is
+       expected to go back there (checked when it runs) */
+    uint32_t ret[8];
+    unsigned nret;
 } dc;
 
 #define B (d->b)
@@ -114,15 +118,24 @@ static void end_loop(dc *d)
    unless the target is already in the block (each instruction runs at most once per pass, so
    code stored by the block is never run stale from an earlier copy), single-stepping or block
    hooks are set.  The fetch ends the block when it is full or would span a third page. */
-static bool follow_branch(dc *d, uint32_t target)
+static bool may_follow(dc *d, uint32_t target)
 {
     if ((d->flags & MSR_SE) || d->nruns == sizeof d->run_start / sizeof *d->run_start ||
         !emu_ir_may_follow_branch(d->b))
         return false;
-    d->run_end[d->nruns - 1] = d->pc + 4;
-    for (unsigned i = 0; i < d->nruns; i++)
-        if (target - d->run_start[i] < d->run_end[i] - d->run_start[i])
+    for (unsigned i = 0; i < d->nruns; i++) {
+        uint32_t end = i == d->nruns - 1 ? d->pc + 4 : d->run_end[i];
+        if (target - d->run_start[i] < end - d->run_start[i])
             return false;
+    }
+    return true;
+}
+
+static bool follow_branch(dc *d, uint32_t target)
+{
+    if (!may_follow(d, target))
+        return false;
+    d->run_end[d->nruns - 1] = d->pc + 4;
     d->run_start[d->nruns++] = target;
     d->pc = target - 4;    /* the translation loop steps to the next instruction */
     return true;
@@ -452,6 +465,18 @@ static void do_bclr_bcctr(dc *d, bool to_ctr)
     }
     emu_ir_val target = tmp(d);
     emu_ir_binop_ri(B, EMU_IR_AND, target, fld(d, to_ctr ? ENV_OFF(ctr) : ENV_OFF(lr)), ~3u);
+    /* blr from a call the block followed: when LR still holds its return address, the block
+       goes on there; otherwise it leaves for wherever LR points */
+    if (!to_ctr && (bo & 0x14) == 0x14 && !(d->insn & 1) && d->nret &&
+        may_follow(d, d->ret[d->nret - 1])) {
+        uint32_t ret = d->ret[--d->nret];
+        emu_ir_label back = emu_ir_new_label(B);
+        emu_ir_brcond_i(B, EMU_IR_EQ, target, ret, back);
+        goto_indirect(d, target);
+        emu_ir_set_label(B, back);
+        follow_branch(d, ret);
+        return;
+    }
     if (d->insn & 1)
         emu_ir_movi(B, fld(d, ENV_OFF(lr)), d->pc + 4);
     emu_ir_label nt = emu_ir_new_label(B);
@@ -958,9 +983,13 @@ static void translate_one(dc *d)
         uint32_t li = insn & 0x03fffffc;
         if (li & 0x02000000) li |= 0xfc000000;
         uint32_t target = li + ((insn & 2) ? 0 : d->pc);
-        if (insn & 1) emu_ir_movi(B, fld(d, ENV_OFF(lr)), d->pc + 4);
-        if (follow_branch(d, target))
+        uint32_t next = d->pc + 4;
+        if (insn & 1) emu_ir_movi(B, fld(d, ENV_OFF(lr)), next);
+        if (follow_branch(d, target)) {
+            if ((insn & 1) && d->nret < sizeof d->ret / sizeof *d->ret)
+                d->ret[d->nret++] = next;
             return;
+        }
         goto_pc(d, 0, target);
         d->done = true;
         return;
