@@ -14,6 +14,7 @@
 #include <linux/futex.h>
 #include <pthread.h>
 #include <semaphore.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,23 +87,58 @@ static bool abi_matches(const emu_linux_abi *abi, uint8_t elf_class, uint8_t dat
     return false;
 }
 
+/* Where emu_linux_abi ends in each ABI minor version: the end of its last field, not its
+   sizeof, since a field added later may sit in the older struct's tail padding (old_dev_size
+   of 1.1 does), which an older plugin never set. */
+static const size_t linux_abi_ends[] = {
+    offsetof(emu_linux_abi, tramp_size) + sizeof(uint32_t), /* 1.0 */
+    sizeof(emu_linux_abi),                                  /* 1.1: old_dev_size, vdso*, prctl */
+};
+
+bool emu_user_abi_adopt(const emu_linux_abi *abi, emu_linux_abi *out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof linux_abi_ends / sizeof *linux_abi_ends; i++)
+        if (abi->struct_size >= linux_abi_ends[i])
+            n = linux_abi_ends[i];
+    memset(out, 0, sizeof *out);
+    if (!n)
+        return false;
+    memcpy(out, abi, n);
+    out->struct_size = sizeof *out;
+    return true;
+}
+
+/* The ABI for the program, as the core's own full-size copy; NULL when none matches.  *known
+   lists the ABIs there are. */
 static const emu_linux_abi *find_abi(const emu_elf *e, char **known)
 {
+    static emu_linux_abi chosen;
     emu_plugins_load_all(NULL);
     const emu_linux_abi *found = NULL;
     char *list = NULL;
     for (size_t i = 0; i < emu_plugins_type_count(); i++) {
-        const emu_type *ty = emu_plugins_type_at(i, NULL, NULL);
+        const emu_plugin_desc *plugin;
+        const char *file;
+        const emu_type *ty = emu_plugins_type_at(i, &plugin, &file);
         if (ty->kind != EMU_KIND_ABI || !ty->kind_ops)
             continue;
-        const emu_linux_abi *abi = ty->kind_ops;
-        if (abi->struct_size < sizeof *abi)
+        const emu_linux_abi *built = ty->kind_ops;
+        emu_linux_abi abi;
+        if (!emu_user_abi_adopt(built, &abi)) {
+            emu_log(NULL, EMU_LOG_WARN, "%s: ABI type '%s' of plugin '%s' ignored: its emu_linux_abi "
+                    "is %u bytes, smaller than the ABI 1.0 layout (%zu bytes); rebuild it against "
+                    "this emu's SDK", file, ty->name, plugin->name, built->struct_size,
+                    linux_abi_ends[0]);
             continue;
-        if (!found && abi_matches(abi, e->elf_class, e->data, e->machine))
-            found = abi;
+        }
+        if (!found && abi_matches(&abi, e->elf_class, e->data, e->machine)) {
+            chosen = abi;
+            found = &chosen;
+        }
         char *more = emu_asprintf("%s%s%d-bit %s (%s)", list ? list : "", list ? ", " : "",
-                                  abi->elf_class == 2 ? 64 : 32, emu_elf_machine_name(abi->elf_machines[0]),
-                                  abi->elf_data == 2 ? "big-endian" : "little-endian");
+                                  abi.elf_class == 2 ? 64 : 32, emu_elf_machine_name(abi.elf_machines[0]),
+                                  abi.elf_data == 2 ? "big-endian" : "little-endian");
         free(list);
         list = more;
     }

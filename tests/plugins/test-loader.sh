@@ -4,6 +4,10 @@
 P="$EMU_BUILDDIR/tests/plugins"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# The ABI of this tree's headers.
+hdr="$EMU_SRCDIR/sdk/include/emu/plugin.h"
+major=$(sed -n 's/^#define EMU_ABI_MAJOR \([0-9]*\)$/\1/p' "$hdr")
+minor=$(sed -n 's/^#define EMU_ABI_MINOR \([0-9]*\)$/\1/p' "$hdr")
 
 out=$("$EMU" --plugin-dir "$P/good" --list-plugins 2>"$tmp/err"); st=$?
 ok $st "--list-plugins succeeds"
@@ -11,7 +15,9 @@ like "$out" "tp-widget" "lists the test type"
 like "$out" "1.2.3" "lists the plugin version"
 like "$out" "a widget for plugin tests" "lists the one-line doc"
 like "$out" "tests/plugins/good/tp_good" "lists the file it came from"
-like "$out" "tp-old-widget" "a plugin built against an older ABI minor loads"
+# tp_old declares ABI 1.0 with the 1.0 sizes of emu_plugin_desc and emu_type.
+[ "$minor" -gt 0 ]; ok $? "the ABI minor ($major.$minor) is newer than tp_old's 1.0"
+like "$out" "tp-old-widget" "a plugin built against the older ABI 1.0 loads"
 
 out=$("$EMU" --plugin-dir "$P/good" --describe tp-widget 2>&1); st=$?
 ok $st "--describe succeeds"
@@ -28,10 +34,14 @@ like "$out" "unknown type 'no-such-type'" "names the unknown type"
 like "$out" "tp-widget" "lists the valid choices"
 
 err=$("$EMU" --plugin-dir "$P/major" --list-plugins 2>&1 >/dev/null)
-like "$err" "built for emu ABI 99.4, but this emu has ABI 1.0" "wrong ABI major refused, both versions named"
+like "$err" "built for emu ABI 99.4, but this emu has ABI $major.$minor" \
+    "wrong ABI major refused, both versions named"
 
 err=$("$EMU" --plugin-dir "$P/newer" --list-plugins 2>&1 >/dev/null)
-like "$err" "newer than this emu's ABI 1.0" "newer ABI minor refused"
+like "$err" "built for emu ABI $major.$((minor + 1)), newer than this emu's ABI $major.$minor" \
+    "a plugin of minor EMU_ABI_MINOR + 1 is refused, both versions named"
+unlike "$(EMU_PLUGIN_PATH= "$EMU" --plugin-dir "$P/newer" --list-plugins 2>/dev/null)" \
+    "tp-newer-widget" "its type is not listed"
 
 err=$("$EMU" --plugin-dir "$P/good" --plugin-dir "$P/clash" --list-plugins 2>&1 >/dev/null)
 like "$err" "type 'tp-widget' is already provided by" "type name clash refused"

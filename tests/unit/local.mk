@@ -38,3 +38,8 @@ check_PROGRAMS += tests/unit/test-state-file
 tests_unit_test_state_file_SOURCES = tests/unit/test-state-file.c
 tests_unit_test_state_file_LDADD = core/libemu.la
 TESTS += tests/unit/test-state-file
+
+check_PROGRAMS += tests/unit/test-linux-abi-adopt
+tests_unit_test_linux_abi_adopt_SOURCES = tests/unit/test-linux-abi-adopt.c
+tests_unit_test_linux_abi_adopt_LDADD = core/libemu.la
+TESTS += tests/unit/test-linux-abi-adopt
