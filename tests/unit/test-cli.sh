@@ -8,7 +8,9 @@ like "$out" "--machine FILE" "help lists --machine"
 like "$out" "--user PROGRAM" "help lists --user"
 out=$("$EMU" --version); st=$?
 ok $st "--version exits 0"
-like "$out" "plugin ABI 1.0" "version names the plugin ABI"
+hdr="$EMU_SRCDIR/sdk/include/emu/plugin.h"
+abi=$(sed -n 's/^#define EMU_ABI_MAJOR \([0-9]*\)$/\1/p' "$hdr").$(sed -n 's/^#define EMU_ABI_MINOR \([0-9]*\)$/\1/p' "$hdr")
+like "$out" "plugin ABI $abi" "version names the plugin ABI ($abi, as emu/plugin.h)"
 
 err=$("$EMU" --frobnicate 2>&1); st=$?
 is $st 2 "unknown option exits 2"
