@@ -32,8 +32,12 @@ char *mf_existing_file(mf_vctx *v, const mf_node *n, const char *what, unsigned 
     char *path = mf_resolve_path(n->base, n->text);
     struct stat st;
     const char *problem = NULL;
-    if (stat(path, &st) < 0 || access(path, mode) < 0)
+    if (stat(path, &st) < 0)
         problem = strerror(errno);
+    else if (access(path, mode) < 0)
+        problem = (mode & W_OK) && access(path, R_OK) == 0
+                  ? "opened read-write but the file is read-only; use mode ro or snapshot"
+                  : strerror(errno);
     else if (S_ISDIR(st.st_mode) && !(allow & MF_ALLOW_DIR))
         problem = "is a folder, expected a file";
     else if (!S_ISREG(st.st_mode) && !(S_ISDIR(st.st_mode) && (allow & MF_ALLOW_DIR)) &&

@@ -60,7 +60,8 @@ like "$err" "none.img" "missing disk image: named"
 if [ -w "$T/ro.img" ] && [ -z "$immutable" ]; then
     for i in 1 2; do tap_n=$((tap_n + 1)); echo "ok $tap_n # SKIP no read-only file for this user here"; done
 else
-    refuse "read-only image opened for writing" "ro.img" --set blockdevs.hd.file="$T/ro.img" \
+    refuse "read-only image opened for writing" "ro.img': opened read-write but the file is read-only; use mode ro or snapshot" \
+        --set blockdevs.hd.file="$T/ro.img" \
         --set devices.ide.props.master=hd
 fi
 [ -n "$immutable" ] && chattr -i "$T/ro.img"
