@@ -108,13 +108,21 @@ struct tb {
 /* ---- software TLB (system mode) ---- */
 #define TLB_BITS 8
 #define TLB_SIZE (1u << TLB_BITS)
+/* What the interpreter's fast path reads, 32 bytes (a shift indexes it); the rest of an entry
+   is in tlb_aux at the same position. */
 typedef struct tlb_entry {
     uint64_t tag_read, tag_write; /* fast path: the page when it is plain RAM/ROM for that access, else ~0 */
-    uintptr_t addend;             /* host = addend + vaddr on the fast path */
+    uint64_t addend;              /* host = addend + vaddr on the fast path */
     uint64_t vpage;               /* page this entry translates, ~0 when empty */
-    uint64_t ppage;               /* its physical page */
-    unsigned prot;                /* EMU_PROT_* the MMU allowed */
 } tlb_entry;
+typedef struct tlb_aux {
+    uint64_t ppage;               /* the entry's physical page */
+    unsigned prot;                /* EMU_PROT_* the MMU allowed */
+} tlb_aux;
+/* A translation regime's table is 1 << TLB_MODE_SHIFT bytes, so a regime's table is found
+   from a byte offset kept in an access record's low-bit-free upper bits. */
+#define TLB_MODE_SHIFT (TLB_BITS + 5)
+_Static_assert(sizeof(tlb_entry) << TLB_BITS == 1u << TLB_MODE_SHIFT, "tlb_entry is 32 bytes");
 
 #define JC_BITS 12
 #define JC_SIZE (1u << JC_BITS)
@@ -155,6 +163,7 @@ struct emu_cpu {
     int fault_access;
     tb *jc[JC_SIZE];
     tlb_entry tlb[EMU_IR_MMU_MODES][TLB_SIZE];
+    tlb_aux tlb_aux[EMU_IR_MMU_MODES][TLB_SIZE];
     size_t env_size;
     _Alignas(16) uint8_t env[];
 };
@@ -193,6 +202,10 @@ void emu_exec_release(emu_machine *m);
 void ir_block_init(emu_ir_block *b, emu_cpu *cpu, uint64_t pc, uint32_t flags);
 void ir_block_fini(emu_ir_block *b);
 void ir_dump(const emu_ir_block *b, FILE *f);
+
+/* ir-const.c: for each op of b, whether it is a load or store whose address is known at
+   compile time (has[i]) and that address (addr[i]); both arrays have b->nops entries. */
+void ir_const_addresses(const emu_ir_block *b, bool *has, uint32_t *addr);
 
 /* interp.c: compile a block's IR for the interpreter; run from tb until a stop */
 bool interp_compile(emu_cpu *cpu, const emu_ir_block *b, tb *t);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "exec-internal.h"
+#include "hooks.h"
 #include "util.h"
 
 /* Handler indices.  The order of the binop/cond groups follows the IR enums. */
@@ -37,6 +38,7 @@ enum {
     H_UST8, H_UST16B, H_UST16L, H_UST32B, H_UST32L, H_UST64B, H_UST64L,
     H_SLD, H_SST, H_WLD, H_WST,
     H_SLD8U, H_SLD16BU, H_SLD16BS, H_SLD32B, H_SST8, H_SST16B, H_SST32B,
+    H_SLDA8U, H_SLDA16BU, H_SLDA16BS, H_SLDA32B, H_SSTA8, H_SSTA16B, H_SSTA32B,
     H_CALL, H_CALLC, H_BR, H_BRTEST_SET, H_BRTEST_CLR, H_BRTEST64,
     H_GOTO_TB, H_GOTO_TB_FWD, H_GOTO_TB_SELF, H_EXIT_IND, H_EXIT_LOOP, H_EXIT_EXCP, H_EXIT_EXCP_AT, H_SMC_CHECK,
     H_COUNT
@@ -70,6 +72,9 @@ typedef struct compiler {
     size_t nfix, fix_cap;
     uint32_t scratch;             /* a temp slot for lowering */
     bool watch;                   /* user mode with memory hooks: checked accesses */
+    bool *abs_has;                /* system mode: accesses at an address known now (ir-const.c) */
+    uint32_t *abs_addr;
+    unsigned cur;                 /* index of the IR op being lowered */
 } compiler;
 
 static iop *put(compiler *k, unsigned h, uint16_t insn)
@@ -332,7 +337,16 @@ static bool lower(compiler *k, const ir_op *o)
         x->d = opnd(cpu, o->d);
         x->a = opnd(cpu, o->a);
         x->b = (uint32_t)o->imm;
-        x->c = (o->sub & 15) | o->e << 4;
+        x->c = (o->sub & 15) | (cpu->user ? o->e << 4 : o->e << TLB_MODE_SHIFT);
+        if (h >= H_SLD8U && h <= H_SST32B && k->abs_has && k->abs_has[k->cur] && o->e < EMU_IR_MMU_MODES) {
+            /* the address is a constant: its TLB entry too (as an offset from env, the same
+               in every CPU) */
+            uint32_t addr = k->abs_addr[k->cur];
+            const tlb_entry *e = &cpu->tlb[o->e][(addr >> 12) & (TLB_SIZE - 1)];
+            x->h = (const void *)(uintptr_t)(h - H_SLD8U + H_SLDA8U);
+            x->a = (uint32_t)(int32_t)((const uint8_t *)e - cpu->env);
+            x->b = addr;
+        }
         return true;
     }
     case IR_CALL: {
@@ -436,6 +450,15 @@ bool interp_compile(emu_cpu *cpu, const emu_ir_block *b, tb *t)
     k.b = b;
     k.scratch = opnd(cpu, 0);    /* slot 0 of the temporaries is the backend's */
     k.watch = cpu->user && user_watching(cpu);
+    /* System mode: loads and stores at constant addresses.  Not while memory hooks exist (their
+       callbacks run inside the block and may change registers). */
+    emu_machine *m = cpu->dev->machine;
+    if (!cpu->user && cpu->ops->addr_bits == 32 && !emu_hooks_any(m, EMU_HOOK_READ) &&
+        !emu_hooks_any(m, EMU_HOOK_WRITE)) {
+        k.abs_has = emu_xmalloc(b->nops * sizeof *k.abs_has);
+        k.abs_addr = emu_xmalloc(b->nops * sizeof *k.abs_addr);
+        ir_const_addresses(b, k.abs_has, k.abs_addr);
+    }
     /* how often each temporary appears in the block (as destination or operand) */
     uint16_t uses[IR_MAX_TEMPS + 1];
     memset(uses, 0, sizeof uses);
@@ -455,6 +478,7 @@ bool interp_compile(emu_cpu *cpu, const emu_ir_block *b, tb *t)
     uint64_t prev_pc = 0;
     for (unsigned i = 0; i < b->nops && ok; i++) {
         const ir_op *o = &b->ops[i];
+        k.cur = i;
         /* A store may have hit code of this very block (the memory system or the user-mode
            write fault only flags it): system mode checks at the next instruction boundary,
            user mode where the block goes on at a branch target the translator followed
@@ -577,6 +601,8 @@ bool interp_compile(emu_cpu *cpu, const emu_ir_block *b, tb *t)
             x->c = k.label_at[x->c];
     }
     free(k.fix);
+    free(k.abs_has);
+    free(k.abs_addr);
     if (!ok || k.n == 0 || k.n > 0xffff) {
         free(k.out);
         free(k.insn_of);
@@ -767,6 +793,9 @@ void interp_run(emu_cpu *cpu, tb *t, int64_t *budgetp, tb **link_from, unsigned 
         [H_SLD] = &&L_SLD, [H_SST] = &&L_SST, [H_WLD] = &&L_WLD, [H_WST] = &&L_WST,
         [H_SLD8U] = &&L_SLD8U, [H_SLD16BU] = &&L_SLD16BU, [H_SLD16BS] = &&L_SLD16BS,
         [H_SLD32B] = &&L_SLD32B, [H_SST8] = &&L_SST8, [H_SST16B] = &&L_SST16B, [H_SST32B] = &&L_SST32B,
+        [H_SLDA8U] = &&L_SLDA8U, [H_SLDA16BU] = &&L_SLDA16BU, [H_SLDA16BS] = &&L_SLDA16BS,
+        [H_SLDA32B] = &&L_SLDA32B, [H_SSTA8] = &&L_SSTA8, [H_SSTA16B] = &&L_SSTA16B,
+        [H_SSTA32B] = &&L_SSTA32B,
         [H_CALL] = &&L_CALL, [H_CALLC] = &&L_CALLC, [H_BR] = &&L_BR, [H_BRTEST_SET] = &&L_BRTEST_SET,
         [H_BRTEST_CLR] = &&L_BRTEST_CLR, [H_BRTEST64] = &&L_BRTEST64,
         [H_GOTO_TB] = &&L_GOTO_TB, [H_GOTO_TB_FWD] = &&L_GOTO_TB_FWD,
@@ -784,6 +813,7 @@ void interp_run(emu_cpu *cpu, tb *t, int64_t *budgetp, tb **link_from, unsigned 
     int64_t budget = *budgetp;
     const iop *op;
     const iop *base;
+    uint32_t slow_addr;          /* system-mode access on its slow path */
     tb *cur = t;
     *link_from = NULL;
 
@@ -976,11 +1006,12 @@ L_WST: {
     NEXT();
 }
 
-    /* System mode: software TLB, slow path through the memory system.  c = memop | mmu_idx << 4
-       (| SST_INSN_END).  The fast path needs the page of the access's last byte to be the
+    /* System mode: software TLB, slow path through the memory system.  c = memop | mmu_idx <<
+       TLB_MODE_SHIFT (| SST_INSN_END), the upper bits the offset of the regime's table.  The fast path needs the page of the access's last byte to be the
        entry's tag: the entry is chosen by the page of its first byte, so an access that crosses
        into the next page (whose entry is another one) never matches. */
-#define TLB_OF(o, addr) (&cpu->tlb[((o)->c >> 4) & (EMU_IR_MMU_MODES - 1)][((addr) >> 12) & (TLB_SIZE - 1)])
+#define TLB_OF(o, addr) ((const tlb_entry *)((const uint8_t *)cpu->tlb + \
+    ((o)->c & ~((1u << TLB_MODE_SHIFT) - 1)) + (((addr) >> 12) & (TLB_SIZE - 1)) * sizeof(tlb_entry)))
 #define SLD_FAST(n, size, expr) \
     L_##n: { uint32_t addr = R32(op->a) + op->b; const tlb_entry *e = TLB_OF(op, addr); \
         if (__builtin_expect(e->tag_read == ((addr + (size) - 1) & ~0xfffu), 1)) { \
@@ -1000,6 +1031,26 @@ L_WST: {
     SST_FAST(SST16B, 2, st_be16(p, (uint16_t)v))
     SST_FAST(SST32B, 4, st_be32(p, v))
 #undef SST_FAST
+    /* the same at a constant address b, a = the offset of its TLB entry from env */
+#define SLDA_FAST(n, size, expr) \
+    L_##n: { uint32_t addr = op->b; const tlb_entry *e = (const tlb_entry *)(env + (int32_t)op->a); \
+        if (__builtin_expect(e->tag_read == ((addr + (size) - 1) & ~0xfffu), 1)) { \
+            const uint8_t *p = (const uint8_t *)(e->addend + addr); R32(op->d) = (expr); NEXT(); } \
+        goto slda_slow; }
+    SLDA_FAST(SLDA8U, 1, *p)
+    SLDA_FAST(SLDA16BU, 2, ld_be16(p))
+    SLDA_FAST(SLDA16BS, 2, (uint32_t)(int32_t)(int16_t)ld_be16(p))
+    SLDA_FAST(SLDA32B, 4, ld_be32(p))
+#undef SLDA_FAST
+#define SSTA_FAST(n, size, stmt) \
+    L_##n: { uint32_t addr = op->b; const tlb_entry *e = (const tlb_entry *)(env + (int32_t)op->a); \
+        if (__builtin_expect(e->tag_write == ((addr + (size) - 1) & ~0xfffu), 1)) { \
+            uint8_t *p = (uint8_t *)(e->addend + addr); uint32_t v = R32(op->d); stmt; NEXT(); } \
+        goto ssta_slow; }
+    SSTA_FAST(SSTA8, 1, *p = (uint8_t)v)
+    SSTA_FAST(SSTA16B, 2, st_be16(p, (uint16_t)v))
+    SSTA_FAST(SSTA32B, 4, st_be32(p, v))
+#undef SSTA_FAST
 L_SLD: {
     uint32_t addr = R32(op->a) + op->b;
     unsigned mo = op->c & 15, size = 1u << (mo & 3);
@@ -1014,10 +1065,15 @@ L_SLD: {
     }
     goto sld_slow;
 }
-sld_slow: {
+sld_slow:
+    slow_addr = R32(op->a) + op->b;
+    goto load_slow;
+slda_slow:
+    slow_addr = op->b;
+load_slow: {
     unsigned mo = op->c & 15;
     cpu->cur_op = op;
-    uint64_t v = sys_load_slow(cpu, R32(op->a) + op->b, mo, (op->c >> 4) & (EMU_IR_MMU_MODES - 1));
+    uint64_t v = sys_load_slow(cpu, slow_addr, mo, op->c >> TLB_MODE_SHIFT);
     if ((mo & EMU_MO_SIZE) == EMU_MO_64)
         R64(op->d) = v;
     else
@@ -1034,11 +1090,16 @@ L_SST: {
     }
     goto sst_slow;
 }
-sst_slow: {
+sst_slow:
+    slow_addr = R32(op->a) + op->b;
+    goto store_slow;
+ssta_slow:
+    slow_addr = op->b;
+store_slow: {
     unsigned mo = op->c & 15;
     cpu->cur_op = op;
-    sys_store_slow(cpu, R32(op->a) + op->b, (mo & EMU_MO_SIZE) == EMU_MO_64 ? R64(op->d) : R32(op->d),
-                   mo, (op->c >> 4) & (EMU_IR_MMU_MODES - 1));
+    sys_store_slow(cpu, slow_addr, (mo & EMU_MO_SIZE) == EMU_MO_64 ? R64(op->d) : R32(op->d),
+                   mo, op->c >> TLB_MODE_SHIFT);
     if (__builtin_expect((op->c & SST_INSN_END) && cpu->smc_hit, 0)) {
         /* the store changed this block's code: leave before the next instruction */
         unsigned next = cur->op_insn[op - base] + 1u;

@@ -16,12 +16,19 @@ void tlb_flush_cpu(emu_cpu *cpu)
     tb_jc_clear(cpu);
 }
 
+/* The rest of entry e. */
+static tlb_aux *aux_of(emu_cpu *cpu, const tlb_entry *e)
+{
+    return &cpu->tlb_aux[0][0] + (e - &cpu->tlb[0][0]);
+}
+
 /* The entry translating addr for `access`, or NULL with the exception recorded in cpu. */
 static tlb_entry *tlb_fill(emu_cpu *cpu, uint64_t addr, emu_access access, unsigned idx)
 {
     uint64_t page = addr & ~0xfffull;
     tlb_entry *e = &cpu->tlb[idx][(page >> 12) & (TLB_SIZE - 1)];
-    if (e->vpage == page && (e->prot & (1u << access)))
+    tlb_aux *x = aux_of(cpu, e);
+    if (e->vpage == page && (x->prot & (1u << access)))
         return e;
     emu_mmu_result r = { 0, 0 };
     uint32_t code = 0;
@@ -38,11 +45,11 @@ static tlb_entry *tlb_fill(emu_cpu *cpu, uint64_t addr, emu_access access, unsig
     uint64_t ppage = r.paddr & ~0xfffull;
     emu_mem_page_lookup(cpu->sys, ppage, &pg);
     e->vpage = page;
-    e->ppage = ppage;
-    e->prot = r.prot | (1u << access);
+    x->ppage = ppage;
+    x->prot = r.prot | (1u << access);
     e->addend = pg.host ? (uintptr_t)pg.host - (uintptr_t)page : 0;
-    e->tag_read = pg.host && (pg.flags & EMU_PAGE_READ_FAST) && (e->prot & EMU_PROT_READ) ? page : ~0ull;
-    e->tag_write = pg.host && (pg.flags & EMU_PAGE_WRITE_FAST) && (e->prot & EMU_PROT_WRITE) ? page : ~0ull;
+    e->tag_read = pg.host && (pg.flags & EMU_PAGE_READ_FAST) && (x->prot & EMU_PROT_READ) ? page : ~0ull;
+    e->tag_write = pg.host && (pg.flags & EMU_PAGE_WRITE_FAST) && (x->prot & EMU_PROT_WRITE) ? page : ~0ull;
     /* pages watched by memory hooks take the slow path, which reports the accesses */
     emu_machine *m = cpu->dev->machine;
     if (emu_hooks_any(m, EMU_HOOK_READ) && emu_hooks_overlap(m, EMU_HOOK_READ, page, page + 0xfff))
@@ -57,7 +64,7 @@ bool sys_code_phys(emu_cpu *cpu, uint64_t pc, unsigned mmu_idx, uint64_t *phys)
     tlb_entry *e = tlb_fill(cpu, pc, EMU_ACCESS_EXEC, mmu_idx);
     if (!e)
         return false;
-    *phys = e->ppage | (pc & 0xfff);
+    *phys = aux_of(cpu, e)->ppage | (pc & 0xfff);
     return true;
 }
 
@@ -89,7 +96,7 @@ uint64_t sys_load_slow(emu_cpu *cpu, uint64_t addr, unsigned memop, unsigned idx
     if (!e)
         cpu_unwind(cpu);
     uint64_t v = 0;
-    emu_space_read(cpu->sys, e->ppage | (addr & 0xfff), size,
+    emu_space_read(cpu->sys, aux_of(cpu, e)->ppage | (addr & 0xfff), size,
                    (memop & EMU_MO_BE) ? EMU_BIG_ENDIAN : EMU_LITTLE_ENDIAN, &v);
     emu_machine *m = cpu->dev->machine;
     if (emu_hooks_any(m, EMU_HOOK_READ) && emu_hooks_overlap(m, EMU_HOOK_READ, addr, addr + size - 1)) {
@@ -123,7 +130,7 @@ void sys_store_slow(emu_cpu *cpu, uint64_t addr, uint64_t v, unsigned memop, uns
                              size == 8 ? v : v & ((1ull << (8 * size)) - 1));
         atomic_store(&cpu->exit_request, 1);
     }
-    emu_space_write(cpu->sys, e->ppage | (addr & 0xfff), size,
+    emu_space_write(cpu->sys, aux_of(cpu, e)->ppage | (addr & 0xfff), size,
                     (memop & EMU_MO_BE) ? EMU_BIG_ENDIAN : EMU_LITTLE_ENDIAN, v);
 }
 

@@ -1,8 +1,8 @@
 /* System-mode execution paths of the engine on an in-process machine (RAM + a ppc604): stores
  * into the code of the running block (each store form leaves the block before the next
  * instruction, with the instruction count exact), loads and stores that cross into a page of
- * another RAM region (never taken by the TLB fast path), and blocks that go on at the target of
- * a call and after its return.  Bare-metal code is hand-assembled; the CPU runs with translation off. */
+ * another RAM region (never taken by the TLB fast path), accesses at addresses known when the
+ * block is compiled, and blocks that go on at the target of a call and after its return.  Bare-metal code is hand-assembled; the CPU runs with translation off. */
 #include <stdio.h>
 #include "../tap.h"
 #include "clock/clock.h"
@@ -70,9 +70,11 @@ static void start(sys *s, uint32_t pc, const uint32_t *prog, size_t n)
     emu_cpu_set_pc(s->cpu, pc);
 }
 
-/* A store in the block patches "li r5, 1" at 0x3014 further down the same block. */
-static void test_store_into_block(sys *s)
+/* A store in the block patches "li r5, 1" at 0x3014 further down the same block.  The address
+   comes from constants in the block (known when it is compiled) or from a register set before. */
+static void test_store_into_block(sys *s, bool constant)
 {
+    const char *how = constant ? "constant address" : "address from a register";
     static const struct {
         const char *name;
         uint32_t value;     /* r3 */
@@ -87,7 +89,7 @@ static void test_store_into_block(sys *s)
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         uint32_t prog[] = {
-            LIS(4, 0), ORI(4, 4, 0x3010),
+            constant ? LIS(4, 0) : NOP, constant ? ORI(4, 4, 0x3010) : NOP,
             cases[i].store,            /* 0x3008 */
             NOP,                       /* 0x300c */
             NOP,                       /* 0x3010 */
@@ -98,22 +100,24 @@ static void test_store_into_block(sys *s)
         set(s, "r3", cases[i].value);
         set(s, "r30", NOP);            /* stmw r30: to 0x3010 and 0x3014 */
         set(s, "r31", LI(5, 4));
+        set(s, "r4", constant ? 0 : 0x3010);
         uint64_t n = run(s);
-        is_u64(reg(s, "r5"), cases[i].want_r5, "%s: the patched instruction ran", cases[i].name);
-        is_u64(reg(s, "r6"), cases[i].want_r5 + 100, "%s: and the one after it", cases[i].name);
-        is_u64(n, 9, "%s: instruction count exact", cases[i].name);
+        is_u64(reg(s, "r5"), cases[i].want_r5, "%s, %s: the patched instruction ran", cases[i].name, how);
+        is_u64(reg(s, "r6"), cases[i].want_r5 + 100, "%s, %s: and the one after it", cases[i].name, how);
+        is_u64(n, 9, "%s, %s: instruction count exact", cases[i].name, how);
     }
 }
 
 /* Accesses that straddle the end of one RAM region and the start of another (mapped right
    after it, a separate host buffer): byte by byte on the slow path. */
-static void test_cross_region(sys *s)
+static void test_cross_region(sys *s, bool constant)
 {
+    const char *how = constant ? "constant address" : "address from a register";
     uint32_t edge = 16 << 20;    /* RAM ends here, the second region starts here */
     emu_space_write(s->space, edge - 4, 4, EMU_BIG_ENDIAN, 0x11223344);
     emu_space_write(s->space, edge, 4, EMU_BIG_ENDIAN, 0x55667788);
-    static const uint32_t prog[] = {
-        LIS(4, 0x0100),                 /* r4 = edge */
+    const uint32_t prog[] = {
+        constant ? LIS(4, 0x0100) : NOP,   /* r4 = edge */
         LWZ(5, -2, 4),                  /* 0x33445566 */
         LHZ(6, -1, 4),                  /* 0x4455 */
         LIS(7, 0xa1b2), ORI(7, 7, 0xc3d4),
@@ -121,12 +125,36 @@ static void test_cross_region(sys *s)
         LWZ(8, -4, 4), LWZ(9, 0, 4),
     };
     start(s, 0x3000, prog, sizeof prog / sizeof *prog);
+    set(s, "r4", edge);
     run(s);
-    is_u64(reg(s, "r5"), 0x33445566, "word load across two RAM regions");
-    is_u64(reg(s, "r6"), 0x4455, "halfword load across two RAM regions");
-    is_u64(reg(s, "r8"), 0x112233a1, "word store across: the first region's bytes");
-    is_u64(reg(s, "r9"), 0xb2c3d488, "word store across: the second region's bytes");
-    is_u64(get(s, edge), 0xb2c3d488, "the store reached the second region");
+    is_u64(reg(s, "r5"), 0x33445566, "word load across two RAM regions, %s", how);
+    is_u64(reg(s, "r6"), 0x4455, "halfword load across two RAM regions, %s", how);
+    is_u64(reg(s, "r8"), 0x112233a1, "word store across: the first region's bytes, %s", how);
+    is_u64(reg(s, "r9"), 0xb2c3d488, "word store across: the second region's bytes, %s", how);
+    is_u64(get(s, edge), 0xb2c3d488, "the store reached the second region, %s", how);
+}
+
+/* Constant addresses whose pages share a TLB entry: each access finds the entry holding the
+   other page and takes the slow path, which refills it. */
+static void test_shared_tlb_entry(sys *s)
+{
+    emu_space_write(s->space, 0x100010, 4, EMU_BIG_ENDIAN, 0x0a0a0a0a);
+    emu_space_write(s->space, 0x200010, 4, EMU_BIG_ENDIAN, 0x0b0b0b0b);
+    static const uint32_t prog[] = {
+        LIS(10, 0x0010), LIS(11, 0x0020),
+        LWZ(5, 0x10, 10), LWZ(6, 0x10, 11), LWZ(7, 0x10, 10),
+        LI(3, 0x55), STB(3, 0x11, 11), LWZ(8, 0x10, 11), STB(3, 0x12, 10), LWZ(9, 0x10, 10),
+        ADDI(12, 12, 1), CMPWI(0, 12, 3), BNE(-48),      /* three times, the block translated once */
+    };
+    start(s, 0x3000, prog, sizeof prog / sizeof *prog);
+    set(s, "r12", 0);
+    uint64_t n = run(s);
+    is_u64(reg(s, "r5"), 0x0a0a550a, "first page through the shared entry");
+    is_u64(reg(s, "r6"), 0x0b550b0b, "second page through the shared entry");
+    is_u64(reg(s, "r7"), 0x0a0a550a, "first page again");
+    is_u64(reg(s, "r8"), 0x0b550b0b, "a byte stored to the second page");
+    is_u64(reg(s, "r9"), 0x0a0a550a, "a byte stored to the first page");
+    is_u64(n, 3 * 13 + 2, "instruction count");
 }
 
 /* Calls the block follows: a blr that finds the return address in LR goes on after the call,
@@ -180,8 +208,11 @@ int main(void)
         return 1;
     }
     s.cpu = emu_cpu_from_device(dev);
-    test_store_into_block(&s);
-    test_cross_region(&s);
+    for (int constant = 0; constant < 2; constant++) {
+        test_store_into_block(&s, constant);
+        test_cross_region(&s, constant);
+    }
+    test_shared_tlb_entry(&s);
     test_calls(&s);
     emu_machine_free(s.m);
     tap_done();
