@@ -404,12 +404,7 @@ void emu_cpu_tlb_flush_page(emu_cpu *cpu, uint64_t vaddr)
 {
     if (cpu->user)
         return;
-    uint64_t page = vaddr & ~0xfffull;
-    for (unsigned m = 0; m < EMU_IR_MMU_MODES; m++) {
-        tlb_entry *e = &cpu->tlb[m][(page >> 12) & (TLB_SIZE - 1)];
-        if (e->vpage == page)
-            e->tag_read = e->tag_write = e->vpage = ~0ull;
-    }
+    tlb_flush_page(cpu, vaddr & ~0xfffull);
     tb_jc_clear(cpu);
 }
 

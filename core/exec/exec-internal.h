@@ -122,6 +122,9 @@ typedef struct tlb_aux {
 /* A translation regime's table is 1 << TLB_MODE_SHIFT bytes, so a regime's table is found
    from a byte offset kept in an access record's low-bit-free upper bits. */
 #define TLB_MODE_SHIFT (TLB_BITS + 5)
+/* Entries a refill pushed out, per regime, searched before the MMU is asked again: two pages
+   whose entries collide (a copy from one to the other) then cost a swap, not a walk. */
+#define TLB_VICTIMS 8
 _Static_assert(sizeof(tlb_entry) << TLB_BITS == 1u << TLB_MODE_SHIFT, "tlb_entry is 32 bytes");
 
 #define JC_BITS 12
@@ -164,6 +167,9 @@ struct emu_cpu {
     tb *jc[JC_SIZE];
     tlb_entry tlb[EMU_IR_MMU_MODES][TLB_SIZE];
     tlb_aux tlb_aux[EMU_IR_MMU_MODES][TLB_SIZE];
+    tlb_entry victim[EMU_IR_MMU_MODES][TLB_VICTIMS];
+    tlb_aux victim_aux[EMU_IR_MMU_MODES][TLB_VICTIMS];
+    unsigned victim_next[EMU_IR_MMU_MODES];     /* the victim slot the next eviction takes */
     size_t env_size;
     _Alignas(16) uint8_t env[];
 };
@@ -269,6 +275,8 @@ void cpu_restore_state(emu_cpu *cpu);
 
 /* softmmu.c (system mode) */
 void tlb_flush_cpu(emu_cpu *cpu);
+/* Drop the translations of one virtual page (every regime). */
+void tlb_flush_page(emu_cpu *cpu, uint64_t page);
 uint64_t sys_load_slow(emu_cpu *cpu, uint64_t addr, unsigned memop, unsigned mmu_idx);
 void sys_store_slow(emu_cpu *cpu, uint64_t addr, uint64_t v, unsigned memop, unsigned mmu_idx);
 /* Translate a code address for block lookup: physical address, or an exception set in cpu. */

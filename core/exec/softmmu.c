@@ -6,14 +6,32 @@
 #include "hooks.h"
 #include "memory/memory-internal.h"
 
+static void entry_clear(tlb_entry *e)
+{
+    e->tag_read = e->tag_write = e->vpage = ~0ull;
+}
+
 void tlb_flush_cpu(emu_cpu *cpu)
 {
-    for (unsigned m = 0; m < EMU_IR_MMU_MODES; m++)
-        for (unsigned i = 0; i < TLB_SIZE; i++) {
-            tlb_entry *e = &cpu->tlb[m][i];
-            e->tag_read = e->tag_write = e->vpage = ~0ull;
-        }
+    for (unsigned m = 0; m < EMU_IR_MMU_MODES; m++) {
+        for (unsigned i = 0; i < TLB_SIZE; i++)
+            entry_clear(&cpu->tlb[m][i]);
+        for (unsigned i = 0; i < TLB_VICTIMS; i++)
+            entry_clear(&cpu->victim[m][i]);
+    }
     tb_jc_clear(cpu);
+}
+
+void tlb_flush_page(emu_cpu *cpu, uint64_t page)
+{
+    for (unsigned m = 0; m < EMU_IR_MMU_MODES; m++) {
+        tlb_entry *e = &cpu->tlb[m][(page >> 12) & (TLB_SIZE - 1)];
+        if (e->vpage == page)
+            entry_clear(e);
+        for (unsigned i = 0; i < TLB_VICTIMS; i++)
+            if (cpu->victim[m][i].vpage == page)
+                entry_clear(&cpu->victim[m][i]);
+    }
 }
 
 /* The rest of entry e. */
@@ -30,6 +48,19 @@ static tlb_entry *tlb_fill(emu_cpu *cpu, uint64_t addr, emu_access access, unsig
     tlb_aux *x = aux_of(cpu, e);
     if (e->vpage == page && (x->prot & (1u << access)))
         return e;
+    for (unsigned i = 0; i < TLB_VICTIMS; i++) {
+        tlb_entry *v = &cpu->victim[idx][i];
+        tlb_aux *vx = &cpu->victim_aux[idx][i];
+        if (v->vpage == page && (vx->prot & (1u << access))) {
+            tlb_entry te = *e;
+            tlb_aux tx = *x;
+            *e = *v;
+            *x = *vx;
+            *v = te;
+            *vx = tx;
+            return e;
+        }
+    }
     emu_mmu_result r = { 0, 0 };
     uint32_t code = 0;
     emu_excp_class cls = cpu->ops->mmu_translate(cpu->env, addr, access, idx, false, &r, &code);
@@ -40,6 +71,12 @@ static tlb_entry *tlb_fill(emu_cpu *cpu, uint64_t addr, emu_access access, unsig
         cpu->fault_addr = addr;
         cpu->fault_access = access;
         return NULL;
+    }
+    if (e->vpage != ~0ull && e->vpage != page) {
+        unsigned n = cpu->victim_next[idx];
+        cpu->victim[idx][n] = *e;
+        cpu->victim_aux[idx][n] = *x;
+        cpu->victim_next[idx] = (n + 1) % TLB_VICTIMS;
     }
     emu_mem_page pg;
     uint64_t ppage = r.paddr & ~0xfffull;
@@ -78,6 +115,21 @@ static uint64_t sign_extend(uint64_t v, unsigned memop)
     return v;
 }
 
+/* Guest memory on the host in the guest's byte order (size 1, 2, 4 or 8). */
+static uint64_t host_load(const uint8_t *p, unsigned size, bool be)
+{
+    uint64_t v = 0;
+    for (unsigned i = 0; i < size; i++)
+        v |= (uint64_t)p[i] << (be ? 8 * (size - 1 - i) : 8 * i);
+    return v;
+}
+
+static void host_store(uint8_t *p, unsigned size, bool be, uint64_t v)
+{
+    for (unsigned i = 0; i < size; i++)
+        p[i] = (uint8_t)(v >> (be ? 8 * (size - 1 - i) : 8 * i));
+}
+
 uint64_t sys_load_slow(emu_cpu *cpu, uint64_t addr, unsigned memop, unsigned idx)
 {
     unsigned size = 1u << (memop & EMU_MO_SIZE);
@@ -95,6 +147,9 @@ uint64_t sys_load_slow(emu_cpu *cpu, uint64_t addr, unsigned memop, unsigned idx
     tlb_entry *e = tlb_fill(cpu, addr, EMU_ACCESS_READ, idx);
     if (!e)
         cpu_unwind(cpu);
+    if (e->tag_read == (addr & ~0xfffull))   /* plain memory now (a refill or a victim swap) */
+        return sign_extend(host_load((const uint8_t *)(uintptr_t)(e->addend + addr), size,
+                                     memop & EMU_MO_BE), memop);
     uint64_t v = 0;
     emu_space_read(cpu->sys, aux_of(cpu, e)->ppage | (addr & 0xfff), size,
                    (memop & EMU_MO_BE) ? EMU_BIG_ENDIAN : EMU_LITTLE_ENDIAN, &v);
@@ -124,6 +179,10 @@ void sys_store_slow(emu_cpu *cpu, uint64_t addr, uint64_t v, unsigned memop, uns
     tlb_entry *e = tlb_fill(cpu, addr, EMU_ACCESS_WRITE, idx);
     if (!e)
         cpu_unwind(cpu);
+    if (e->tag_write == (addr & ~0xfffull)) {   /* plain memory, no code, no watch */
+        host_store((uint8_t *)(uintptr_t)(e->addend + addr), size, memop & EMU_MO_BE, v);
+        return;
+    }
     emu_machine *m = cpu->dev->machine;
     if (emu_hooks_any(m, EMU_HOOK_WRITE) && emu_hooks_overlap(m, EMU_HOOK_WRITE, addr, addr + size - 1)) {
         emu_hooks_fire_write(m, cpu, current_insn_pc(cpu), addr, size,
@@ -154,8 +213,8 @@ static void on_protect(void *opaque, const uint8_t *host, size_t len)
     for (size_t i = 0; i < ex->ncpus; i++) {
         emu_cpu *cpu = ex->cpus[i];
         for (unsigned m = 0; m < EMU_IR_MMU_MODES; m++)
-            for (unsigned j = 0; j < TLB_SIZE; j++) {
-                tlb_entry *e = &cpu->tlb[m][j];
+            for (unsigned j = 0; j < TLB_SIZE + TLB_VICTIMS; j++) {
+                tlb_entry *e = j < TLB_SIZE ? &cpu->tlb[m][j] : &cpu->victim[m][j - TLB_SIZE];
                 if (e->tag_write == ~0ull)
                     continue;
                 uintptr_t h = e->addend + (uintptr_t)e->tag_write;

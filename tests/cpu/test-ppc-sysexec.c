@@ -2,7 +2,7 @@
  * into the code of the running block (each store form leaves the block before the next
  * instruction, with the instruction count exact), loads and stores that cross into a page of
  * another RAM region (never taken by the TLB fast path), accesses at addresses known when the
- * block is compiled, and blocks that go on at the target of a call and after its return.  Bare-metal code is hand-assembled; the CPU runs with translation off. */
+ * block is compiled, pages whose TLB entries collide, and blocks that go on at the target of a call and after its return.  Bare-metal code is hand-assembled; the CPU runs with translation off. */
 #include <stdio.h>
 #include "../tap.h"
 #include "clock/clock.h"
@@ -13,6 +13,10 @@
 #include "ppc-harness.h"
 
 #define MTMSR(s) P_X(31, s, 0, 0, 146, 0)
+#define MFMSR(t) P_X(31, t, 0, 0, 83, 0)
+#define MTSPR(spr, s) P_X(31, s, (spr) & 31, (spr) >> 5, 467, 0)
+#define ISYNC 0x4c00012cu
+enum { DBAT0U = 536, DBAT0L = 537, DBAT1U = 538, DBAT1L = 539 };
 #define LHZ(t, d, a) P_D(40, t, a, d)
 
 typedef struct sys {
@@ -157,6 +161,33 @@ static void test_shared_tlb_entry(sys *s)
     is_u64(n, 3 * 13 + 2, "instruction count");
 }
 
+/* A translation pushed out of the TLB by a colliding page, then changed (a BAT write): the
+   next access sees the new mapping, not the remembered one. */
+static void test_evicted_translation_changed(sys *s)
+{
+    emu_space_write(s->space, 0x100010, 4, EMU_BIG_ENDIAN, 0x1111);
+    emu_space_write(s->space, 0x200010, 4, EMU_BIG_ENDIAN, 0x2222);
+    emu_space_write(s->space, 0x400010, 4, EMU_BIG_ENDIAN, 0x4444);
+    static const uint32_t prog[] = {
+        LIS(3, 0x8000), ORI(3, 3, 2), MTSPR(DBAT0U, 3),     /* EA 0x80000000, 128 KiB */
+        LIS(3, 0x0010), ORI(3, 3, 2), MTSPR(DBAT0L, 3),     /* -> PA 0x00100000 */
+        LI(3, 0x1ffe), MTSPR(DBAT1U, 3), LI(3, 2), MTSPR(DBAT1L, 3),   /* EA 0: 256 MiB, identity */
+        MFMSR(4), ORI(4, 4, 0x10), MTMSR(4), ISYNC,         /* data translation on */
+        LIS(5, 0x8000), LWZ(6, 0x10, 5),
+        LIS(7, 0x0020), LWZ(8, 0x10, 7),                    /* the same TLB entry as 0x80000000 */
+        LIS(3, 0x0040), ORI(3, 3, 2), MTSPR(DBAT0L, 3), ISYNC,   /* now -> PA 0x00400000 */
+        LWZ(9, 0x10, 5), LWZ(10, 0x10, 7),
+        MFMSR(4), RLWINM(4, 4, 0, 28, 26), MTMSR(4),
+        LI(3, 0), MTSPR(DBAT0U, 3), MTSPR(DBAT1U, 3),
+    };
+    start(s, 0x3000, prog, sizeof prog / sizeof *prog);
+    run(s);
+    is_u64(reg(s, "r6"), 0x1111, "BAT mapping");
+    is_u64(reg(s, "r8"), 0x2222, "the colliding page");
+    is_u64(reg(s, "r9"), 0x4444, "the changed BAT mapping, not the evicted entry");
+    is_u64(reg(s, "r10"), 0x2222, "the colliding page again");
+}
+
 /* Calls the block follows: a blr that finds the return address in LR goes on after the call,
    one whose LR the callee changed goes where LR points. */
 static void test_calls(sys *s)
@@ -213,6 +244,7 @@ int main(void)
         test_cross_region(&s, constant);
     }
     test_shared_tlb_entry(&s);
+    test_evicted_translation_changed(&s);
     test_calls(&s);
     emu_machine_free(s.m);
     tap_done();
