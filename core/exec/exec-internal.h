@@ -93,8 +93,8 @@ struct tb {
     uint16_t ninsns;
     uint16_t nops;
     uint64_t page_v[2], page_p[2];    /* pages spanned (page_p[1] = ~0 when one page) */
-    _Atomic(tb *) next[2];        /* chained successors for goto_tb slots */
-    uint64_t next_pc[2];          /* their PCs */
+    _Atomic(tb *) *next;          /* [nexits]: chained successors, one per goto_tb exit */
+    unsigned nexits;
     tb_inlink *in;                 /* blocks chained to this one */
     size_t nin, in_cap;
     tb *hash_next;                /* in the global hash bucket */

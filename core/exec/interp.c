@@ -72,6 +72,7 @@ typedef struct compiler {
     size_t nfix, fix_cap;
     uint32_t scratch;             /* a temp slot for lowering */
     bool watch;                   /* user mode with memory hooks: checked accesses */
+    unsigned nexits;              /* goto_tb exits so far */
     bool *abs_has;                /* system mode: accesses at an address known now (ir-const.c) */
     uint32_t *abs_addr;
     unsigned cur;                 /* index of the IR op being lowered */
@@ -403,7 +404,7 @@ static bool lower(compiler *k, const ir_op *o)
         x = put(k, !cpu->user ? H_GOTO_TB : o->imm > b->pc ? H_GOTO_TB_FWD :
                    o->imm == b->pc ? H_GOTO_TB_SELF : H_GOTO_TB, in);
         x->d = in + 1u;
-        x->a = o->sub;
+        x->a = k->nexits++;     /* each exit its own chaining slot (the IR's slot number aside) */
         put_imm64(x, o->imm);
         return true;
     case IR_EXIT_INDIRECT:
@@ -627,6 +628,8 @@ bool interp_compile(emu_cpu *cpu, const emu_ir_block *b, tb *t)
     }
     t->ops = k.out;
     t->op_insn = k.insn_of;
+    t->nexits = k.nexits;
+    t->next = emu_xcalloc(k.nexits ? k.nexits : 1, sizeof *t->next);
     t->nops = (uint16_t)k.n;
     return true;
 }

@@ -20,6 +20,7 @@ static size_t bucket(struct emu_exec *ex, uint64_t phys, uint32_t flags)
 void tb_free(tb *t)
 {
     free(t->in);
+    free((void *)t->next);
     free(t->insn_pc);
     free(t->op_insn);
     free(t->ops);
@@ -54,7 +55,7 @@ static void tb_remove(struct emu_exec *ex, tb *t)
     for (size_t i = 0; i < t->nin; i++)
         atomic_store(&t->in[i].from->next[t->in[i].slot], NULL);
     t->nin = 0;
-    for (unsigned s = 0; s < 2; s++) {
+    for (unsigned s = 0; s < t->nexits; s++) {
         tb *n = atomic_load(&t->next[s]);
         if (n)
             unlink_in(n, t, s);
@@ -151,7 +152,7 @@ void tb_link(emu_cpu *cpu, tb *from, unsigned slot, tb *to)
     /* System mode chains only inside one virtual page: a jump to another
        page must look its mapping up again (the MMU may have changed it). */
     bool same_page = cpu->user || (from->page_v[0] == to->page_v[0] && from->page_p[0] == to->page_p[0]);
-    if (same_page && atomic_load(&from->valid) && atomic_load(&to->valid) &&
+    if (same_page && slot < from->nexits && atomic_load(&from->valid) && atomic_load(&to->valid) &&
         !atomic_load(&from->next[slot]) && from->flags == to->flags) {
         EMU_PUSH(to->in, to->nin, to->in_cap, ((tb_inlink){ from, slot }));
         atomic_store_explicit(&from->next[slot], to, memory_order_release);

@@ -2,7 +2,9 @@
  * into the code of the running block (each store form leaves the block before the next
  * instruction, with the instruction count exact), loads and stores that cross into a page of
  * another RAM region (never taken by the TLB fast path), accesses at addresses known when the
- * block is compiled, pages whose TLB entries collide, and blocks that go on at the target of a call and after its return.  Bare-metal code is hand-assembled; the CPU runs with translation off. */
+ * block is compiled, pages whose TLB entries collide, and blocks that go on at the target of a
+ * call, after its return and after a conditional branch not taken.  Bare-metal code is
+ * hand-assembled; the CPU runs with translation off unless a test turns it on. */
 #include <stdio.h>
 #include "../tap.h"
 #include "clock/clock.h"
@@ -188,6 +190,30 @@ static void test_evicted_translation_changed(sys *s)
     is_u64(reg(s, "r10"), 0x2222, "the colliding page again");
 }
 
+/* Conditional branches inside a block (it goes on after one not taken): a loop whose body
+   branches both ways, its exits chained over a hundred iterations. */
+static void test_branches_in_block(sys *s)
+{
+    static const uint32_t prog[] = {
+        LI(3, 0), LI(4, 0), LI(5, 0), LI(12, 0),
+        ADDI(12, 12, 1),                /* 0x3010 */
+        RLWINM(6, 12, 0, 31, 31),
+        CMPWI(0, 6, 0),
+        BEQ(12),                        /* even: to 0x3028 */
+        ADDI(3, 3, 1),                  /* odd */
+        B_(8),                          /* to 0x302c */
+        ADDI(4, 4, 1),                  /* 0x3028: even */
+        CMPWI(0, 12, 100),              /* 0x302c */
+        BNE(-0x20),                     /* to 0x3010 */
+    };
+    start(s, 0x3000, prog, sizeof prog / sizeof *prog);
+    uint64_t n = run(s);
+    is_u64(reg(s, "r3"), 50, "branches in a block: odd iterations");
+    is_u64(reg(s, "r4"), 50, "branches in a block: even iterations");
+    is_u64(reg(s, "r12"), 100, "branches in a block: iterations");
+    is_u64(n, 4 + 50 * 8 + 50 * 7 + 2, "branches in a block: instruction count exact");
+}
+
 /* Calls the block follows: a blr that finds the return address in LR goes on after the call,
    one whose LR the callee changed goes where LR points. */
 static void test_calls(sys *s)
@@ -246,6 +272,7 @@ int main(void)
     test_shared_tlb_entry(&s);
     test_evicted_translation_changed(&s);
     test_calls(&s);
+    test_branches_in_block(&s);
     emu_machine_free(s.m);
     tap_done();
     return 0;

@@ -452,6 +452,10 @@ static void do_bc(dc *d)
     branch_cond(d, bo, bi, nt);
     goto_pc(d, 0, target);
     emu_ir_set_label(B, nt);
+    /* A conditional branch leaves the block only when taken: the block goes on with the
+       instruction after it (under the same conditions as following a branch) */
+    if ((bo & 0x14) != 0x14 && !(d->flags & MSR_SE) && emu_ir_may_follow_branch(d->b))
+        return;
     goto_pc(d, 1, d->pc + 4);
     d->done = true;
 }
