@@ -39,6 +39,7 @@ enum {
     H_SLD, H_SST, H_WLD, H_WST,
     H_SLD8U, H_SLD16BU, H_SLD16BS, H_SLD32B, H_SST8, H_SST16B, H_SST32B,
     H_SLDA8U, H_SLDA16BU, H_SLDA16BS, H_SLDA32B, H_SSTA8, H_SSTA16B, H_SSTA32B,
+    H_MOVI_SLDA32B, H_MOVI_SSTA32B, H_SLD32B_X, H_SST32B_X,
     H_CALL, H_CALLC, H_BR, H_BRTEST_SET, H_BRTEST_CLR, H_BRTEST64,
     H_GOTO_TB, H_GOTO_TB_FWD, H_GOTO_TB_SELF, H_EXIT_IND, H_EXIT_LOOP, H_EXIT_EXCP, H_EXIT_EXCP_AT, H_SMC_CHECK,
     H_COUNT
@@ -76,6 +77,7 @@ typedef struct compiler {
     bool *abs_has;                /* system mode: accesses at an address known now (ir-const.c) */
     uint32_t *abs_addr;
     unsigned cur;                 /* index of the IR op being lowered */
+    bool ok;                      /* fuse_sys: the lowering worked */
 } compiler;
 
 static iop *put(compiler *k, unsigned h, uint16_t insn)
@@ -439,6 +441,107 @@ static bool lower(compiler *k, const ir_op *o)
     return false;
 }
 
+/* Does op i start a new guest instruction with nothing compiled before its first op (no hook
+   call, no store check)?  Then ops of the instruction before may join ops of this one. */
+static bool plain_boundary(const emu_ir_block *b, unsigned i, bool store_check_due)
+{
+    return i < b->nops && b->ops[i].opc == IR_INSN_START && !store_check_due;
+}
+
+/* System-mode patterns across two IR ops, the second at *pi + 2 after an instruction boundary
+   or at *pi + 1 in the same instruction.  On a match: records put, *pi on the last op used,
+   k->ok the lowering's result. */
+static bool fuse_sys(compiler *k, unsigned *pi, bool store_check_due, uint64_t *prev_pc,
+                     bool *after_store, const uint16_t *uses)
+{
+    const emu_ir_block *b = k->b;
+    emu_cpu *cpu = k->cpu;
+    unsigned i = *pi;
+    const ir_op *o = &b->ops[i];
+    bool i32_state = (o->d & EMU_IR_ENV_BIT) && optype(b, o->d) == EMU_IR_I32;
+    k->ok = true;
+    /* r = K (lis), then r = r + imm or r | imm (addi, ori) in the next instruction: one
+       constant; nothing can look at r in between (no op, no fault) */
+    if (o->opc == IR_MOVI && i32_state && plain_boundary(b, i + 1, store_check_due) && i + 2 < b->nops) {
+        const ir_op *o2 = &b->ops[i + 2];
+        if (o2->opc == IR_BINOP && (o2->sub == EMU_IR_ADD || o2->sub == EMU_IR_OR) &&
+            (o2->flags & IR_F_IMM) && o2->type == EMU_IR_I32 && o2->d == o->d && o2->a == o->d) {
+            uint32_t v = o2->sub == EMU_IR_ADD ? (uint32_t)o->imm + (uint32_t)o2->imm2
+                                               : (uint32_t)o->imm | (uint32_t)o2->imm2;
+            iop *x = put(k, H_MOVI32, o2->insn);
+            x->d = opnd(cpu, o->d);
+            x->b = v;
+            *prev_pc = b->ops[i + 1].imm;
+            *pi = i + 2;
+            return true;
+        }
+    }
+    /* r = K, then a 32-bit access at a constant address in the next instruction: one record
+       (the access's instruction: a fault there finds r already set) and a data record */
+    if (o->opc == IR_MOVI && i32_state && plain_boundary(b, i + 1, store_check_due) && i + 2 < b->nops &&
+        k->abs_has && k->abs_has[i + 2]) {
+        const ir_op *o2 = &b->ops[i + 2];
+        if ((o2->opc == IR_LOAD || o2->opc == IR_STORE) && (o2->sub & ~EMU_MO_SIGN) == (EMU_MO_32 | EMU_MO_BE) &&
+            optype(b, o2->d) == EMU_IR_I32 && o2->e < EMU_IR_MMU_MODES) {
+            k->cur = i + 2;
+            k->ok = lower(k, o2);
+            if (!k->ok)
+                return true;
+            iop *x = &k->out[k->n - 1];
+            if ((uintptr_t)x->h != (o2->opc == IR_LOAD ? H_SLDA32B : H_SSTA32B)) {
+                /* not at a constant address after all: the move, then the access */
+                iop acc = *x;
+                memset(x, 0, sizeof *x);
+                x->h = (const void *)(uintptr_t)H_MOVI32;
+                x->d = opnd(cpu, o->d);
+                x->b = (uint32_t)o->imm;
+                k->insn_of[k->n - 1] = (uint8_t)o->insn;
+                x = put(k, 0, o2->insn);
+                *x = acc;
+            } else {
+                x->h = (const void *)(uintptr_t)(o2->opc == IR_LOAD ? H_MOVI_SLDA32B : H_MOVI_SSTA32B);
+                iop *y = put(k, 0, o2->insn);
+                y->d = opnd(cpu, o->d);
+                y->b = (uint32_t)o->imm;
+                x = &k->out[k->n - 2];
+            }
+            if (o2->opc == IR_STORE) {
+                if (i + 3 < b->nops && b->ops[i + 3].opc == IR_INSN_START)
+                    x->c |= SST_INSN_END;
+                else
+                    *after_store = true;
+            }
+            *prev_pc = b->ops[i + 1].imm;
+            *pi = i + 2;
+            return true;
+        }
+    }
+    /* t = a + b; a 32-bit access at t, t read nowhere else (lwzx, stwx): one record */
+    if (o->opc == IR_BINOP && o->sub == EMU_IR_ADD && !(o->flags & IR_F_IMM) && o->type == EMU_IR_I32 &&
+        !(o->d & EMU_IR_ENV_BIT) && o->d <= IR_MAX_TEMPS && uses[o->d] == 2 && i + 1 < b->nops &&
+        cpu->ops->addr_bits == 32) {
+        const ir_op *o2 = &b->ops[i + 1];
+        if ((o2->opc == IR_LOAD || o2->opc == IR_STORE) && o2->a == o->d && o2->imm == 0 &&
+            (o2->sub & ~EMU_MO_SIGN) == (EMU_MO_32 | EMU_MO_BE) && optype(b, o2->d) == EMU_IR_I32 &&
+            o2->insn == o->insn && o2->e < EMU_IR_MMU_MODES && !(k->abs_has && k->abs_has[i + 1])) {
+            iop *x = put(k, o2->opc == IR_LOAD ? H_SLD32B_X : H_SST32B_X, o2->insn);
+            x->d = opnd(cpu, o2->d);
+            x->a = opnd(cpu, o->a);
+            x->b = opnd(cpu, o->c);
+            x->c = EMU_MO_32 | EMU_MO_BE | o2->e << TLB_MODE_SHIFT;
+            if (o2->opc == IR_STORE) {
+                if (i + 2 < b->nops && b->ops[i + 2].opc == IR_INSN_START)
+                    x->c |= SST_INSN_END;
+                else
+                    *after_store = true;
+            }
+            *pi = i + 1;
+            return true;
+        }
+    }
+    return false;
+}
+
 bool interp_compile(emu_cpu *cpu, const emu_ir_block *b, tb *t)
 {
     if (!handlers) {
@@ -493,6 +596,10 @@ bool interp_compile(emu_cpu *cpu, const emu_ir_block *b, tb *t)
                 after_store = false;
             }
             prev_pc = o->imm;
+        }
+        if (!cpu->user && fuse_sys(&k, &i, after_store, &prev_pc, &after_store, uses)) {
+            ok = k.ok;
+            continue;
         }
         if (!cpu->user && o->opc == IR_STORE && i + 1 < b->nops && b->ops[i + 1].opc == IR_INSN_START) {
             ok = lower(&k, o);
@@ -622,7 +729,9 @@ bool interp_compile(emu_cpu *cpu, const emu_ir_block *b, tb *t)
                               prev == (uintptr_t)handlers[H_CMP3S_RR_OR_BR] ||
                               prev == (uintptr_t)handlers[H_CMP3S_RI_OR_BR] ||
                               prev == (uintptr_t)handlers[H_CMP3U_RR_OR_BR] ||
-                              prev == (uintptr_t)handlers[H_CMP3U_RI_OR_BR]);
+                              prev == (uintptr_t)handlers[H_CMP3U_RI_OR_BR] ||
+                              prev == (uintptr_t)handlers[H_MOVI_SLDA32B] ||
+                              prev == (uintptr_t)handlers[H_MOVI_SSTA32B]);
         if (!data)
             k.out[i].h = handlers[h];
     }
@@ -798,7 +907,8 @@ void interp_run(emu_cpu *cpu, tb *t, int64_t *budgetp, tb **link_from, unsigned 
         [H_SLD32B] = &&L_SLD32B, [H_SST8] = &&L_SST8, [H_SST16B] = &&L_SST16B, [H_SST32B] = &&L_SST32B,
         [H_SLDA8U] = &&L_SLDA8U, [H_SLDA16BU] = &&L_SLDA16BU, [H_SLDA16BS] = &&L_SLDA16BS,
         [H_SLDA32B] = &&L_SLDA32B, [H_SSTA8] = &&L_SSTA8, [H_SSTA16B] = &&L_SSTA16B,
-        [H_SSTA32B] = &&L_SSTA32B,
+        [H_SSTA32B] = &&L_SSTA32B, [H_MOVI_SLDA32B] = &&L_MOVI_SLDA32B,
+        [H_MOVI_SSTA32B] = &&L_MOVI_SSTA32B, [H_SLD32B_X] = &&L_SLD32B_X, [H_SST32B_X] = &&L_SST32B_X,
         [H_CALL] = &&L_CALL, [H_CALLC] = &&L_CALLC, [H_BR] = &&L_BR, [H_BRTEST_SET] = &&L_BRTEST_SET,
         [H_BRTEST_CLR] = &&L_BRTEST_CLR, [H_BRTEST64] = &&L_BRTEST64,
         [H_GOTO_TB] = &&L_GOTO_TB, [H_GOTO_TB_FWD] = &&L_GOTO_TB_FWD,
@@ -817,6 +927,7 @@ void interp_run(emu_cpu *cpu, tb *t, int64_t *budgetp, tb **link_from, unsigned 
     const iop *op;
     const iop *base;
     uint32_t slow_addr;          /* system-mode access on its slow path */
+    unsigned slow_len = 1;       /* and the records it takes */
     tb *cur = t;
     *link_from = NULL;
 
@@ -1054,6 +1165,54 @@ L_WST: {
     SSTA_FAST(SSTA16B, 2, st_be16(p, (uint16_t)v))
     SSTA_FAST(SSTA32B, 4, st_be32(p, v))
 #undef SSTA_FAST
+    /* r = K (the data record: d = r, b = K), then the access at a constant address */
+L_MOVI_SLDA32B: {
+    R32(op[1].d) = op[1].b;
+    uint32_t addr = op->b;
+    const tlb_entry *e = (const tlb_entry *)(env + (int32_t)op->a);
+    if (__builtin_expect(e->tag_read == ((addr + 3) & ~0xfffu), 1)) {
+        R32(op->d) = ld_be32((const uint8_t *)(e->addend + addr));
+        op += 2;
+        goto *op->h;
+    }
+    slow_addr = addr;
+    slow_len = 2;
+    goto load_slow;
+}
+L_MOVI_SSTA32B: {
+    R32(op[1].d) = op[1].b;
+    uint32_t addr = op->b;
+    const tlb_entry *e = (const tlb_entry *)(env + (int32_t)op->a);
+    if (__builtin_expect(e->tag_write == ((addr + 3) & ~0xfffu), 1)) {
+        st_be32((uint8_t *)(e->addend + addr), R32(op->d));
+        op += 2;
+        goto *op->h;
+    }
+    slow_addr = addr;
+    slow_len = 2;
+    goto store_slow;
+}
+    /* the access at a + b (both registers) */
+L_SLD32B_X: {
+    uint32_t addr = R32(op->a) + R32(op->b);
+    const tlb_entry *e = TLB_OF(op, addr);
+    if (__builtin_expect(e->tag_read == ((addr + 3) & ~0xfffu), 1)) {
+        R32(op->d) = ld_be32((const uint8_t *)(e->addend + addr));
+        NEXT();
+    }
+    slow_addr = addr;
+    goto load_slow;
+}
+L_SST32B_X: {
+    uint32_t addr = R32(op->a) + R32(op->b);
+    const tlb_entry *e = TLB_OF(op, addr);
+    if (__builtin_expect(e->tag_write == ((addr + 3) & ~0xfffu), 1)) {
+        st_be32((uint8_t *)(e->addend + addr), R32(op->d));
+        NEXT();
+    }
+    slow_addr = addr;
+    goto store_slow;
+}
 L_SLD: {
     uint32_t addr = R32(op->a) + op->b;
     unsigned mo = op->c & 15, size = 1u << (mo & 3);
@@ -1081,7 +1240,9 @@ load_slow: {
         R64(op->d) = v;
     else
         R32(op->d) = (uint32_t)v;
-    NEXT();
+    op += slow_len;
+    slow_len = 1;
+    goto *op->h;
 }
 L_SST: {
     uint32_t addr = R32(op->a) + op->b;
@@ -1111,7 +1272,9 @@ store_slow: {
         SET_PC(cur->insn_pc[next]);
         goto out;
     }
-    NEXT();
+    op += slow_len;
+    slow_len = 1;
+    goto *op->h;
 }
 #undef TLB_OF
 L_SMC_CHECK:

@@ -17,8 +17,12 @@
 #define MTMSR(s) P_X(31, s, 0, 0, 146, 0)
 #define MFMSR(t) P_X(31, t, 0, 0, 83, 0)
 #define MTSPR(spr, s) P_X(31, s, (spr) & 31, (spr) >> 5, 467, 0)
+#define MFSPR(t, spr) P_X(31, t, (spr) & 31, (spr) >> 5, 339, 0)
 #define ISYNC 0x4c00012cu
-enum { DBAT0U = 536, DBAT0L = 537, DBAT1U = 538, DBAT1L = 539 };
+#define RFI 0x4c000064u
+#define LWZX(t, a, b) P_X(31, t, a, b, 23, 0)
+#define STWX(s, a, b) P_X(31, s, a, b, 151, 0)
+enum { DBAT0U = 536, DBAT0L = 537, DBAT1U = 538, DBAT1L = 539, SRR0 = 26, SRR1 = 27, DAR = 19 };
 #define LHZ(t, d, a) P_D(40, t, a, d)
 
 typedef struct sys {
@@ -92,6 +96,7 @@ static void test_store_into_block(sys *s, bool constant)
         { "sth", 9, STH(3, 6, 4), 9 },
         { "stwu (the store is not the last step of the instruction)", LI(5, 3), STWU(3, 4, 4), 3 },
         { "stmw (several stores in one instruction)", 0, STMW(30, 0, 4), 4 },
+        { "stwx", LI(5, 5), STWX(3, 4, 29), 5 },
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         uint32_t prog[] = {
@@ -107,6 +112,7 @@ static void test_store_into_block(sys *s, bool constant)
         set(s, "r30", NOP);            /* stmw r30: to 0x3010 and 0x3014 */
         set(s, "r31", LI(5, 4));
         set(s, "r4", constant ? 0 : 0x3010);
+        set(s, "r29", 4);          /* stwx: the index */
         uint64_t n = run(s);
         is_u64(reg(s, "r5"), cases[i].want_r5, "%s, %s: the patched instruction ran", cases[i].name, how);
         is_u64(reg(s, "r6"), cases[i].want_r5 + 100, "%s, %s: and the one after it", cases[i].name, how);
@@ -214,6 +220,59 @@ static void test_branches_in_block(sys *s)
     is_u64(n, 4 + 50 * 8 + 50 * 7 + 2, "branches in a block: instruction count exact");
 }
 
+/* Pairs of instructions the interpreter runs as one record: lis + addi/ori (one constant),
+   lis + lwz/stw (the constant, then the access at a constant address), lwzx/stwx (the sum
+   of two registers as the address) — with their results, their slow paths, and a fault on
+   the access of a pair (precise: after the lis, at the lwz). */
+static void test_pairs(sys *s)
+{
+    static const uint32_t dsi[] = {           /* count in r24, SRR0 in r20, DAR in r21; skip */
+        MFSPR(20, SRR0), MFSPR(21, DAR), ADDI(24, 24, 1), ADDI(25, 20, 4), MTSPR(SRR0, 25), RFI,
+    };
+    put(s, 0x300, dsi, 6);
+    emu_machine_invalidate_code(s->m, 0x300, 24);
+    uint32_t edge = 16 << 20;
+    emu_space_write(s->space, edge - 4, 4, EMU_BIG_ENDIAN, 0x11223344);
+    emu_space_write(s->space, edge, 4, EMU_BIG_ENDIAN, 0x55667788);
+    emu_space_write(s->space, 0x100020, 4, EMU_BIG_ENDIAN, 0xabcd0123);
+    static const uint32_t prog[] = {
+        LIS(17, 0x1234), ADDI(17, 17, 0x5678),            /* 0x12345678 */
+        LIS(4, 0x1234), ORI(4, 4, 0x8765),                /* 0x12348765 */
+        LIS(10, 0x0010), LWZ(11, 0x20, 10),               /* 0xabcd0123 */
+        LIS(10, 0x0010), STW(17, 0x24, 10),
+        NOP, LWZX(12, 10, 18),                            /* r18 = 0x24 (from before): 0x12345678 */
+        STWX(4, 10, 18), LWZ(13, 0x24, 10),               /* 0x12348765 */
+        LIS(5, 0x00ff), ORI(5, 5, 0xfffe), NOP,
+        LWZX(14, 5, 19),                                  /* r19 = 0; across two regions: 0x33445566 */
+        LIS(7, 0xa1b2), ORI(7, 7, 0xc3d4), STWX(7, 5, 19), /* across: 0x1122a1b2 / 0xc3d47788 */
+        LI(3, 0x1ffe), MTSPR(DBAT1U, 3), LI(3, 2), MTSPR(DBAT1L, 3),   /* EA 0: 256 MiB, identity */
+        MFMSR(8), ORI(8, 8, 0x10), MTMSR(8), ISYNC,       /* data translation on */
+        LIS(15, 0x9000), LWZ(16, 0x10, 15),               /* 0x3070: no translation: DSI */
+        MFMSR(8), RLWINM(8, 8, 0, 28, 26), MTMSR(8),
+        LI(3, 0), MTSPR(DBAT1U, 3),
+    };
+    start(s, 0x3000, prog, sizeof prog / sizeof *prog);
+    set(s, "r24", 0);
+    set(s, "r16", 7);
+    set(s, "r18", 0x24);     /* index registers the block knows nothing about */
+    set(s, "r19", 0);
+    uint64_t n = run(s);
+    is_u64(reg(s, "r17"), 0x12345678, "lis + addi");
+    is_u64(reg(s, "r4"), 0x12348765, "lis + ori");
+    is_u64(reg(s, "r11"), 0xabcd0123, "lis + lwz");
+    is_u64(reg(s, "r12"), 0x12345678, "lis + stw, then lwzx");
+    is_u64(reg(s, "r13"), 0x12348765, "stwx");
+    is_u64(reg(s, "r14"), 0x33445566, "lwzx across two RAM regions");
+    is_u64(get(s, edge - 4), 0x1122a1b2, "stwx across: the first region's bytes");
+    is_u64(get(s, edge), 0xc3d47788, "stwx across: the second region's bytes");
+    is_u64(reg(s, "r24"), 1, "lis + lwz without a translation: one DSI");
+    is_u64(reg(s, "r20"), 0x3000 + 4 * 28, "SRR0 is the lwz");
+    is_u64(reg(s, "r21"), 0x90000010, "DAR");
+    is_u64(reg(s, "r15"), 0x90000000, "the lis before the faulting lwz ran");
+    is_u64(reg(s, "r16"), 7, "the lwz did not");
+    is_u64(n, sizeof prog / sizeof *prog - 1 + 6 + 2, "instruction count exact (the lwz did not complete)");
+}
+
 /* Calls the block follows: a blr that finds the return address in LR goes on after the call,
    one whose LR the callee changed goes where LR points. */
 static void test_calls(sys *s)
@@ -273,6 +332,7 @@ int main(void)
     test_evicted_translation_changed(&s);
     test_calls(&s);
     test_branches_in_block(&s);
+    test_pairs(&s);
     emu_machine_free(s.m);
     tap_done();
     return 0;
