@@ -1,10 +1,10 @@
-/* Guest nonsense: every PReP device of this folder, wired as in machines.d/prep.yaml, takes a
- * fixed-seed stream of random accesses (any size, any offset, any value), random IDE commands
- * and ATAPI packets with random task files, random PCI configuration cycles and random fw_cfg
- * DMA descriptors, random ISA DMA transfers, and snapshots of all the devices restored with
- * random bytes changed or cut short.  The host must survive all of it (run under the
- * sanitizers too) and the devices must still answer sensibly afterwards.  CHAOS_SEED=N in the
- * environment picks another stream. */
+/* Guest nonsense: every PReP device of this folder, wired as in machines.d/prep.yaml, and the
+ * CMD646 PCI IDE controller of prep-pci-ide.yaml take a fixed-seed stream of random accesses
+ * (any size, any offset, any value), random IDE commands and ATAPI packets with random task
+ * files, random PCI configuration cycles and random fw_cfg DMA descriptors, random ISA DMA
+ * transfers, and snapshots of all the devices restored with random bytes changed or cut
+ * short.  The host must survive all of it (run under the sanitizers too) and the devices must
+ * still answer sensibly afterwards.  CHAOS_SEED=N in the environment picks another stream. */
 #include <fcntl.h>
 #include <unistd.h>
 #include "prep-test.h"
@@ -78,12 +78,17 @@ int main(void)
     emu_device *vga = pt_device(m, "pci-stub", "vga", (const char *const[]){
         "bus=pci", "devfn=0x10", "vendor-id=0x1234", "device-id=0x1111", "bar0=mem:16M:prefetch",
         "bar2=mem:4K", "rom=64K", NULL });
+    emu_device *pide0 = pt_device(m, "ide", "pide0", (const char *const[]){ "master=cd",
+                                  "master-media=cdrom", NULL });
+    emu_device *pide1 = pt_device(m, "ide", "pide1", NULL);
+    emu_device *cmd646 = pt_device(m, "cmd646", "pci-ide", (const char *const[]){
+        "bus=pci", "devfn=0x20", "primary=pide0", "secondary=pide1", NULL });
     emu_device *dma = pt_device(m, "isa-dma", "dma", NULL);
     emu_device *superio = pt_device(m, "pc87312", "superio", NULL);
     emu_device *lpt = pt_device(m, "parallel", "lpt", NULL);
     pt_sink *sink = pt_new_sink(m, "sink");
     if (!bus || !raven || !sio || !rtc || !nvr || !kbd || !sysio || !fw || !fwio || !ide || !lsi ||
-        !vga || !dma || !superio || !lpt || !sink)
+        !vga || !pide0 || !pide1 || !cmd646 || !dma || !superio || !lpt || !sink)
         return tap_done();
     const emu_isa_dma_ops *dma_ops = emu_isa_dma(dma);
     pt_map(raven, "config", "pci-io", 0xcf8);
@@ -110,6 +115,8 @@ int main(void)
     pt_map(superio, "config", "pci-io", 0x398);
     pt_map(lpt, "io", "pci-io", 0x378);
     pt_connect(ide, "irq", 0, &sink->dev, "in", 0);
+    pt_connect(pide0, "irq", 0, cmd646, "irq", 0);
+    pt_connect(pide1, "irq", 0, cmd646, "irq", 1);
     pt_connect(sysio, "noncontig", 0, raven, "noncontig", 0);
     emu_machine_reset(m);
 
@@ -177,8 +184,11 @@ int main(void)
             pt_wr(io, 0xcfc + (next() & 3), pick_size(), EMU_LITTLE_ENDIAN, next());
         }
         static const uint32_t bars[][3] = { { 0x0810, 0x1000 }, { 0x0814, 0x100000 },
-                                            { 0x0818, 0x110000 }, { 0x1010, 0x800000 } };
-        for (unsigned i = 0; i < 4; i++) {
+                                            { 0x0818, 0x110000 }, { 0x1010, 0x800000 },
+                                            { 0x2010, 0x2000 }, { 0x2014, 0x2010 },
+                                            { 0x2018, 0x2020 }, { 0x201c, 0x2030 },
+                                            { 0x2020, 0x2040 } };
+        for (unsigned i = 0; i < sizeof bars / sizeof bars[0]; i++) {
             pt_wr32(io, 0xcf8, 0x80000000u | bars[i][0]);
             pt_wr32(io, 0xcfc, bars[i][1]);
         }
@@ -186,6 +196,16 @@ int main(void)
         pt_wr16(io, 0xcfc, 7);
         pt_wr32(io, 0xcf8, 0x80001004u);
         pt_wr16(io, 0xcfc, 7);
+        pt_wr32(io, 0xcf8, 0x80002004u);   /* the CMD646: I/O and bus master */
+        pt_wr16(io, 0xcfc, 5);
+        /* Random accesses to its channels' and bus-master registers */
+        for (unsigned i = 0; i < 300; i++) {
+            uint64_t port = 0x2000 + next() % 0x50;
+            if (next() & 1)
+                pt_wr(io, port, pick_size(), EMU_LITTLE_ENDIAN, next());
+            else
+                pt_rd(io, port, pick_size(), EMU_LITTLE_ENDIAN);
+        }
         /* A random SCRIPTS program from RAM, and random LSI registers */
         for (unsigned i = 0; i < 64; i++)
             emu_space_write(sys, 0x8000 + 4 * i, 4, EMU_LITTLE_ENDIAN, next());
@@ -226,6 +246,8 @@ int main(void)
     emu_machine_reset(m);
     pt_wr32(io, 0xcf8, 0x80005800);
     is_u64(pt_rd32(io, 0xcfc), 0x04848086, "the SIO still answers its configuration");
+    pt_wr32(io, 0xcf8, 0x80002000);
+    is_u64(pt_rd32(io, 0xcfc), 0x06461095, "so does the CMD646");
     pt_wr(sys, 0xf0000510, 2, EMU_BIG_ENDIAN, 0);
     is_u64(pt_rd8(sys, 0xf0000512), 'Q', "fw_cfg still reads its signature");
     pt_wr8(io, 0x1f6, 0xa0);
