@@ -95,6 +95,8 @@ struct tb {
     uint64_t page_v[2], page_p[2];    /* pages spanned (page_p[1] = ~0 when one page) */
     _Atomic(tb *) *next;          /* [nexits]: chained successors, one per goto_tb exit */
     unsigned nexits;
+    atomic_uint cross;            /* exits (bit = slot < 32) tb_link refused, the target being on
+                                     another page: they look in the CPU's jump cache instead */
     tb_inlink *in;                 /* blocks chained to this one */
     size_t nin, in_cap;
     tb *hash_next;                /* in the global hash bucket */

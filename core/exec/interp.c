@@ -1328,6 +1328,17 @@ L_GOTO_TB: {
             cur = nx;
             goto enter;
         }
+    } else if (op->a < 32 && (atomic_load_explicit(&cur->cross, memory_order_relaxed) >> op->a & 1)) {
+        /* a jump to another page (system mode): the jump cache holds the block for the
+           current mapping (it is cleared when the TLB is), as for indirect jumps */
+        uint64_t pc = IMM64(op);
+        nx = cpu->jc[jc_hash(pc)];
+        if (nx && nx->pc == pc && nx->flags == cur->flags && budget > 0 &&
+            atomic_load_explicit(&nx->valid, memory_order_relaxed) &&
+            !atomic_load_explicit(&cpu->exit_request, memory_order_relaxed)) {
+            cur = nx;
+            goto enter;
+        }
     } else {
         *link_from = cur;
         *link_slot = op->a;

@@ -145,13 +145,29 @@ void tb_quiescent(emu_cpu *cpu)
     }
 }
 
+/* Is every page of `to` one of `from`'s, with the same physical page? */
+static bool pages_within(const tb *to, const tb *from)
+{
+    for (int i = 0; i < 2; i++) {
+        if (to->page_v[i] == ~0ull)
+            continue;
+        if (!((from->page_v[0] == to->page_v[i] && from->page_p[0] == to->page_p[i]) ||
+              (from->page_v[1] != ~0ull && from->page_v[1] == to->page_v[i] && from->page_p[1] == to->page_p[i])))
+            return false;
+    }
+    return true;
+}
+
 void tb_link(emu_cpu *cpu, tb *from, unsigned slot, tb *to)
 {
     struct emu_exec *ex = cpu->ex;
     pthread_mutex_lock(&ex->lock);
-    /* System mode chains only inside one virtual page: a jump to another
+    /* System mode chains only inside the virtual pages of the block: a jump to another
        page must look its mapping up again (the MMU may have changed it). */
-    bool same_page = cpu->user || (from->page_v[0] == to->page_v[0] && from->page_p[0] == to->page_p[0]);
+    bool same_page = cpu->user || (from->page_v[0] == to->page_v[0] && from->page_p[0] == to->page_p[0]) ||
+                     pages_within(to, from);
+    if (!same_page && slot < 32)
+        atomic_fetch_or(&from->cross, 1u << slot);
     if (same_page && slot < from->nexits && atomic_load(&from->valid) && atomic_load(&to->valid) &&
         !atomic_load(&from->next[slot]) && from->flags == to->flags) {
         EMU_PUSH(to->in, to->nin, to->in_cap, ((tb_inlink){ from, slot }));

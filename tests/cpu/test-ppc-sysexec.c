@@ -273,6 +273,25 @@ static void test_pairs(sys *s)
     is_u64(n, sizeof prog / sizeof *prog - 1 + 6 + 2, "instruction count exact (the lwz did not complete)");
 }
 
+/* Direct jumps to a third page (a block spans at most two): twenty round trips through
+   blocks on pages 0x4000+0x6000 and 0x7000, each jump to another page. */
+static void test_jumps_across_pages(sys *s)
+{
+    static const uint32_t a[] = { ADDI(4, 4, 1), BL(0x6000 - 0x4ffc) };             /* 0x4ff8 */
+    static const uint32_t b[] = { ADDI(3, 3, 1), B_(0x7000 - 0x6004) };              /* 0x6000 */
+    static const uint32_t c[] = { CMPWI(0, 4, 20), BNE(0x4ff8 - 0x7004), B_(0x300c - 0x7008) };
+    put(s, 0x4ff8, a, 2);
+    put(s, 0x6000, b, 2);
+    put(s, 0x7000, c, 3);
+    emu_machine_invalidate_code(s->m, 0x4000, 0x4000);
+    static const uint32_t prog[] = { LI(3, 0), LI(4, 0), B_(0x4ff8 - 0x3008) };     /* then 0x300c */
+    start(s, 0x3000, prog, sizeof prog / sizeof *prog);
+    uint64_t n = run(s);
+    is_u64(reg(s, "r4"), 20, "jumps across pages: round trips");
+    is_u64(reg(s, "r3"), 20, "jumps across pages: the called page each time");
+    is_u64(n, 3 + 20 * 6 + 1 + 2, "jumps across pages: instruction count exact");
+}
+
 /* Calls the block follows: a blr that finds the return address in LR goes on after the call,
    one whose LR the callee changed goes where LR points. */
 static void test_calls(sys *s)
@@ -333,6 +352,7 @@ int main(void)
     test_calls(&s);
     test_branches_in_block(&s);
     test_pairs(&s);
+    test_jumps_across_pages(&s);
     emu_machine_free(s.m);
     tap_done();
     return 0;
