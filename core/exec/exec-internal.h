@@ -85,6 +85,8 @@ typedef struct tb_link {          /* a chained jump into a block */
     unsigned slot;
 } tb_inlink;
 
+#define TB_EXITS 8
+
 struct tb {
     uint64_t pc;                  /* virtual PC of the first instruction */
     uint64_t phys;                /* physical address (user mode: = pc) */
@@ -93,10 +95,11 @@ struct tb {
     uint16_t ninsns;
     uint16_t nops;
     uint64_t page_v[2], page_p[2];    /* pages spanned (page_p[1] = ~0 when one page) */
-    _Atomic(tb *) *next;          /* [nexits]: chained successors, one per goto_tb exit */
-    unsigned nexits;
-    atomic_uint cross;            /* exits (bit = slot < 32) tb_link refused, the target being on
-                                     another page: they look in the CPU's jump cache instead */
+    _Atomic(tb *) next[TB_EXITS]; /* chained successors, one per goto_tb exit (slot) */
+    unsigned nexits;              /* goto_tb exits (slots from TB_EXITS on are never chained) */
+    atomic_uint cross;            /* exits (bit = slot < 32) that look in the CPU's jump cache
+                                     instead of a chain: tb_link refused them (target on another
+                                     page) or their slot is past TB_EXITS */
     tb_inlink *in;                 /* blocks chained to this one */
     size_t nin, in_cap;
     tb *hash_next;                /* in the global hash bucket */
@@ -104,7 +107,7 @@ struct tb {
     uint64_t retired_gen;
     uint64_t *insn_pc;            /* [ninsns] */
     uint8_t *op_insn;             /* [nops]: guest instruction index of each op */
-    iop *ops;                     /* [nops] */
+    iop ops[];                    /* [nops], in the block itself: entering it loads nothing more */
 };
 
 /* ---- software TLB (system mode) ---- */
@@ -216,7 +219,7 @@ void ir_dump(const emu_ir_block *b, FILE *f);
 void ir_const_addresses(const emu_ir_block *b, bool *has, uint32_t *addr);
 
 /* interp.c: compile a block's IR for the interpreter; run from tb until a stop */
-bool interp_compile(emu_cpu *cpu, const emu_ir_block *b, tb *t);
+tb *interp_compile(emu_cpu *cpu, const emu_ir_block *b);   /* a new block, or NULL */
 /* Run blocks starting with t; returns when the budget is used, a block
    exit needs the loop, or exit_request is set.  *next_pc gets where to
    continue; *link_from / *link_slot say which exit to chain (or NULL). */

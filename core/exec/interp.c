@@ -542,7 +542,7 @@ static bool fuse_sys(compiler *k, unsigned *pi, bool store_check_due, uint64_t *
     return false;
 }
 
-bool interp_compile(emu_cpu *cpu, const emu_ir_block *b, tb *t)
+tb *interp_compile(emu_cpu *cpu, const emu_ir_block *b)
 {
     if (!handlers) {
         int64_t dummy = 0;
@@ -714,7 +714,7 @@ bool interp_compile(emu_cpu *cpu, const emu_ir_block *b, tb *t)
     if (!ok || k.n == 0 || k.n > 0xffff) {
         free(k.out);
         free(k.insn_of);
-        return false;
+        return NULL;
     }
     for (unsigned i = 0; i < k.n; i++) {
         uintptr_t h = (uintptr_t)k.out[i].h;
@@ -735,12 +735,15 @@ bool interp_compile(emu_cpu *cpu, const emu_ir_block *b, tb *t)
         if (!data)
             k.out[i].h = handlers[h];
     }
-    t->ops = k.out;
+    tb *t = emu_xcalloc(1, sizeof *t + k.n * sizeof *t->ops);
+    memcpy(t->ops, k.out, k.n * sizeof *t->ops);
+    free(k.out);
     t->op_insn = k.insn_of;
     t->nexits = k.nexits;
-    t->next = emu_xcalloc(k.nexits ? k.nexits : 1, sizeof *t->next);
+    for (unsigned s = TB_EXITS; s < k.nexits && s < 32; s++)
+        t->cross |= 1u << s;
     t->nops = (uint16_t)k.n;
-    return true;
+    return t;
 }
 
 /* ---- the interpreter ---- */
@@ -1322,17 +1325,33 @@ L_BRTEST64: if (!!(R64(op->a) & R64(op->b)) == !!op->d) { op = base + op->c; got
        instruction table (faults, raises), and every exit to the loop stores it. */
 L_GOTO_TB: {
     budget -= op->d;
-    tb *nx = atomic_load_explicit(&cur->next[op->a], memory_order_acquire);
+    tb *nx = op->a < TB_EXITS ? atomic_load_explicit(&cur->next[op->a], memory_order_acquire) : NULL;
     if (__builtin_expect(nx != NULL, 1)) {
         if (budget > 0 && !atomic_load_explicit(&cpu->exit_request, memory_order_relaxed)) {
             cur = nx;
             goto enter;
         }
-    } else if (op->a < 32 && (atomic_load_explicit(&cur->cross, memory_order_relaxed) >> op->a & 1)) {
-        /* a jump to another page (system mode): the jump cache holds the block for the
-           current mapping (it is cleared when the TLB is), as for indirect jumps */
+        SET_PC(IMM64(op));
+        goto out;
+    }
+    goto unchained;
+}
+L_GOTO_TB_FWD: {
+    budget -= op->d;
+    tb *nx = op->a < TB_EXITS ? atomic_load_explicit(&cur->next[op->a], memory_order_acquire) : NULL;
+    if (__builtin_expect(nx != NULL, 1)) {
+        cur = nx;
+        goto enter;
+    }
+    goto unchained;
+}
+unchained:
+    if (op->a < 32 && (atomic_load_explicit(&cur->cross, memory_order_relaxed) >> op->a & 1)) {
+        /* a jump to another page (system mode) or past the chaining slots: the jump cache
+           holds the block for the current mapping (it is cleared when the TLB is), as for
+           indirect jumps */
         uint64_t pc = IMM64(op);
-        nx = cpu->jc[jc_hash(pc)];
+        tb *nx = cpu->jc[jc_hash(pc)];
         if (nx && nx->pc == pc && nx->flags == cur->flags && budget > 0 &&
             atomic_load_explicit(&nx->valid, memory_order_relaxed) &&
             !atomic_load_explicit(&cpu->exit_request, memory_order_relaxed)) {
@@ -1345,19 +1364,6 @@ L_GOTO_TB: {
     }
     SET_PC(IMM64(op));
     goto out;
-}
-L_GOTO_TB_FWD: {
-    budget -= op->d;
-    tb *nx = atomic_load_explicit(&cur->next[op->a], memory_order_acquire);
-    if (__builtin_expect(nx != NULL, 1)) {
-        cur = nx;
-        goto enter;
-    }
-    *link_from = cur;
-    *link_slot = op->a;
-    SET_PC(IMM64(op));
-    goto out;
-}
     /* user mode, a jump to the block's own start: no chain to follow, the block must still be valid */
 L_GOTO_TB_SELF:
     budget -= op->d;

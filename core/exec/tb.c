@@ -20,10 +20,8 @@ static size_t bucket(struct emu_exec *ex, uint64_t phys, uint32_t flags)
 void tb_free(tb *t)
 {
     free(t->in);
-    free((void *)t->next);
     free(t->insn_pc);
     free(t->op_insn);
-    free(t->ops);
     free(t);
 }
 
@@ -55,7 +53,7 @@ static void tb_remove(struct emu_exec *ex, tb *t)
     for (size_t i = 0; i < t->nin; i++)
         atomic_store(&t->in[i].from->next[t->in[i].slot], NULL);
     t->nin = 0;
-    for (unsigned s = 0; s < t->nexits; s++) {
+    for (unsigned s = 0; s < t->nexits && s < TB_EXITS; s++) {
         tb *n = atomic_load(&t->next[s]);
         if (n)
             unlink_in(n, t, s);
@@ -168,7 +166,7 @@ void tb_link(emu_cpu *cpu, tb *from, unsigned slot, tb *to)
                      pages_within(to, from);
     if (!same_page && slot < 32)
         atomic_fetch_or(&from->cross, 1u << slot);
-    if (same_page && slot < from->nexits && atomic_load(&from->valid) && atomic_load(&to->valid) &&
+    if (same_page && slot < from->nexits && slot < TB_EXITS && atomic_load(&from->valid) && atomic_load(&to->valid) &&
         !atomic_load(&from->next[slot]) && from->flags == to->flags) {
         EMU_PUSH(to->in, to->nin, to->in_cap, ((tb_inlink){ from, slot }));
         atomic_store_explicit(&from->next[slot], to, memory_order_release);
@@ -203,7 +201,12 @@ static tb *translate(emu_cpu *cpu, uint64_t pc, uint64_t phys, uint32_t flags)
                 cpu->ops->arch, (unsigned long long)pc, b->nops, b->ninsns);
         abort();
     }
-    tb *t = emu_xcalloc(1, sizeof *t);
+    tb *t = interp_compile(cpu, b);
+    if (!t) {
+        fprintf(stderr, "emu: CPU plugin '%s': the block at 0x%llx uses IR the backend rejects\n",
+                cpu->ops->arch, (unsigned long long)pc);
+        abort();
+    }
     t->pc = pc;
     t->phys = phys;
     t->flags = flags;
@@ -215,11 +218,6 @@ static tb *translate(emu_cpu *cpu, uint64_t pc, uint64_t phys, uint32_t flags)
     t->insn_pc = emu_xmalloc((b->ninsns + 1) * sizeof *t->insn_pc);
     memcpy(t->insn_pc, b->insn_pc, b->ninsns * sizeof *t->insn_pc);
     t->insn_pc[b->ninsns] = b->code_end;
-    if (!interp_compile(cpu, b, t)) {
-        fprintf(stderr, "emu: CPU plugin '%s': the block at 0x%llx uses IR the backend rejects\n",
-                cpu->ops->arch, (unsigned long long)pc);
-        abort();
-    }
     if (emu_exec_trace_flags)
         trace_block(cpu, b);
     atomic_store(&t->valid, true);

@@ -292,6 +292,32 @@ static void test_jumps_across_pages(sys *s)
     is_u64(n, 3 + 20 * 6 + 1 + 2, "jumps across pages: instruction count exact");
 }
 
+/* A block with more exits than chaining slots (ten conditional branches), three rounds in
+   which each exit is taken once. */
+static void test_many_exits(sys *s)
+{
+    uint32_t prog[2 + 20 + 4];
+    prog[0] = LI(5, 0);
+    prog[1] = LI(6, 0);
+    for (unsigned k = 0; k < 10; k++) {
+        prog[2 + 2 * k] = CMPWI(0, 5, k);                        /* 0x3008 + 8k */
+        prog[3 + 2 * k] = BEQ(0xf4 + 8 * k);                     /* to 0x3100 + 16k */
+        uint32_t h[] = { ADDI(6, 6, k + 1), ADDI(5, 5, 1), B_(0x3008 - (0x3108 + 16 * k)) };
+        put(s, 0x3100 + 16 * k, h, 3);
+    }
+    prog[22] = ADDI(8, 8, 1);        /* a round done */
+    prog[23] = LI(5, 0);
+    prog[24] = CMPWI(0, 8, 3);
+    prog[25] = BNE(0x3008 - 0x3064);
+    start(s, 0x3000, prog, sizeof prog / sizeof *prog);
+    emu_machine_invalidate_code(s->m, 0x3100, 0x100);
+    set(s, "r8", 0);
+    uint64_t n = run(s);
+    is_u64(reg(s, "r8"), 3, "many exits: rounds");
+    is_u64(reg(s, "r6"), 3 * 55, "many exits: each exit taken once a round");
+    is_u64(n, 2 + 3 * (140 + 20 + 4) + 2, "many exits: instruction count exact");
+}
+
 /* Calls the block follows: a blr that finds the return address in LR goes on after the call,
    one whose LR the callee changed goes where LR points. */
 static void test_calls(sys *s)
@@ -353,6 +379,7 @@ int main(void)
     test_branches_in_block(&s);
     test_pairs(&s);
     test_jumps_across_pages(&s);
+    test_many_exits(&s);
     emu_machine_free(s.m);
     tap_done();
     return 0;
