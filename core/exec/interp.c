@@ -39,7 +39,7 @@ enum {
     H_SLD, H_SST, H_WLD, H_WST,
     H_SLD8U, H_SLD16BU, H_SLD16BS, H_SLD32B, H_SST8, H_SST16B, H_SST32B,
     H_SLDA8U, H_SLDA16BU, H_SLDA16BS, H_SLDA32B, H_SSTA8, H_SSTA16B, H_SSTA32B,
-    H_MOVI_SLDA32B, H_MOVI_SSTA32B, H_SLD32B_X, H_SST32B_X,
+    H_MOVI_SLDA32B, H_MOVI_SSTA32B, H_SLD32B_X, H_SST32B_X, H_SLD32B_U, H_SST32B_U,
     H_CALL, H_CALLC, H_BR, H_BRTEST_SET, H_BRTEST_CLR, H_BRTEST64,
     H_GOTO_TB, H_GOTO_TB_FWD, H_GOTO_TB_SELF, H_EXIT_IND, H_EXIT_LOOP, H_EXIT_EXCP, H_EXIT_EXCP_AT, H_SMC_CHECK,
     H_COUNT
@@ -104,6 +104,8 @@ static void want_fix(compiler *k)
    the running block leaves it right after (the check sits on the slow path, the only one a
    write to code takes: code pages are never on the write fast path). */
 #define SST_INSN_END 0x100u
+/* System-mode update forms (lwzu, stwu): the access, then a = the address (on the slow path too). */
+#define SMEM_UPDATE 0x200u
 
 static unsigned ld_handler(unsigned memop, bool user)
 {
@@ -516,6 +518,29 @@ static bool fuse_sys(compiler *k, unsigned *pi, bool store_check_due, uint64_t *
             return true;
         }
     }
+    /* t = a + imm; a 32-bit access at t; a = t, t read nowhere else (lwzu, stwu): one record,
+       the whole instruction */
+    if (o->opc == IR_BINOP && o->sub == EMU_IR_ADD && (o->flags & IR_F_IMM) && o->type == EMU_IR_I32 &&
+        !(o->d & EMU_IR_ENV_BIT) && o->d <= IR_MAX_TEMPS && uses[o->d] == 3 && (o->a & EMU_IR_ENV_BIT) &&
+        optype(b, o->a) == EMU_IR_I32 && i + 2 < b->nops && cpu->ops->addr_bits == 32) {
+        const ir_op *o2 = &b->ops[i + 1], *o3 = &b->ops[i + 2];
+        if ((o2->opc == IR_LOAD || o2->opc == IR_STORE) && o2->a == o->d && o2->imm == 0 &&
+            (o2->sub & ~EMU_MO_SIGN) == (EMU_MO_32 | EMU_MO_BE) && optype(b, o2->d) == EMU_IR_I32 &&
+            o2->insn == o->insn && o2->e < EMU_IR_MMU_MODES && o3->opc == IR_MOV && o3->d == o->a &&
+            o3->a == o->d && o3->insn == o->insn) {
+            iop *x = put(k, o2->opc == IR_LOAD ? H_SLD32B_U : H_SST32B_U, o2->insn);
+            x->d = opnd(cpu, o2->d);
+            x->a = opnd(cpu, o->a);
+            x->b = (uint32_t)o->imm2;
+            x->c = EMU_MO_32 | EMU_MO_BE | SMEM_UPDATE | o2->e << TLB_MODE_SHIFT;
+            if (o2->opc == IR_STORE && i + 3 < b->nops && b->ops[i + 3].opc == IR_INSN_START)
+                x->c |= SST_INSN_END;
+            else if (o2->opc == IR_STORE)
+                *after_store = true;
+            *pi = i + 2;
+            return true;
+        }
+    }
     /* t = a + b; a 32-bit access at t, t read nowhere else (lwzx, stwx): one record */
     if (o->opc == IR_BINOP && o->sub == EMU_IR_ADD && !(o->flags & IR_F_IMM) && o->type == EMU_IR_I32 &&
         !(o->d & EMU_IR_ENV_BIT) && o->d <= IR_MAX_TEMPS && uses[o->d] == 2 && i + 1 < b->nops &&
@@ -912,6 +937,7 @@ void interp_run(emu_cpu *cpu, tb *t, int64_t *budgetp, tb **link_from, unsigned 
         [H_SLDA32B] = &&L_SLDA32B, [H_SSTA8] = &&L_SSTA8, [H_SSTA16B] = &&L_SSTA16B,
         [H_SSTA32B] = &&L_SSTA32B, [H_MOVI_SLDA32B] = &&L_MOVI_SLDA32B,
         [H_MOVI_SSTA32B] = &&L_MOVI_SSTA32B, [H_SLD32B_X] = &&L_SLD32B_X, [H_SST32B_X] = &&L_SST32B_X,
+        [H_SLD32B_U] = &&L_SLD32B_U, [H_SST32B_U] = &&L_SST32B_U,
         [H_CALL] = &&L_CALL, [H_CALLC] = &&L_CALLC, [H_BR] = &&L_BR, [H_BRTEST_SET] = &&L_BRTEST_SET,
         [H_BRTEST_CLR] = &&L_BRTEST_CLR, [H_BRTEST64] = &&L_BRTEST64,
         [H_GOTO_TB] = &&L_GOTO_TB, [H_GOTO_TB_FWD] = &&L_GOTO_TB_FWD,
@@ -1124,9 +1150,10 @@ L_WST: {
 }
 
     /* System mode: software TLB, slow path through the memory system.  c = memop | mmu_idx <<
-       TLB_MODE_SHIFT (| SST_INSN_END), the upper bits the offset of the regime's table.  The fast path needs the page of the access's last byte to be the
-       entry's tag: the entry is chosen by the page of its first byte, so an access that crosses
-       into the next page (whose entry is another one) never matches. */
+       TLB_MODE_SHIFT (| SST_INSN_END | SMEM_UPDATE), the upper bits the offset of the regime's
+       table.  The fast path needs the page of the access's last byte to be the entry's tag: the
+       entry is chosen by the page of its first byte, so an access that crosses into the next
+       page (whose entry is another one) never matches. */
 #define TLB_OF(o, addr) ((const tlb_entry *)((const uint8_t *)cpu->tlb + \
     ((o)->c & ~((1u << TLB_MODE_SHIFT) - 1)) + (((addr) >> 12) & (TLB_SIZE - 1)) * sizeof(tlb_entry)))
 #define SLD_FAST(n, size, expr) \
@@ -1216,6 +1243,29 @@ L_SST32B_X: {
     slow_addr = addr;
     goto store_slow;
 }
+    /* update forms: the access at a + b, then a = a + b */
+L_SLD32B_U: {
+    uint32_t addr = R32(op->a) + op->b;
+    const tlb_entry *e = TLB_OF(op, addr);
+    if (__builtin_expect(e->tag_read == ((addr + 3) & ~0xfffu), 1)) {
+        R32(op->d) = ld_be32((const uint8_t *)(e->addend + addr));
+        R32(op->a) = addr;
+        NEXT();
+    }
+    slow_addr = addr;
+    goto load_slow;
+}
+L_SST32B_U: {
+    uint32_t addr = R32(op->a) + op->b;
+    const tlb_entry *e = TLB_OF(op, addr);
+    if (__builtin_expect(e->tag_write == ((addr + 3) & ~0xfffu), 1)) {
+        st_be32((uint8_t *)(e->addend + addr), R32(op->d));
+        R32(op->a) = addr;
+        NEXT();
+    }
+    slow_addr = addr;
+    goto store_slow;
+}
 L_SLD: {
     uint32_t addr = R32(op->a) + op->b;
     unsigned mo = op->c & 15, size = 1u << (mo & 3);
@@ -1243,6 +1293,8 @@ load_slow: {
         R64(op->d) = v;
     else
         R32(op->d) = (uint32_t)v;
+    if (op->c & SMEM_UPDATE)
+        R32(op->a) = slow_addr;
     op += slow_len;
     slow_len = 1;
     goto *op->h;
@@ -1267,6 +1319,8 @@ store_slow: {
     cpu->cur_op = op;
     sys_store_slow(cpu, slow_addr, (mo & EMU_MO_SIZE) == EMU_MO_64 ? R64(op->d) : R32(op->d),
                    mo, op->c >> TLB_MODE_SHIFT);
+    if (op->c & SMEM_UPDATE)
+        R32(op->a) = slow_addr;
     if (__builtin_expect((op->c & SST_INSN_END) && cpu->smc_hit, 0)) {
         /* the store changed this block's code: leave before the next instruction */
         unsigned next = cur->op_insn[op - base] + 1u;

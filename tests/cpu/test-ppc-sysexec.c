@@ -245,9 +245,11 @@ static void test_pairs(sys *s)
         LIS(5, 0x00ff), ORI(5, 5, 0xfffe), NOP,
         LWZX(14, 5, 19),                                  /* r19 = 0; across two regions: 0x33445566 */
         LIS(7, 0xa1b2), ORI(7, 7, 0xc3d4), STWX(7, 5, 19), /* across: 0x1122a1b2 / 0xc3d47788 */
+        NOP, STWU(17, -16, 28), LWZU(29, 8, 28),          /* r28 = 0x100100 (from before) */
         LI(3, 0x1ffe), MTSPR(DBAT1U, 3), LI(3, 2), MTSPR(DBAT1L, 3),   /* EA 0: 256 MiB, identity */
         MFMSR(8), ORI(8, 8, 0x10), MTMSR(8), ISYNC,       /* data translation on */
-        LIS(15, 0x9000), LWZ(16, 0x10, 15),               /* 0x3070: no translation: DSI */
+        LIS(15, 0x9000), LWZ(16, 0x10, 15),               /* 0x307c: no translation: DSI */
+        LWZU(16, 0x20, 15),                               /* 0x3080: DSI, r15 not updated */
         MFMSR(8), RLWINM(8, 8, 0, 28, 26), MTMSR(8),
         LI(3, 0), MTSPR(DBAT1U, 3),
     };
@@ -256,6 +258,8 @@ static void test_pairs(sys *s)
     set(s, "r16", 7);
     set(s, "r18", 0x24);     /* index registers the block knows nothing about */
     set(s, "r19", 0);
+    set(s, "r28", 0x100100);
+    emu_space_write(s->space, 0x1000f8, 4, EMU_BIG_ENDIAN, 0x5a5a5a5a);
     uint64_t n = run(s);
     is_u64(reg(s, "r17"), 0x12345678, "lis + addi");
     is_u64(reg(s, "r4"), 0x12348765, "lis + ori");
@@ -265,12 +269,15 @@ static void test_pairs(sys *s)
     is_u64(reg(s, "r14"), 0x33445566, "lwzx across two RAM regions");
     is_u64(get(s, edge - 4), 0x1122a1b2, "stwx across: the first region's bytes");
     is_u64(get(s, edge), 0xc3d47788, "stwx across: the second region's bytes");
-    is_u64(reg(s, "r24"), 1, "lis + lwz without a translation: one DSI");
-    is_u64(reg(s, "r20"), 0x3000 + 4 * 28, "SRR0 is the lwz");
-    is_u64(reg(s, "r21"), 0x90000010, "DAR");
-    is_u64(reg(s, "r15"), 0x90000000, "the lis before the faulting lwz ran");
-    is_u64(reg(s, "r16"), 7, "the lwz did not");
-    is_u64(n, sizeof prog / sizeof *prog - 1 + 6 + 2, "instruction count exact (the lwz did not complete)");
+    is_u64(get(s, 0x1000f0), 0x12345678, "stwu: the store");
+    is_u64(reg(s, "r29"), 0x5a5a5a5a, "lwzu: the load");
+    is_u64(reg(s, "r28"), 0x1000f8, "stwu, lwzu: the base register updated");
+    is_u64(reg(s, "r24"), 2, "lis + lwz, lwzu without a translation: two DSIs");
+    is_u64(reg(s, "r20"), 0x3000 + 4 * 32, "SRR0 is the lwzu");
+    is_u64(reg(s, "r21"), 0x90000020, "DAR");
+    is_u64(reg(s, "r15"), 0x90000000, "the lis before the faulting lwz ran, the lwzu did not update");
+    is_u64(reg(s, "r16"), 7, "the lwz did not load");
+    is_u64(n, sizeof prog / sizeof *prog - 2 + 2 * 6 + 2, "instruction count exact (the lwz, lwzu did not complete)");
 }
 
 /* Direct jumps to a third page (a block spans at most two): twenty round trips through
