@@ -24,6 +24,7 @@
 #define STWX(s, a, b) P_X(31, s, a, b, 151, 0)
 enum { DBAT0U = 536, DBAT0L = 537, DBAT1U = 538, DBAT1L = 539, SRR0 = 26, SRR1 = 27, DAR = 19 };
 #define LHZ(t, d, a) P_D(40, t, a, d)
+#define BLT(off) BC(12, 0, off)
 
 typedef struct sys {
     emu_machine *m;
@@ -325,6 +326,27 @@ static void test_many_exits(sys *s)
     is_u64(n, 2 + 3 * (140 + 20 + 4) + 2, "many exits: instruction count exact");
 }
 
+/* A loop entered in the middle: the block that starts there goes on at the loop's start
+   when its backward branch is taken, and stops before running into its own first
+   instruction again. */
+static void test_loop_entered_inside(sys *s)
+{
+    static const uint32_t prog[] = {
+        LI(3, 0), LI(4, 0),
+        B_(12),                         /* 0x3008: into the loop at 0x3014 */
+        ADDI(3, 3, 1),                  /* 0x300c: loop start */
+        ADDI(3, 3, 1),                  /* 0x3010 */
+        ADDI(4, 4, 1),                  /* 0x3014 */
+        CMPWI(0, 4, 10),
+        BLT(-16),                       /* to 0x300c */
+    };
+    start(s, 0x3000, prog, sizeof prog / sizeof *prog);
+    uint64_t n = run(s);
+    is_u64(reg(s, "r4"), 10, "loop entered inside: iterations");
+    is_u64(reg(s, "r3"), 18, "loop entered inside: the part before the entry point");
+    is_u64(n, 3 + 3 + 9 * 5 + 2, "loop entered inside: instruction count exact");
+}
+
 /* Calls the block follows: a blr that finds the return address in LR goes on after the call,
    one whose LR the callee changed goes where LR points. */
 static void test_calls(sys *s)
@@ -387,6 +409,7 @@ int main(void)
     test_pairs(&s);
     test_jumps_across_pages(&s);
     test_many_exits(&s);
+    test_loop_entered_inside(&s);
     emu_machine_free(s.m);
     tap_done();
     return 0;

@@ -131,6 +131,16 @@ static bool may_follow(dc *d, uint32_t target)
     return true;
 }
 
+/* Is pc in the code the block took before its current run?  (Going on into it would run an
+   instruction twice in one pass.) */
+static bool in_earlier_run(const dc *d, uint32_t pc)
+{
+    for (unsigned i = 0; i + 1 < d->nruns; i++)
+        if (pc - d->run_start[i] < d->run_end[i] - d->run_start[i])
+            return true;
+    return false;
+}
+
 static bool follow_branch(dc *d, uint32_t target)
 {
     if (!may_follow(d, target))
@@ -448,6 +458,16 @@ static void do_bc(dc *d)
     uint32_t target = (uint32_t)(int32_t)(int16_t)(d->insn & 0xfffc) + ((d->insn & 2) ? 0 : d->pc);
     if (d->insn & 1)
         emu_ir_movi(B, fld(d, ENV_OFF(lr)), d->pc + 4);
+    /* A backward branch on a CR bit alone (the end of a loop the block starts inside): the
+       block leaves when it is not taken and goes on at the target when it is */
+    if ((bo & 0x14) == 0x04 && target < d->pc && may_follow(d, target)) {
+        emu_ir_label taken = emu_ir_new_label(B);
+        emu_ir_brtest(B, crf(d, bi >> 2), 8u >> (bi & 3), (bo & 8) != 0, taken);
+        goto_pc(d, 1, d->pc + 4);
+        emu_ir_set_label(B, taken);
+        follow_branch(d, target);
+        return;
+    }
     emu_ir_label nt = emu_ir_new_label(B);
     branch_cond(d, bo, bi, nt);
     goto_pc(d, 0, target);
@@ -1144,7 +1164,8 @@ void ppc_translate(emu_ir_block *b, void *envp, uint64_t pc)
     d->nruns = 1;
     for (;;) {
         uint32_t insn;
-        if (emu_ir_insn_count(b) > 0 && (emu_ir_block_full(b) || !emu_ir_fetch32(b, d->pc, &insn))) {
+        if (emu_ir_insn_count(b) > 0 &&
+            (emu_ir_block_full(b) || in_earlier_run(d, d->pc) || !emu_ir_fetch32(b, d->pc, &insn))) {
             emu_ir_goto_tb(b, 0, d->pc);
             return;
         }
