@@ -40,6 +40,7 @@ enum {
     H_SLD8U, H_SLD16BU, H_SLD16BS, H_SLD32B, H_SST8, H_SST16B, H_SST32B,
     H_SLDA8U, H_SLDA16BU, H_SLDA16BS, H_SLDA32B, H_SSTA8, H_SSTA16B, H_SSTA32B,
     H_MOVI_SLDA32B, H_MOVI_SSTA32B, H_SLD32B_X, H_SST32B_X, H_SLD32B_U, H_SST32B_U,
+    H_EXIT_IND_M, H_RET_CHECK,
     H_CALL, H_CALLC, H_BR, H_BRTEST_SET, H_BRTEST_CLR, H_BRTEST64,
     H_GOTO_TB, H_GOTO_TB_FWD, H_GOTO_TB_SELF, H_EXIT_IND, H_EXIT_LOOP, H_EXIT_EXCP, H_EXIT_EXCP_AT, H_SMC_CHECK,
     H_COUNT
@@ -724,6 +725,32 @@ tb *interp_compile(emu_cpu *cpu, const emu_ir_block *b)
             i++;
             continue;
         }
+        /* t = x & ~3 (a 32-bit PC), then leave for t, or (a blr the block followed a call for)
+           go on at the label when t is the expected return address, else leave for t: one
+           record, t read nowhere else */
+        if (o->opc == IR_BINOP && o->sub == EMU_IR_AND && (o->flags & IR_F_IMM) && o->type == EMU_IR_I32 &&
+            (uint32_t)o->imm2 == ~3u && !(o->d & EMU_IR_ENV_BIT) && o->d <= IR_MAX_TEMPS &&
+            optype(b, o->d) == EMU_IR_I32 && cpu->ops->addr_bits == 32 && o2) {
+            if (o2->opc == IR_EXIT_INDIRECT && o2->a == o->d && uses[o->d] == 2) {
+                iop *x = put(&k, H_EXIT_IND_M, o2->insn);
+                x->d = o2->insn + 1u;
+                x->a = opnd(cpu, o->a);
+                i++;
+                continue;
+            }
+            if (o2->opc == IR_BRCOND && o2->sub == EMU_IR_EQ && (o2->flags & IR_F_IMM) && o2->a == o->d &&
+                o2->type == EMU_IR_I32 && o3 && o3->opc == IR_EXIT_INDIRECT && o3->a == o->d &&
+                uses[o->d] == 3) {
+                iop *x = put(&k, H_RET_CHECK, o3->insn);
+                x->d = o3->insn + 1u;
+                x->a = opnd(cpu, o->a);
+                x->b = (uint32_t)o2->imm2;
+                x->c = (uint32_t)o2->imm;
+                want_fix(&k);
+                i += 2;
+                continue;
+            }
+        }
         ok = lower(&k, o);
     }
     for (unsigned i = 0; i < k.nfix && ok; i++) {
@@ -938,6 +965,7 @@ void interp_run(emu_cpu *cpu, tb *t, int64_t *budgetp, tb **link_from, unsigned 
         [H_SSTA32B] = &&L_SSTA32B, [H_MOVI_SLDA32B] = &&L_MOVI_SLDA32B,
         [H_MOVI_SSTA32B] = &&L_MOVI_SSTA32B, [H_SLD32B_X] = &&L_SLD32B_X, [H_SST32B_X] = &&L_SST32B_X,
         [H_SLD32B_U] = &&L_SLD32B_U, [H_SST32B_U] = &&L_SST32B_U,
+        [H_EXIT_IND_M] = &&L_EXIT_IND_M, [H_RET_CHECK] = &&L_RET_CHECK,
         [H_CALL] = &&L_CALL, [H_CALLC] = &&L_CALLC, [H_BR] = &&L_BR, [H_BRTEST_SET] = &&L_BRTEST_SET,
         [H_BRTEST_CLR] = &&L_BRTEST_CLR, [H_BRTEST64] = &&L_BRTEST64,
         [H_GOTO_TB] = &&L_GOTO_TB, [H_GOTO_TB_FWD] = &&L_GOTO_TB_FWD,
@@ -957,6 +985,7 @@ void interp_run(emu_cpu *cpu, tb *t, int64_t *budgetp, tb **link_from, unsigned 
     const iop *base;
     uint32_t slow_addr;          /* system-mode access on its slow path */
     unsigned slow_len = 1;       /* and the records it takes */
+    uint64_t ind_pc;             /* an indirect exit's target */
     tb *cur = t;
     *link_from = NULL;
 
@@ -1429,9 +1458,24 @@ L_GOTO_TB_SELF:
     }
     SET_PC(IMM64(op));
     goto out;
-L_EXIT_IND: {
+    /* a = a register holding a 32-bit PC: leave for it with the low two bits clear */
+L_EXIT_IND_M:
+    ind_pc = R32(op->a) & ~3u;
+    goto exit_ind;
+    /* the same, unless it is b (the return address of a call the block followed): then on
+       at label c */
+L_RET_CHECK:
+    ind_pc = R32(op->a) & ~3u;
+    if (ind_pc == op->b) {
+        op = base + op->c;
+        goto *op->h;
+    }
+    goto exit_ind;
+L_EXIT_IND:
+    ind_pc = pc32 ? R32(op->a) : R64(op->a);
+exit_ind: {
     budget -= op->d;
-    uint64_t pc = pc32 ? R32(op->a) : R64(op->a);
+    uint64_t pc = ind_pc;
     tb *nx = cpu->jc[jc_hash(pc)];
     if (nx && nx->pc == pc && nx->flags == cur->flags && budget > 0 &&
         atomic_load_explicit(&nx->valid, memory_order_relaxed) &&
