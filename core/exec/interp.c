@@ -40,7 +40,7 @@ enum {
     H_SLD8U, H_SLD16BU, H_SLD16BS, H_SLD32B, H_SST8, H_SST16B, H_SST32B,
     H_SLDA8U, H_SLDA16BU, H_SLDA16BS, H_SLDA32B, H_SSTA8, H_SSTA16B, H_SSTA32B,
     H_MOVI_SLDA32B, H_MOVI_SSTA32B, H_SLD32B_X, H_SST32B_X, H_SLD32B_U, H_SST32B_U,
-    H_EXIT_IND_M, H_RET_CHECK,
+    H_EXIT_IND_M, H_RET_CHECK, H_EXIT_IND_MV, H_SLD32B_XS2,
     H_CALL, H_CALLC, H_BR, H_BRTEST_SET, H_BRTEST_CLR, H_BRTEST64,
     H_GOTO_TB, H_GOTO_TB_FWD, H_GOTO_TB_SELF, H_EXIT_IND, H_EXIT_LOOP, H_EXIT_EXCP, H_EXIT_EXCP_AT, H_SMC_CHECK,
     H_COUNT
@@ -542,6 +542,27 @@ static bool fuse_sys(compiler *k, unsigned *pi, bool store_check_due, uint64_t *
             return true;
         }
     }
+    /* x = x << 2 (slwi), then in the next instruction t = a + x; a 32-bit load at t, t read
+       nowhere else (lwzx): one record, x shifted first (a fault at the load finds it done) */
+    if (o->opc == IR_BINOP && o->sub == EMU_IR_SHL && (o->flags & IR_F_IMM) && o->imm2 == 2 &&
+        o->type == EMU_IR_I32 && i32_state && o->a == o->d && plain_boundary(b, i + 1, store_check_due) &&
+        i + 3 < b->nops && cpu->ops->addr_bits == 32) {
+        const ir_op *o2 = &b->ops[i + 2], *o3 = &b->ops[i + 3];
+        if (o2->opc == IR_BINOP && o2->sub == EMU_IR_ADD && !(o2->flags & IR_F_IMM) && o2->type == EMU_IR_I32 &&
+            (o2->a == o->d || o2->c == o->d) && !(o2->d & EMU_IR_ENV_BIT) && o2->d <= IR_MAX_TEMPS &&
+            uses[o2->d] == 2 && o3->opc == IR_LOAD && o3->a == o2->d && o3->imm == 0 &&
+            (o3->sub & ~EMU_MO_SIGN) == (EMU_MO_32 | EMU_MO_BE) && optype(b, o3->d) == EMU_IR_I32 &&
+            o3->insn == o2->insn && o3->e < EMU_IR_MMU_MODES && !(k->abs_has && k->abs_has[i + 3])) {
+            iop *x = put(k, H_SLD32B_XS2, o3->insn);
+            x->d = opnd(cpu, o3->d);
+            x->a = opnd(cpu, o2->a == o->d ? o2->c : o2->a);
+            x->b = opnd(cpu, o->d);
+            x->c = EMU_MO_32 | EMU_MO_BE | o3->e << TLB_MODE_SHIFT;
+            *prev_pc = b->ops[i + 1].imm;
+            *pi = i + 3;
+            return true;
+        }
+    }
     /* t = a + b; a 32-bit access at t, t read nowhere else (lwzx, stwx): one record */
     if (o->opc == IR_BINOP && o->sub == EMU_IR_ADD && !(o->flags & IR_F_IMM) && o->type == EMU_IR_I32 &&
         !(o->d & EMU_IR_ENV_BIT) && o->d <= IR_MAX_TEMPS && uses[o->d] == 2 && i + 1 < b->nops &&
@@ -724,6 +745,25 @@ tb *interp_compile(emu_cpu *cpu, const emu_ir_block *b)
             x->c = opnd(cpu, o->d);
             i++;
             continue;
+        }
+        /* x = y (mtctr), then in the next instruction t = x & ~3; leave for t (bctr), t read
+           nowhere else: one record */
+        if (o->opc == IR_MOV && (o->d & EMU_IR_ENV_BIT) && optype(b, o->d) == EMU_IR_I32 &&
+            optype(b, o->a) == EMU_IR_I32 && cpu->ops->addr_bits == 32 && i + 3 < b->nops &&
+            b->ops[i + 1].opc == IR_INSN_START && !after_store) {
+            const ir_op *a2 = &b->ops[i + 2], *a3 = &b->ops[i + 3];
+            if (a2->opc == IR_BINOP && a2->sub == EMU_IR_AND && (a2->flags & IR_F_IMM) &&
+                (uint32_t)a2->imm2 == ~3u && a2->type == EMU_IR_I32 && a2->a == o->d &&
+                !(a2->d & EMU_IR_ENV_BIT) && a2->d <= IR_MAX_TEMPS && uses[a2->d] == 2 &&
+                a3->opc == IR_EXIT_INDIRECT && a3->a == a2->d) {
+                iop *x = put(&k, H_EXIT_IND_MV, a3->insn);
+                x->d = a3->insn + 1u;
+                x->a = opnd(cpu, o->a);
+                x->b = opnd(cpu, o->d);
+                prev_pc = b->ops[i + 1].imm;
+                i += 3;
+                continue;
+            }
         }
         /* t = x & ~3 (a 32-bit PC), then leave for t, or (a blr the block followed a call for)
            go on at the label when t is the expected return address, else leave for t: one
@@ -966,6 +1006,7 @@ void interp_run(emu_cpu *cpu, tb *t, int64_t *budgetp, tb **link_from, unsigned 
         [H_MOVI_SSTA32B] = &&L_MOVI_SSTA32B, [H_SLD32B_X] = &&L_SLD32B_X, [H_SST32B_X] = &&L_SST32B_X,
         [H_SLD32B_U] = &&L_SLD32B_U, [H_SST32B_U] = &&L_SST32B_U,
         [H_EXIT_IND_M] = &&L_EXIT_IND_M, [H_RET_CHECK] = &&L_RET_CHECK,
+        [H_EXIT_IND_MV] = &&L_EXIT_IND_MV, [H_SLD32B_XS2] = &&L_SLD32B_XS2,
         [H_CALL] = &&L_CALL, [H_CALLC] = &&L_CALLC, [H_BR] = &&L_BR, [H_BRTEST_SET] = &&L_BRTEST_SET,
         [H_BRTEST_CLR] = &&L_BRTEST_CLR, [H_BRTEST64] = &&L_BRTEST64,
         [H_GOTO_TB] = &&L_GOTO_TB, [H_GOTO_TB_FWD] = &&L_GOTO_TB_FWD,
@@ -1272,6 +1313,19 @@ L_SST32B_X: {
     slow_addr = addr;
     goto store_slow;
 }
+    /* b = b << 2, then the load at a + b (slwi; lwzx) */
+L_SLD32B_XS2: {
+    uint32_t x = R32(op->b) << 2;
+    R32(op->b) = x;
+    uint32_t addr = R32(op->a) + x;
+    const tlb_entry *e = TLB_OF(op, addr);
+    if (__builtin_expect(e->tag_read == ((addr + 3) & ~0xfffu), 1)) {
+        R32(op->d) = ld_be32((const uint8_t *)(e->addend + addr));
+        NEXT();
+    }
+    slow_addr = addr;
+    goto load_slow;
+}
     /* update forms: the access at a + b, then a = a + b */
 L_SLD32B_U: {
     uint32_t addr = R32(op->a) + op->b;
@@ -1462,6 +1516,13 @@ L_GOTO_TB_SELF:
 L_EXIT_IND_M:
     ind_pc = R32(op->a) & ~3u;
     goto exit_ind;
+    /* the same after b = a (mtctr; bctr) */
+L_EXIT_IND_MV: {
+    uint32_t v = R32(op->a);
+    R32(op->b) = v;
+    ind_pc = v & ~3u;
+    goto exit_ind;
+}
     /* the same, unless it is b (the return address of a call the block followed): then on
        at label c */
 L_RET_CHECK:

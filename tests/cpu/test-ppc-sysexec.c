@@ -25,6 +25,7 @@
 enum { DBAT0U = 536, DBAT0L = 537, DBAT1U = 538, DBAT1L = 539, SRR0 = 26, SRR1 = 27, DAR = 19 };
 #define LHZ(t, d, a) P_D(40, t, a, d)
 #define BLT(off) BC(12, 0, off)
+#define SLWI(a, s, n) RLWINM(a, s, n, 0, 31 - (n))
 
 typedef struct sys {
     emu_machine *m;
@@ -251,6 +252,7 @@ static void test_pairs(sys *s)
         MFMSR(8), ORI(8, 8, 0x10), MTMSR(8), ISYNC,       /* data translation on */
         LIS(15, 0x9000), LWZ(16, 0x10, 15),               /* 0x307c: no translation: DSI */
         LWZU(16, 0x20, 15),                               /* 0x3080: DSI, r15 not updated */
+        SLWI(27, 27, 2), LWZX(16, 15, 27),                /* r27 = 4 (from before); 0x3088: DSI */
         MFMSR(8), RLWINM(8, 8, 0, 28, 26), MTMSR(8),
         LI(3, 0), MTSPR(DBAT1U, 3),
     };
@@ -260,6 +262,7 @@ static void test_pairs(sys *s)
     set(s, "r18", 0x24);     /* index registers the block knows nothing about */
     set(s, "r19", 0);
     set(s, "r28", 0x100100);
+    set(s, "r27", 4);
     emu_space_write(s->space, 0x1000f8, 4, EMU_BIG_ENDIAN, 0x5a5a5a5a);
     uint64_t n = run(s);
     is_u64(reg(s, "r17"), 0x12345678, "lis + addi");
@@ -273,12 +276,13 @@ static void test_pairs(sys *s)
     is_u64(get(s, 0x1000f0), 0x12345678, "stwu: the store");
     is_u64(reg(s, "r29"), 0x5a5a5a5a, "lwzu: the load");
     is_u64(reg(s, "r28"), 0x1000f8, "stwu, lwzu: the base register updated");
-    is_u64(reg(s, "r24"), 2, "lis + lwz, lwzu without a translation: two DSIs");
-    is_u64(reg(s, "r20"), 0x3000 + 4 * 32, "SRR0 is the lwzu");
-    is_u64(reg(s, "r21"), 0x90000020, "DAR");
+    is_u64(reg(s, "r24"), 3, "lis + lwz, lwzu, slwi + lwzx without a translation: three DSIs");
+    is_u64(reg(s, "r20"), 0x3000 + 4 * 34, "SRR0 is the lwzx");
+    is_u64(reg(s, "r21"), 0x90000010, "DAR");
+    is_u64(reg(s, "r27"), 16, "the slwi before the faulting lwzx ran");
     is_u64(reg(s, "r15"), 0x90000000, "the lis before the faulting lwz ran, the lwzu did not update");
-    is_u64(reg(s, "r16"), 7, "the lwz did not load");
-    is_u64(n, sizeof prog / sizeof *prog - 2 + 2 * 6 + 2, "instruction count exact (the lwz, lwzu did not complete)");
+    is_u64(reg(s, "r16"), 7, "the lwz, lwzu, lwzx did not load");
+    is_u64(n, sizeof prog / sizeof *prog - 3 + 3 * 6 + 2, "instruction count exact (the lwz, lwzu, lwzx did not complete)");
 }
 
 /* Direct jumps to a third page (a block spans at most two): twenty round trips through
@@ -347,6 +351,33 @@ static void test_loop_entered_inside(sys *s)
     is_u64(n, 3 + 3 + 9 * 5 + 2, "loop entered inside: instruction count exact");
 }
 
+/* The inner loop of a threaded-code interpreter (OpenBIOS's Forth): slwi + lwzx as one
+   record, with the index either operand, and mtctr + bctr. */
+static void test_threaded_next(sys *s)
+{
+    emu_space_write(s->space, 0x10010c, 4, EMU_BIG_ENDIAN, 0x600d0001);
+    emu_space_write(s->space, 0x100130, 4, EMU_BIG_ENDIAN, 0x600d0002);
+    static const uint32_t prog[] = {
+        SLWI(22, 22, 2), LWZX(23, 21, 22),      /* r22 = 3 -> 12; 0x10010c */
+        SLWI(22, 22, 2), LWZX(24, 22, 21),      /* 12 -> 48; 0x100130 */
+        LIS(9, 0), ORI(9, 9, 0x3027), MTCTR(9), BCTR,   /* to 0x3024 (low bits ignored) */
+        LI(25, 1),                              /* skipped */
+        LI(26, 2),                              /* 0x3024 */
+    };
+    start(s, 0x3000, prog, sizeof prog / sizeof *prog);
+    set(s, "r21", 0x100100);
+    set(s, "r22", 3);
+    set(s, "r25", 0);
+    uint64_t n = run(s);
+    is_u64(reg(s, "r23"), 0x600d0001, "slwi + lwzx");
+    is_u64(reg(s, "r24"), 0x600d0002, "slwi + lwzx, the index first");
+    is_u64(reg(s, "r22"), 48, "the shifted index");
+    is_u64(reg(s, "r25"), 0, "mtctr + bctr: jumped");
+    is_u64(reg(s, "r26"), 2, "mtctr + bctr: to the target");
+    is_u64(reg(s, "ctr"), 0x3027, "CTR");
+    is_u64(n, 8 + 1 + 2, "instruction count exact");
+}
+
 /* Calls the block follows: a blr that finds the return address in LR goes on after the call,
    one whose LR the callee changed goes where LR points. */
 static void test_calls(sys *s)
@@ -410,6 +441,7 @@ int main(void)
     test_jumps_across_pages(&s);
     test_many_exits(&s);
     test_loop_entered_inside(&s);
+    test_threaded_next(&s);
     emu_machine_free(s.m);
     tap_done();
     return 0;
