@@ -126,11 +126,12 @@ typedef struct tlb_aux {
 } tlb_aux;
 /* A translation regime's table is 1 << TLB_MODE_SHIFT bytes, so a regime's table is found
    from a byte offset kept in an access record's low-bit-free upper bits. */
-#define TLB_MODE_SHIFT (TLB_BITS + 5)
+#define TLB_ENTRY_SHIFT 5
+#define TLB_MODE_SHIFT (TLB_BITS + TLB_ENTRY_SHIFT)
 /* Entries a refill pushed out, per regime, searched before the MMU is asked again: two pages
    whose entries collide (a copy from one to the other) then cost a swap, not a walk. */
 #define TLB_VICTIMS 8
-_Static_assert(sizeof(tlb_entry) << TLB_BITS == 1u << TLB_MODE_SHIFT, "tlb_entry is 32 bytes");
+_Static_assert(sizeof(tlb_entry) == 1u << TLB_ENTRY_SHIFT, "tlb_entry is 32 bytes");
 
 #define JC_BITS 12
 #define JC_SIZE (1u << JC_BITS)

@@ -1225,7 +1225,8 @@ L_WST: {
        entry is chosen by the page of its first byte, so an access that crosses into the next
        page (whose entry is another one) never matches. */
 #define TLB_OF(o, addr) ((const tlb_entry *)((const uint8_t *)cpu->tlb + \
-    ((o)->c & ~((1u << TLB_MODE_SHIFT) - 1)) + (((addr) >> 12) & (TLB_SIZE - 1)) * sizeof(tlb_entry)))
+    ((o)->c & ~((1u << TLB_MODE_SHIFT) - 1)) + \
+    (((addr) >> (12 - TLB_ENTRY_SHIFT)) & ((TLB_SIZE - 1) << TLB_ENTRY_SHIFT))))
 #define SLD_FAST(n, size, expr) \
     L_##n: { uint32_t addr = R32(op->a) + op->b; const tlb_entry *e = TLB_OF(op, addr); \
         if (__builtin_expect(e->tag_read == ((addr + (size) - 1) & ~0xfffu), 1)) { \
