@@ -615,7 +615,9 @@ tb *interp_compile(emu_cpu *cpu, const emu_ir_block *b)
     memset(uses, 0, sizeof uses);
     for (unsigned i = 0; i < b->nops; i++) {
         const ir_op *o = &b->ops[i];
-        emu_ir_val v[5] = { o->d, o->a, o->c, o->e, 0 };
+        /* (a load's or store's e is its mmu_idx, not a value) */
+        bool mem = o->opc == IR_LOAD || o->opc == IR_STORE;
+        emu_ir_val v[5] = { o->d, o->a, o->c, mem ? 0 : o->e, 0 };
         if (o->opc == IR_SELECT) {
             v[3] = (emu_ir_val)o->imm;
             v[4] = (emu_ir_val)o->imm2;

@@ -62,7 +62,9 @@ void ir_dump(const emu_ir_block *b, FILE *f)
             fprintf(f, " $0x%" PRIx64, o->imm2);
         else
             val(f, o->c);
-        if (o->e)
+        if (o->opc == IR_LOAD || o->opc == IR_STORE)
+            fprintf(f, " mmu%u", o->e);   /* a regime, not a value */
+        else if (o->e)
             val(f, o->e);
         if (o->imm || o->opc == IR_LABEL)
             fprintf(f, " #0x%" PRIx64, o->imm);
