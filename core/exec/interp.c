@@ -40,7 +40,7 @@ enum {
     H_SLD8U, H_SLD16BU, H_SLD16BS, H_SLD32B, H_SST8, H_SST16B, H_SST32B,
     H_SLDA8U, H_SLDA16BU, H_SLDA16BS, H_SLDA32B, H_SSTA8, H_SSTA16B, H_SSTA32B,
     H_MOVI_SLDA32B, H_MOVI_SSTA32B, H_SLD32B_X, H_SST32B_X, H_SLD32B_U, H_SST32B_U,
-    H_EXIT_IND_M, H_RET_CHECK, H_EXIT_IND_MV, H_SLD32B_XS2,
+    H_EXIT_IND_M, H_RET_CHECK, H_EXIT_IND_MV, H_SLD32B_XS2, H_SSTA32B_MOVI, H_SST32B_MOVI,
     H_CALL, H_CALLC, H_BR, H_BRTEST_SET, H_BRTEST_CLR, H_BRTEST64,
     H_GOTO_TB, H_GOTO_TB_FWD, H_GOTO_TB_SELF, H_EXIT_IND, H_EXIT_LOOP, H_EXIT_EXCP, H_EXIT_EXCP_AT, H_SMC_CHECK,
     H_COUNT
@@ -107,6 +107,10 @@ static void want_fix(compiler *k)
 #define SST_INSN_END 0x100u
 /* System-mode update forms (lwzu, stwu): the access, then a = the address (on the slow path too). */
 #define SMEM_UPDATE 0x200u
+/* A system-mode store record followed by a data record (d = register, b = constant) with the
+   next instruction's move of a constant (li, lis, or lis + addi/ori folded), made once the store
+   is done and did not hit the block's code. */
+#define SST_THEN_MOVI 0x400u
 
 static unsigned ld_handler(unsigned memop, bool user)
 {
@@ -652,8 +656,31 @@ tb *interp_compile(emu_cpu *cpu, const emu_ir_block *b)
         }
         if (!cpu->user && o->opc == IR_STORE && i + 1 < b->nops && b->ops[i + 1].opc == IR_INSN_START) {
             ok = lower(&k, o);
-            if (ok)
-                k.out[k.n - 1].c |= SST_INSN_END;
+            if (!ok)
+                continue;
+            iop *x = &k.out[k.n - 1];
+            x->c |= SST_INSN_END;
+            uintptr_t h = (uintptr_t)x->h;
+            const ir_op *m = i + 2 < b->nops ? &b->ops[i + 2] : NULL;
+            if ((h == H_SSTA32B || h == H_SST32B) && plain_boundary(b, i + 1, after_store) && m &&
+                m->opc == IR_MOVI && (m->d & EMU_IR_ENV_BIT) && optype(b, m->d) == EMU_IR_I32) {
+                uint32_t v = (uint32_t)m->imm;
+                unsigned last = i + 2;
+                const ir_op *f = i + 4 < b->nops ? &b->ops[i + 4] : NULL;
+                if (f && plain_boundary(b, i + 3, false) && f->opc == IR_BINOP &&
+                    (f->sub == EMU_IR_ADD || f->sub == EMU_IR_OR) && (f->flags & IR_F_IMM) &&
+                    f->type == EMU_IR_I32 && f->d == m->d && f->a == m->d) {
+                    v = f->sub == EMU_IR_ADD ? v + (uint32_t)f->imm2 : v | (uint32_t)f->imm2;
+                    last = i + 4;
+                }
+                x->h = (const void *)(uintptr_t)(h == H_SSTA32B ? H_SSTA32B_MOVI : H_SST32B_MOVI);
+                x->c |= SST_THEN_MOVI;
+                iop *y = put(&k, 0, b->ops[last].insn);
+                y->d = opnd(cpu, m->d);
+                y->b = v;
+                prev_pc = b->ops[last - 1].imm;
+                i = last;
+            }
             continue;
         }
         if (o->opc == IR_STORE || (o->opc == IR_CALL && (o->sub & EMU_HELPER_MEMORY)))
@@ -825,7 +852,9 @@ tb *interp_compile(emu_cpu *cpu, const emu_ir_block *b)
                               prev == (uintptr_t)handlers[H_CMP3U_RR_OR_BR] ||
                               prev == (uintptr_t)handlers[H_CMP3U_RI_OR_BR] ||
                               prev == (uintptr_t)handlers[H_MOVI_SLDA32B] ||
-                              prev == (uintptr_t)handlers[H_MOVI_SSTA32B]);
+                              prev == (uintptr_t)handlers[H_MOVI_SSTA32B] ||
+                              prev == (uintptr_t)handlers[H_SSTA32B_MOVI] ||
+                              prev == (uintptr_t)handlers[H_SST32B_MOVI]);
         if (!data)
             k.out[i].h = handlers[h];
     }
@@ -1009,6 +1038,7 @@ void interp_run(emu_cpu *cpu, tb *t, int64_t *budgetp, tb **link_from, unsigned 
         [H_SLD32B_U] = &&L_SLD32B_U, [H_SST32B_U] = &&L_SST32B_U,
         [H_EXIT_IND_M] = &&L_EXIT_IND_M, [H_RET_CHECK] = &&L_RET_CHECK,
         [H_EXIT_IND_MV] = &&L_EXIT_IND_MV, [H_SLD32B_XS2] = &&L_SLD32B_XS2,
+        [H_SSTA32B_MOVI] = &&L_SSTA32B_MOVI, [H_SST32B_MOVI] = &&L_SST32B_MOVI,
         [H_CALL] = &&L_CALL, [H_CALLC] = &&L_CALLC, [H_BR] = &&L_BR, [H_BRTEST_SET] = &&L_BRTEST_SET,
         [H_BRTEST_CLR] = &&L_BRTEST_CLR, [H_BRTEST64] = &&L_BRTEST64,
         [H_GOTO_TB] = &&L_GOTO_TB, [H_GOTO_TB_FWD] = &&L_GOTO_TB_FWD,
@@ -1316,6 +1346,33 @@ L_SST32B_X: {
     slow_addr = addr;
     goto store_slow;
 }
+    /* a store, then the constant move of the data record (SST_THEN_MOVI) */
+L_SSTA32B_MOVI: {
+    uint32_t addr = op->b;
+    const tlb_entry *e = (const tlb_entry *)(env + (int32_t)op->a);
+    if (__builtin_expect(e->tag_write == ((addr + 3) & ~0xfffu), 1)) {
+        st_be32((uint8_t *)(e->addend + addr), R32(op->d));
+        R32(op[1].d) = op[1].b;
+        op += 2;
+        goto *op->h;
+    }
+    slow_addr = addr;
+    slow_len = 2;
+    goto store_slow;
+}
+L_SST32B_MOVI: {
+    uint32_t addr = R32(op->a) + op->b;
+    const tlb_entry *e = TLB_OF(op, addr);
+    if (__builtin_expect(e->tag_write == ((addr + 3) & ~0xfffu), 1)) {
+        st_be32((uint8_t *)(e->addend + addr), R32(op->d));
+        R32(op[1].d) = op[1].b;
+        op += 2;
+        goto *op->h;
+    }
+    slow_addr = addr;
+    slow_len = 2;
+    goto store_slow;
+}
     /* b = b << 2, then the load at a + b (slwi; lwzx) */
 L_SLD32B_XS2: {
     uint32_t x = R32(op->b) << 2;
@@ -1415,6 +1472,8 @@ store_slow: {
         SET_PC(cur->insn_pc[next]);
         goto out;
     }
+    if (op->c & SST_THEN_MOVI)
+        R32(op[1].d) = op[1].b;
     op += slow_len;
     slow_len = 1;
     goto *op->h;

@@ -104,7 +104,7 @@ static void test_store_into_block(sys *s, bool constant)
         uint32_t prog[] = {
             constant ? LIS(4, 0) : NOP, constant ? ORI(4, 4, 0x3010) : NOP,
             cases[i].store,            /* 0x3008 */
-            NOP,                       /* 0x300c */
+            LI(7, 9),                  /* 0x300c: a constant move right after the store */
             NOP,                       /* 0x3010 */
             LI(5, 1),                  /* 0x3014: patched */
             ADDI(6, 5, 100),
@@ -114,10 +114,12 @@ static void test_store_into_block(sys *s, bool constant)
         set(s, "r30", NOP);            /* stmw r30: to 0x3010 and 0x3014 */
         set(s, "r31", LI(5, 4));
         set(s, "r4", constant ? 0 : 0x3010);
+        set(s, "r7", 0);
         set(s, "r29", 4);          /* stwx: the index */
         uint64_t n = run(s);
         is_u64(reg(s, "r5"), cases[i].want_r5, "%s, %s: the patched instruction ran", cases[i].name, how);
         is_u64(reg(s, "r6"), cases[i].want_r5 + 100, "%s, %s: and the one after it", cases[i].name, how);
+        is_u64(reg(s, "r7"), 9, "%s, %s: the move after the store", cases[i].name, how);
         is_u64(n, 9, "%s, %s: instruction count exact", cases[i].name, how);
     }
 }
@@ -136,6 +138,7 @@ static void test_cross_region(sys *s, bool constant)
         LHZ(6, -1, 4),                  /* 0x4455 */
         LIS(7, 0xa1b2), ORI(7, 7, 0xc3d4),
         STW(7, -1, 4),                  /* 0x112233a1 / 0xb2c3d488 */
+        LIS(10, 0x77), ORI(10, 10, 0x88),     /* a constant move right after the store */
         LWZ(8, -4, 4), LWZ(9, 0, 4),
     };
     start(s, 0x3000, prog, sizeof prog / sizeof *prog);
@@ -146,6 +149,7 @@ static void test_cross_region(sys *s, bool constant)
     is_u64(reg(s, "r8"), 0x112233a1, "word store across: the first region's bytes, %s", how);
     is_u64(reg(s, "r9"), 0xb2c3d488, "word store across: the second region's bytes, %s", how);
     is_u64(get(s, edge), 0xb2c3d488, "the store reached the second region, %s", how);
+    is_u64(reg(s, "r10"), 0x770088, "the move after the store, %s", how);
 }
 
 /* Constant addresses whose pages share a TLB entry: each access finds the entry holding the
