@@ -1,6 +1,8 @@
 /* The ATA command set of an IDE disk: IDENTIFY, PIO reads and writes (single and multiple
  * sector, CHS, 28- and 48-bit LBA), verify, flush, geometry, power management no-ops.  Every
- * sector range is checked against the image; DMA commands are refused (no bus master). */
+ * sector range is checked against the image.  READ/WRITE DMA (EXT) move their data through the
+ * channel's bus master when it has one (a PCI controller), and are refused on a channel
+ * without (the drive then offers no DMA mode in its IDENTIFY data either). */
 #include <inttypes.h>
 #include <string.h>
 #include "ide-internal.h"
@@ -42,9 +44,10 @@ static void identify(ide_drive *d)
     ide_put_string(id + 54, d->model, 40);
     put16(id, 47, 0x8000 | MAX_MULT);
     put16(id, 48, 1);                     /* 32-bit data transfers */
-    put16(id, 49, (1 << 11) | (1 << 9));  /* IORDY, LBA; no DMA */
+    /* IORDY, LBA, and DMA behind a bus master */
+    put16(id, 49, (1 << 11) | (1 << 9) | (d->ch->bm ? 1 << 8 : 0));
     put16(id, 51, 0x200);
-    put16(id, 53, 3);                     /* words 54-58 and 64-70 valid */
+    put16(id, 53, d->ch->bm ? 7 : 3);     /* words 54-58, 64-70 (and 88) valid */
     put16(id, 54, d->cyls);
     put16(id, 55, d->heads);
     put16(id, 56, d->secs);
@@ -54,6 +57,11 @@ static void identify(ide_drive *d)
         put16(id, 59, 0x100 | d->mult);
     put16(id, 60, (unsigned)(lba28 & 0xffff));
     put16(id, 61, (unsigned)(lba28 >> 16));
+    if (d->ch->bm) {                      /* MWDMA 0-2, UDMA 0-5, and the one selected */
+        unsigned mode = d->dma_mode & 7;
+        put16(id, 63, 0x07 | ((d->dma_mode & 0xf8) == 0x20 ? 0x100u << mode : 0));
+        put16(id, 88, 0x3f | ((d->dma_mode & 0xf8) == 0x40 ? 0x100u << mode : 0));
+    }
     put16(id, 64, 0x03);                  /* PIO 3 and 4 */
     put16(id, 65, 120);
     put16(id, 66, 120);
@@ -214,6 +222,79 @@ static void start_rw(ide_drive *d, bool ext, bool write, unsigned per_block)
     }
 }
 
+/* ---- DMA: the bus master moves the data; the drive asks with DRQ until it is all moved ---- */
+
+/* Stop a DMA command whose data did not all move: the bus master's table ended early, it hit
+   a bus error, or the image failed. */
+static void dma_failed(ide_drive *d, emu_log_cat level, const char *why)
+{
+    emu_log(&d->ch->dev, level, "drive %u: DMA %s at "
+            "sector %" PRIu64 " (%" PRIu32 " sectors left): %s", d->unit,
+            d->dir == XFER_DMA_IN ? "read" : "write", d->lba, d->left, why);
+    d->dir = XFER_NONE;
+    d->ch->bm->finished(d->ch->bm_opaque, d->ch->bm_channel, false);
+    ide_abort(d);
+}
+
+void ata_dma_run(ide_drive *d)
+{
+    ide_channel *ch = d->ch;
+    if ((d->dir != XFER_DMA_IN && d->dir != XFER_DMA_OUT) || !ch->bm ||
+        !ch->bm->started(ch->bm_opaque, ch->bm_channel))
+        return;   /* DRQ stays up until the engine starts */
+    bool to_memory = d->dir == XFER_DMA_IN;
+    while (d->left) {
+        uint32_t n = d->left < BUF_SIZE / SECTOR ? d->left : BUF_SIZE / SECTOR;
+        size_t len = (size_t)n * SECTOR;
+        if (to_memory && emu_block_read(d->blk, d->lba * SECTOR, d->buf, len) < 0) {
+            dma_failed(d, EMU_LOG_WARN, "cannot read the image");
+            return;
+        }
+        size_t moved = ch->bm->transfer(ch->bm_opaque, ch->bm_channel, d->buf, len, to_memory);
+        uint32_t whole = (uint32_t)(moved / SECTOR);
+        if (!to_memory && whole &&
+            emu_block_write(d->blk, d->lba * SECTOR, d->buf, (size_t)whole * SECTOR) < 0) {
+            dma_failed(d, EMU_LOG_WARN, "cannot write the image");
+            return;
+        }
+        if (whole)
+            set_lba(d, d->lba + whole - 1, d->ext);
+        d->lba += whole;
+        d->left -= whole;
+        if (moved < len) {
+            dma_failed(d, EMU_LOG_GUEST, "the bus master stopped (PRD table too short, bus error or "
+                       "direction mismatch)");
+            return;
+        }
+    }
+    d->dir = XFER_NONE;
+    ch->bm->finished(ch->bm_opaque, ch->bm_channel, true);
+    ide_complete(d);
+}
+
+static void start_dma(ide_drive *d, bool ext, bool write)
+{
+    uint64_t lba = start_lba(d, ext);
+    uint32_t n = sector_count(d, ext);
+    if (!range_ok(d, lba, n)) {
+        bad_range(d, lba, n);
+        return;
+    }
+    if (write && emu_block_read_only(d->blk)) {
+        emu_log(&d->ch->dev, EMU_LOG_GUEST, "drive %u: write to the read-only image '%s' refused",
+                d->unit, emu_block_name(d->blk));
+        ide_abort(d);
+        return;
+    }
+    d->lba = lba;
+    d->left = n;
+    d->ext = ext;
+    d->done = NULL;
+    d->dir = write ? XFER_DMA_OUT : XFER_DMA_IN;
+    d->status = ST_DRDY | ST_DSC | ST_DRQ;
+    ata_dma_run(d);
+}
+
 /* ---- the command set ---- */
 
 static void identify_done(ide_drive *d)
@@ -231,14 +312,19 @@ static void set_features(ide_drive *d)
     case 0x66: case 0xcc: case 0x67: case 0x69: case 0x96: case 0x9a:
         ide_complete(d);
         return;
-    case 0x03: {            /* transfer mode: PIO modes only */
-        unsigned mode = d->nsector >> 3;
-        if (mode <= 1) {
+    case 0x03: {            /* transfer mode: PIO, and DMA behind a bus master */
+        unsigned kind = d->nsector >> 3, mode = d->nsector & 7;
+        if (kind <= 1) {
             ide_complete(d);
             return;
         }
-        emu_log(&d->ch->dev, EMU_LOG_UNIMP, "drive %u: DMA transfer mode 0x%02x not supported",
-                d->unit, d->nsector);
+        if (d->ch->bm && ((kind == 4 && mode <= 2) || (kind == 8 && mode <= 5))) {
+            d->dma_mode = d->nsector;
+            ide_complete(d);
+            return;
+        }
+        emu_log(&d->ch->dev, EMU_LOG_GUEST, "drive %u: transfer mode 0x%02x not supported%s",
+                d->unit, d->nsector, d->ch->bm ? "" : " (no bus master on this channel)");
         break;
     }
     default:
@@ -333,10 +419,14 @@ void ata_exec(ide_drive *d, uint8_t cmd)
     case 0x94: case 0x95: case 0x96: case 0x97: case 0x99:
         ide_complete(d);
         return;
-    case 0xc8: case 0xc9: case 0xca: case 0xcb: case 0x25: case 0x35:
-        emu_log(&d->ch->dev, EMU_LOG_UNIMP, "drive %u: DMA command 0x%02x refused (PIO only)",
-                d->unit, cmd);
-        break;
+    case 0xc8: case 0xc9: case 0xca: case 0xcb: case 0x25: case 0x35:   /* READ/WRITE DMA (EXT) */
+        if (!d->ch->bm) {
+            emu_log(&d->ch->dev, EMU_LOG_GUEST, "drive %u: DMA command 0x%02x refused (no bus "
+                    "master on this channel)", d->unit, cmd);
+            break;
+        }
+        start_dma(d, cmd == 0x25 || cmd == 0x35, cmd == 0xca || cmd == 0xcb || cmd == 0x35);
+        return;
     default:
         emu_log(&d->ch->dev, EMU_LOG_GUEST, "drive %u: ATA command 0x%02x not supported", d->unit,
                 cmd);

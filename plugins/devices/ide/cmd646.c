@@ -6,11 +6,16 @@
  * channels' interrupt requests latch the chip's interrupt bits (CFR, ARTTIM23, MRDMODE),
  * which drive INTA unless MRDMODE blocks them.
  *
- * The drives are PIO only (their IDENTIFY data offers no DMA mode and they refuse DMA
- * commands), so the bus-master engine never sees a DMA request: its registers hold what the
- * guest writes, and the interrupt bit of its status register follows the channel's interrupt
- * as on the chip.  Register facts: CMD PCI0646 data sheet; QEMU's cmd646 model (which
- * OpenBIOS's sparc64 and ppc drivers were written against). */
+ * The bus-master engine of each channel (SFF-8038i): the guest points it at a table of
+ * physical region descriptors (PRDs: address, byte count, end-of-table bit), sets the
+ * direction and START, and a disk's READ/WRITE DMA command moves its data along the table by
+ * PCI bus-master cycles, whichever of the two comes first.  Status: ACTIVE while started,
+ * cleared when the table is used up (it stays set when the table was longer than the
+ * transfer), ERROR on a bus error, INTERRUPT with the channel's interrupt.  A table shorter
+ * than the transfer, a bus error or a direction that disagrees with the command stop the
+ * engine and fail the command (the drive reports ABRT).  Register facts: CMD PCI0646 data
+ * sheet; SFF-8038i; QEMU's cmd646 model (which OpenBIOS's sparc64 and ppc drivers were
+ * written against). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -48,6 +53,10 @@ typedef struct bm_channel {
     unsigned index;
     uint8_t cmd, status;
     uint32_t prd;               /* physical address of the PRD table */
+    /* where the engine is in the table: the next descriptor, the current region's address
+       and bytes left in it, and whether the current one is the last */
+    uint32_t next, addr, left;
+    bool eot;
 } bm_channel;
 
 struct cmd646 {
@@ -144,6 +153,68 @@ static const emu_pci_function_ops cmd646_fn_ops = {
     .config_written = cmd646_config_written,
 };
 
+/* ---- the bus-master engine ---- */
+
+static bool bm_started(void *opaque, unsigned channel)
+{
+    cmd646 *s = opaque;
+    return s->bm[channel].cmd & BM_CMD_START;
+}
+
+static size_t bm_transfer(void *opaque, unsigned channel, uint8_t *buf, size_t len, bool to_memory)
+{
+    cmd646 *s = opaque;
+    bm_channel *bm = &s->bm[channel];
+    if (!(bm->cmd & BM_CMD_START))
+        return 0;
+    if (to_memory != !!(bm->cmd & BM_CMD_READ)) {
+        emu_log(&s->dev, EMU_LOG_GUEST, "channel %u: the bus master was started to %s memory "
+                "but the drive's command %s it", channel, to_memory ? "read" : "write",
+                to_memory ? "writes" : "reads");
+        return 0;
+    }
+    size_t moved = 0;
+    while (moved < len) {
+        if (!bm->left) {
+            if (bm->eot)
+                break;   /* the table is used up */
+            uint8_t e[8];
+            if (s->pci->dma_read(s->fn, bm->next, e, sizeof e) < 0) {
+                bm->status |= BM_ST_ERROR;
+                break;
+            }
+            bm->addr = (uint32_t)(e[0] | e[1] << 8 | e[2] << 16 | (uint32_t)e[3] << 24) & ~1u;
+            bm->left = (uint32_t)(e[4] | e[5] << 8) & ~1u;
+            if (!bm->left)
+                bm->left = 0x10000;   /* a count of 0 means 64 KiB */
+            bm->eot = e[7] & 0x80;
+            bm->next += 8;
+        }
+        size_t n = len - moved < bm->left ? len - moved : bm->left;
+        int rc = to_memory ? s->pci->dma_write(s->fn, bm->addr, buf + moved, n)
+                           : s->pci->dma_read(s->fn, bm->addr, buf + moved, n);
+        if (rc < 0) {
+            bm->status |= BM_ST_ERROR;
+            break;
+        }
+        bm->addr += (uint32_t)n;
+        bm->left -= (uint32_t)n;
+        moved += n;
+    }
+    return moved;
+}
+
+/* The engine stays active after a complete transfer only when the table had more room. */
+static void bm_finished(void *opaque, unsigned channel, bool complete)
+{
+    cmd646 *s = opaque;
+    bm_channel *bm = &s->bm[channel];
+    if (!complete || (!bm->left && bm->eot))
+        bm->status &= (uint8_t)~BM_ST_ACTIVE;
+}
+
+static const ide_bus_master cmd646_bus_master = { bm_started, bm_transfer, bm_finished };
+
 /* ---- bus-master registers (BAR4): per channel command, MRDMODE, status, UDIDETCR, PRD ---- */
 
 static uint64_t bm_read(void *opaque, uint64_t off, unsigned size)
@@ -182,15 +253,26 @@ static void bm_write(void *opaque, uint64_t off, uint64_t value, unsigned size)
         return;
     uint8_t v = (uint8_t)value;
     switch (reg) {
-    case 0:
-        /* Starting the engine makes it active; no drive here ever requests DMA, so it stays
-           active until the guest stops it, as the chip does while waiting for DMARQ. */
+    case 0: {
+        /* START from the top of the table; a DMA command already waiting moves now.  The
+           direction cannot change while the engine runs. */
+        bool start = (v & BM_CMD_START) && !(bm->cmd & BM_CMD_START);
+        if (bm->cmd & BM_CMD_START)
+            v = (uint8_t)((v & BM_CMD_START) | (bm->cmd & BM_CMD_READ));
         bm->cmd = v & (BM_CMD_START | BM_CMD_READ);
-        if (v & BM_CMD_START)
-            bm->status |= BM_ST_ACTIVE;
-        else
+        if (!(v & BM_CMD_START)) {
             bm->status &= (uint8_t)~BM_ST_ACTIVE;
+        } else if (start) {
+            bm->status |= BM_ST_ACTIVE;
+            bm->next = bm->prd;
+            bm->left = 0;
+            bm->eot = false;
+            ide_channel *ch = (ide_channel *)s->chan[bm->index];
+            if (ch)
+                ata_dma_run(&ch->drive[ch->cur]);
+        }
         break;
+    }
     case 1:   /* the interrupt blocking bits of MRDMODE */
         s->cfg[MRDMODE] = (uint8_t)((s->cfg[MRDMODE] & ~(MRDMODE_BLK_CH0 | MRDMODE_BLK_CH1)) |
                                     (v & (MRDMODE_BLK_CH0 | MRDMODE_BLK_CH1)));
@@ -279,6 +361,8 @@ static int cmd646_realize(emu_device *dev, emu_error **err)
         s->bm[i].index = i;
         if (s->chan[i] && channel_bars(s, i, err) < 0)
             return -1;
+        if (s->chan[i])
+            ide_attach_bus_master((ide_channel *)s->chan[i], &cmd646_bus_master, s, i);
     }
     char name[96];
     snprintf(name, sizeof name, "%s.bmdma", dev->id);
@@ -296,7 +380,8 @@ static void cmd646_reset(emu_device *dev)
     cmd646 *s = (cmd646 *)dev;
     for (unsigned i = 0; i < 2; i++) {
         s->bm[i].cmd = s->bm[i].status = 0;
-        s->bm[i].prd = 0;
+        s->bm[i].prd = s->bm[i].next = s->bm[i].addr = s->bm[i].left = 0;
+        s->bm[i].eot = false;
     }
 }
 
@@ -312,6 +397,14 @@ static int cmd646_save(emu_device *dev, emu_state_writer *w)
         emu_state_put_u64(w, f, s->bm[i].status);
         snprintf(f, sizeof f, "bm%u-prd", i);
         emu_state_put_u64(w, f, s->bm[i].prd);
+        snprintf(f, sizeof f, "bm%u-next", i);
+        emu_state_put_u64(w, f, s->bm[i].next);
+        snprintf(f, sizeof f, "bm%u-addr", i);
+        emu_state_put_u64(w, f, s->bm[i].addr);
+        snprintf(f, sizeof f, "bm%u-left", i);
+        emu_state_put_u64(w, f, s->bm[i].left);
+        snprintf(f, sizeof f, "bm%u-eot", i);
+        emu_state_put_u64(w, f, s->bm[i].eot);
     }
     return 0;
 }
@@ -319,7 +412,7 @@ static int cmd646_save(emu_device *dev, emu_state_writer *w)
 static int cmd646_load(emu_device *dev, emu_state_reader *r, emu_error **err)
 {
     cmd646 *s = (cmd646 *)dev;
-    uint64_t cmd[2], st[2], prd[2];
+    uint64_t cmd[2], st[2], prd[2], next[2], addr[2], left[2], eot[2];
     for (unsigned i = 0; i < 2; i++) {
         char f[32];
         snprintf(f, sizeof f, "bm%u-command", i);
@@ -336,11 +429,27 @@ static int cmd646_load(emu_device *dev, emu_state_reader *r, emu_error **err)
             emu_error_set(err, "cmd646 state: %s = 0x%" PRIx64 " is not dword aligned", f, prd[i]);
             return -1;
         }
+        snprintf(f, sizeof f, "bm%u-next", i);
+        if (state_get(r, dev, f, 0xffffffff, &next[i], err) < 0)
+            return -1;
+        snprintf(f, sizeof f, "bm%u-addr", i);
+        if (state_get(r, dev, f, 0xffffffff, &addr[i], err) < 0)
+            return -1;
+        snprintf(f, sizeof f, "bm%u-left", i);
+        if (state_get(r, dev, f, 0x10000, &left[i], err) < 0)
+            return -1;
+        snprintf(f, sizeof f, "bm%u-eot", i);
+        if (state_get(r, dev, f, 1, &eot[i], err) < 0)
+            return -1;
     }
     for (unsigned i = 0; i < 2; i++) {
         s->bm[i].cmd = (uint8_t)cmd[i];
         s->bm[i].status = (uint8_t)st[i];
         s->bm[i].prd = (uint32_t)prd[i];
+        s->bm[i].next = (uint32_t)next[i];
+        s->bm[i].addr = (uint32_t)addr[i];
+        s->bm[i].left = (uint32_t)left[i];
+        s->bm[i].eot = eot[i] != 0;
     }
     return 0;
 }

@@ -1,5 +1,6 @@
 /* The IDE channel model shared by its parts: the channel and its registers (ide.c), the ATA
- * command set of disks (ata.c) and the ATAPI packet commands of CD-ROM drives (atapi.c). */
+ * command set of disks (ata.c), the ATAPI packet commands of CD-ROM drives (atapi.c), and the
+ * PCI controller whose bus-master engine moves a disk's DMA data (cmd646.c). */
 #ifndef EMU_PLUGINS_IDE_INTERNAL_H
 #define EMU_PLUGINS_IDE_INTERNAL_H
 
@@ -33,7 +34,8 @@
 typedef struct ide_channel ide_channel;
 typedef struct ide_drive ide_drive;
 
-typedef enum { XFER_NONE, XFER_IN, XFER_OUT } xfer_dir;   /* IN: device to host */
+/* IN: device to host.  The DMA ones: a DMA command waits for (or runs on) the bus master. */
+typedef enum { XFER_NONE, XFER_IN, XFER_OUT, XFER_DMA_IN, XFER_DMA_OUT } xfer_dir;
 typedef void (*ide_done_fn)(ide_drive *d);
 
 struct ide_drive {
@@ -62,6 +64,8 @@ struct ide_drive {
     unsigned block;             /* sectors in the current block */
     unsigned per_block;         /* 1, or the multiple count */
     bool ext;                   /* the command uses 48-bit addressing */
+    uint8_t dma_mode;           /* SET FEATURES transfer mode selected: 0x20+n MWDMA n,
+                                   0x40+n UDMA n, 0 none */
 
     /* ATAPI */
     uint8_t sense_key, asc;
@@ -69,6 +73,18 @@ struct ide_drive {
     uint32_t cd_left;           /* CD sectors of the command still to read */
     unsigned waiting;           /* bytes at the start of buf not yet sent */
 };
+
+/* A bus-master DMA engine serving a channel (the CMD646's), given the channel's index. */
+typedef struct ide_bus_master {
+    /* Has the guest started the engine? */
+    bool (*started)(void *opaque, unsigned channel);
+    /* Move up to `len` bytes between `buf` and guest memory along the guest's PRD table
+       (to_memory: device to memory).  Returns the bytes moved: fewer when the table ended, a
+       bus error stopped the engine, or the engine runs in the other direction. */
+    size_t (*transfer)(void *opaque, unsigned channel, uint8_t *buf, size_t len, bool to_memory);
+    /* The drive's command ended, all its data moved (complete) or not. */
+    void (*finished)(void *opaque, unsigned channel, bool complete);
+} ide_bus_master;
 
 struct ide_channel {
     emu_device dev;
@@ -79,6 +95,9 @@ struct ide_channel {
     uint8_t ctl;                /* device control register */
     bool irq_pending;
     emu_line *irq;
+    const ide_bus_master *bm;   /* NULL: no DMA (an ISA channel) */
+    void *bm_opaque;
+    unsigned bm_channel;
 };
 
 /* ide.c: the channel side of a command */
@@ -90,9 +109,15 @@ void ide_complete(ide_drive *d);   /* status DRDY|DSC, interrupt */
 void ide_set_signature(ide_drive *d);
 void ide_put_string(uint8_t *words, const char *s, unsigned len);   /* ATA byte-swapped, padded */
 
+/* Give the channel a bus-master engine (its drives then offer DMA modes). */
+void ide_attach_bus_master(ide_channel *ch, const ide_bus_master *bm, void *opaque,
+                           unsigned channel);
+
 /* ata.c: disks, and the commands every device has */
 void ata_init_geometry(ide_drive *d);
 void ata_exec(ide_drive *d, uint8_t cmd);
+/* Move a DMA command's data now if the bus master is started (call when it starts, too). */
+void ata_dma_run(ide_drive *d);
 /* the data-phase continuations of ata.c / atapi.c, NULL-terminated (snapshots name them by
    their index) */
 extern const ide_done_fn ata_continuations[];

@@ -1,6 +1,7 @@
 /* Snapshots of the IDE channel: its registers and pending interrupt, and per drive the task
  * file, geometry, the PIO transfer in progress (buffer, position, what runs when the block
- * has moved) and the ATA/ATAPI command state.  The images are not copied: a drive records the
+ * has moved) or the DMA command waiting for the bus master, the transfer mode and the
+ * ATA/ATAPI command state.  The images are not copied: a drive records the
  * size of its image, and a load onto a different image (or none) is refused. */
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,7 @@ static void save_drive(ide_drive *d, emu_state_writer *w)
     emu_state_put_u64(w, "block", d->block);
     emu_state_put_u64(w, "per-block", d->per_block);
     emu_state_put_u64(w, "ext", d->ext);
+    emu_state_put_u64(w, "dma-mode", d->dma_mode);
     emu_state_put_u64(w, "sense-key", d->sense_key);
     emu_state_put_u64(w, "asc", d->asc);
     emu_state_put_u64(w, "cd-lba", d->cd_lba);
@@ -93,7 +95,7 @@ int ide_state_save(emu_device *dev, emu_state_writer *w)
 typedef struct drive_image {
     uint64_t present, cdrom, size;
     uint8_t tf[NTASK];
-    uint64_t heads, secs, mult, dir, pos, end, done, lba, left, block, per_block, ext;
+    uint64_t heads, secs, mult, dir, pos, end, done, lba, left, block, per_block, ext, dma_mode;
     uint64_t sense_key, asc, cd_lba, cd_left, waiting;
     ide_done_fn done_fn;
 } drive_image;
@@ -111,6 +113,7 @@ static int read_drive(emu_state_reader *r, drive_image *s, uint8_t *buf)
         emu_state_get_u64(r, "left", &s->left) < 0 || emu_state_get_u64(r, "block", &s->block) < 0 ||
         emu_state_get_u64(r, "per-block", &s->per_block) < 0 ||
         emu_state_get_u64(r, "ext", &s->ext) < 0 ||
+        emu_state_get_u64(r, "dma-mode", &s->dma_mode) < 0 ||
         emu_state_get_u64(r, "sense-key", &s->sense_key) < 0 ||
         emu_state_get_u64(r, "asc", &s->asc) < 0 || emu_state_get_u64(r, "cd-lba", &s->cd_lba) < 0 ||
         emu_state_get_u64(r, "cd-left", &s->cd_left) < 0 ||
@@ -134,14 +137,20 @@ static const char *check_drive(const ide_drive *d, drive_image *s)
         return "geometry out of range";
     if (s->mult > MAX_MULT || (s->mult & (s->mult - 1)))
         return "multiple count out of range";
-    if (s->dir > XFER_OUT || s->pos > s->end || s->end > BUF_SIZE || s->waiting > BUF_SIZE)
+    if (s->dir > XFER_DMA_OUT || s->pos > s->end || s->end > BUF_SIZE || s->waiting > BUF_SIZE)
         return "data transfer position out of range";
+    bool dma = s->dir == XFER_DMA_IN || s->dir == XFER_DMA_OUT;
+    if (dma && (!d->present || d->cdrom || !s->left || !d->ch->bm))
+        return "a DMA transfer where there can be none";
+    if (s->dma_mode && !(s->dma_mode >= 0x20 && s->dma_mode <= 0x22) &&
+        !(s->dma_mode >= 0x40 && s->dma_mode <= 0x45))
+        return "transfer mode out of range";
     if (s->per_block > MAX_MULT || s->block > s->per_block || (s->left && !s->per_block) ||
         s->left > 0x10000u || s->cd_left > UINT32_MAX || s->ext > 1)
         return "sector counts out of range";
     if (s->sense_key > 0xff || s->asc > 0xff || !continuation_of(d, s->done, &s->done_fn))
         return "unknown command state";
-    if (s->dir != XFER_NONE && !s->done_fn)
+    if ((s->dir == XFER_IN || s->dir == XFER_OUT) && !s->done_fn)
         return "a data transfer without a command";
     return NULL;
 }
@@ -163,6 +172,7 @@ static void take_drive(ide_drive *d, const drive_image *s, const uint8_t *buf)
     d->block = (unsigned)s->block;
     d->per_block = (unsigned)s->per_block;
     d->ext = s->ext != 0;
+    d->dma_mode = (uint8_t)s->dma_mode;
     d->sense_key = (uint8_t)s->sense_key;
     d->asc = (uint8_t)s->asc;
     d->cd_lba = s->cd_lba;

@@ -1,6 +1,7 @@
 /* An IDE channel (ISA style: command block at 0x1F0, control at 0x3F6) with a master and a
  * slave drive, each an ATA disk or an ATAPI CD-ROM backed by a block device: the task file,
- * PIO data transfers, interrupts, software reset and device signatures.  Register behaviour
+ * PIO data transfers, interrupts, software reset and device signatures; behind a PCI
+ * controller (cmd646.c) its disks also move data by bus-master DMA.  Register behaviour
  * with absent drives is QEMU's, which OpenBIOS's probe relies on. */
 #include <inttypes.h>
 #include <stdio.h>
@@ -100,6 +101,14 @@ void ide_put_string(uint8_t *words, const char *s, unsigned len)
     size_t n = strlen(s);
     for (unsigned i = 0; i < len; i++)
         words[i ^ 1] = (uint8_t)(i < n ? s[i] : ' ');
+}
+
+void ide_attach_bus_master(ide_channel *ch, const ide_bus_master *bm, void *opaque,
+                           unsigned channel)
+{
+    ch->bm = bm;
+    ch->bm_opaque = opaque;
+    ch->bm_channel = channel;
 }
 
 /* ---- reset ---- */
@@ -340,8 +349,10 @@ static int ide_realize(emu_device *dev, emu_error **err)
 static void ide_reset(emu_device *dev)
 {
     ide_channel *ch = (ide_channel *)dev;
-    for (unsigned i = 0; i < 2; i++)
+    for (unsigned i = 0; i < 2; i++) {
         drive_reset(&ch->drive[i]);
+        ch->drive[i].dma_mode = 0;   /* a software reset keeps the transfer mode */
+    }
     ch->cur = 0;
     ch->ctl = 0;
     ch->irq_pending = false;

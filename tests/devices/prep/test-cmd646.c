@@ -2,7 +2,10 @@
  * sees them: the header (IDs, native-mode class, BAR sizes and kinds), a disk read through the
  * command block at BAR0 and the control block at BAR1+2, the secondary channel's CD-ROM at
  * BAR2/BAR3, the interrupt bits (CFR, ARTTIM23, MRDMODE and the bus-master status) and INTA
- * with blocking, the bus-master registers, a snapshot round trip, and refused wirings. */
+ * with blocking, the bus-master registers, DMA (IDENTIFY's modes, READ/WRITE DMA along PRD
+ * tables with the engine started before or after the command, tables longer and shorter than
+ * the transfer, a direction mismatch, bus mastering off, a command waiting across a
+ * snapshot), a snapshot round trip, and refused wirings. */
 #include <fcntl.h>
 #include <unistd.h>
 #include "prep-test.h"
@@ -17,7 +20,10 @@
 #define S_CTL 0x1030u
 #define BMDMA 0x1040u
 
-static emu_space *io;
+#define BUS(x) (0x80000000u + (x))   /* RAM as a bus master sees it */
+#define PRD 0x1000u
+
+static emu_space *io, *sys;
 static emu_device *bus;
 static const emu_pci_bus_ops *pci;
 
@@ -58,18 +64,167 @@ static void read_sector(uint32_t lba, uint8_t *out)
     }
 }
 
+/* A PRD table at PRD: n entries of (address, bytes), the last marked end of table. */
+static void prd_table(const uint32_t (*e)[2], unsigned n)
+{
+    for (unsigned i = 0; i < n; i++) {
+        pt_wr32(sys, PRD + 8 * i, BUS(e[i][0]));
+        pt_wr32(sys, PRD + 8 * i + 4, (e[i][1] & 0xffff) | (i == n - 1 ? 0x80000000u : 0));
+    }
+    pt_wr32(io, BMDMA + 4, BUS(PRD));
+}
+
+/* An LBA28 DMA command (0xc8 read, 0xca write) on the primary master. */
+static void dma_cmd(uint8_t cmd, uint32_t lba, uint8_t count)
+{
+    pt_wr8(io, P_CMD + 6, 0xe0 | (lba >> 24 & 15));
+    pt_wr8(io, P_CMD + 2, count);
+    pt_wr8(io, P_CMD + 3, lba & 0xff);
+    pt_wr8(io, P_CMD + 4, lba >> 8 & 0xff);
+    pt_wr8(io, P_CMD + 5, lba >> 16 & 0xff);
+    pt_wr8(io, P_CMD + 7, cmd);
+}
+
+/* Does RAM at addr hold image sector s (byte i = s * 7 + i)? */
+static bool ram_is_sector(uint32_t addr, unsigned s)
+{
+    for (unsigned i = 0; i < 512; i += 97)
+        if (pt_rd8(sys, addr + i) != (uint8_t)(s * 7 + i))
+            return false;
+    return true;
+}
+
+/* Acknowledge the drive's interrupt and clear the engine for the next case. */
+static void dma_reset_engine(void)
+{
+    pt_rd8(io, P_CMD + 7);
+    pt_wr8(io, BMDMA, 0x00);
+    pt_wr8(io, BMDMA + 2, 0x06);
+    cfg_wr(0x50, 0x04, 1);
+}
+
+static void test_dma(emu_machine *m, pt_sink *intx)
+{
+    uint8_t id[512];
+    pt_wr8(io, P_CMD + 6, 0xa0);
+    pt_wr8(io, P_CMD + 7, 0xec);
+    for (unsigned i = 0; i < 512; i += 2) {
+        uint64_t w = pt_rd16(io, P_CMD);
+        id[i] = (uint8_t)w;
+        id[i + 1] = (uint8_t)(w >> 8);
+    }
+    ok(id[99] & 0x01, "IDENTIFY word 49: DMA supported behind the bus master");
+    is_u64(id[126] | id[127] << 8, 0x0007, "IDENTIFY word 63: multiword DMA 0-2, none selected");
+    is_u64(id[176] | id[177] << 8, 0x003f, "IDENTIFY word 88: Ultra DMA 0-5, none selected");
+    pt_wr8(io, P_CMD + 1, 0x03);
+    pt_wr8(io, P_CMD + 2, 0x45);   /* transfer mode: UDMA 5 */
+    pt_wr8(io, P_CMD + 7, 0xef);
+    is_u64(pt_rd8(io, P_CMD + 7), 0x50, "SET FEATURES UDMA 5 accepted");
+    pt_wr8(io, P_CMD + 7, 0xec);
+    for (unsigned i = 0; i < 512; i += 2) {
+        uint64_t w = pt_rd16(io, P_CMD);
+        id[i] = (uint8_t)w;
+        id[i + 1] = (uint8_t)(w >> 8);
+    }
+    is_u64(id[176] | id[177] << 8, 0x203f, "IDENTIFY word 88 shows UDMA 5 selected");
+    pt_wr8(io, P_CMD + 1, 0x03);
+    pt_wr8(io, P_CMD + 2, 0x46);
+    pt_wr8(io, P_CMD + 7, 0xef);
+    is_u64(pt_rd8(io, P_CMD + 7) & 0x01, 1, "SET FEATURES UDMA 6 refused");
+    dma_reset_engine();
+
+    /* READ DMA of 3 sectors into two regions; the engine started after the command */
+    prd_table((const uint32_t[][2]){ { 0x2000, 512 }, { 0x3000, 1024 } }, 2);
+    dma_cmd(0xc8, 3, 3);
+    is_u64(pt_rd8(io, P_CTL + 2), 0x58, "READ DMA waits for the engine with DRQ");
+    is_u64(intx->level[0], 0, "no interrupt yet");
+    pt_wr8(io, BMDMA, 0x09);   /* start, device to memory */
+    ok(ram_is_sector(0x2000, 3) && ram_is_sector(0x3000, 4) && ram_is_sector(0x3200, 5),
+       "sectors 3, 4, 5 in the two regions of the table");
+    is_u64(pt_rd8(io, P_CTL + 2), 0x50, "drive done: DRDY, no DRQ");
+    is_u64(pt_rd8(io, BMDMA + 2) & 0x07, 0x04, "engine: interrupt, not active (table used up)");
+    is_u64(intx->level[0], 1, "INTA");
+    is_u64(pt_rd8(io, P_CMD + 3), 5, "task file: the last sector moved");
+    dma_reset_engine();
+
+    /* The engine started first, a table longer than the transfer */
+    pt_wr8(sys, 0x4000, 0xee);
+    prd_table((const uint32_t[][2]){ { 0x5000, 0 /* 64 KiB */ } }, 1);
+    pt_wr8(io, BMDMA, 0x09);
+    dma_cmd(0xc8, 9, 1);
+    ok(ram_is_sector(0x5000, 9), "sector 9 read with the engine started before the command");
+    is_u64(pt_rd8(io, BMDMA + 2) & 0x07, 0x05, "engine: interrupt, still active (table longer)");
+    dma_reset_engine();
+
+    /* WRITE DMA from RAM, read back by PIO */
+    for (unsigned i = 0; i < 1024; i++)
+        pt_wr8(sys, 0x6000 + i, (uint8_t)(i * 13 + 1));
+    prd_table((const uint32_t[][2]){ { 0x6000, 256 }, { 0x6100, 768 } }, 2);
+    dma_cmd(0xca, 12, 2);
+    pt_wr8(io, BMDMA, 0x01);   /* start, memory to device */
+    is_u64(pt_rd8(io, P_CMD + 7), 0x50, "WRITE DMA of 2 sectors done");
+    uint8_t buf[512];
+    read_sector(13, buf);
+    ok(buf[0] == (uint8_t)(512 * 13 + 1) && buf[511] == (uint8_t)(1023 * 13 + 1),
+       "sector 13 holds what the table's second region gave");
+    dma_reset_engine();
+
+    /* A table shorter than the transfer: the command fails */
+    prd_table((const uint32_t[][2]){ { 0x2000, 512 } }, 1);
+    dma_cmd(0xc8, 1, 2);
+    pt_wr8(io, BMDMA, 0x09);
+    is_u64(pt_rd8(io, P_CMD + 7) & 0x09, 0x01, "short table: the drive reports an error, no DRQ");
+    is_u64(pt_rd8(io, P_CMD + 1) & 0x04, 0x04, "... ABRT");
+    is_u64(pt_rd8(io, BMDMA + 2) & 0x07, 0x04, "... and the engine stopped");
+    dma_reset_engine();
+
+    /* The engine started in the wrong direction */
+    prd_table((const uint32_t[][2]){ { 0x2000, 512 } }, 1);
+    dma_cmd(0xc8, 1, 1);
+    pt_wr8(io, BMDMA, 0x01);   /* memory to device, for a read */
+    is_u64(pt_rd8(io, P_CMD + 7) & 0x01, 0x01, "direction mismatch: the command fails");
+    dma_reset_engine();
+
+    /* Bus mastering off in the command register: a bus error */
+    cfg_wr(0x04, 0x0001, 2);
+    dma_cmd(0xc8, 1, 1);
+    pt_wr8(io, BMDMA, 0x09);
+    is_u64(pt_rd8(io, BMDMA + 2) & 0x02, 0x02, "bus mastering off: the engine reports an error");
+    is_u64(pt_rd8(io, P_CMD + 7) & 0x01, 0x01, "... and the command fails");
+    pt_wr8(io, BMDMA + 2, 0x02);
+    is_u64(pt_rd8(io, BMDMA + 2) & 0x02, 0, "the error bit is cleared by writing 1");
+    cfg_wr(0x04, 0x0005, 2);
+    dma_reset_engine();
+
+    /* A DMA command waiting for the engine survives a snapshot */
+    prd_table((const uint32_t[][2]){ { 0x7000, 512 } }, 1);
+    dma_cmd(0xc8, 6, 1);
+    emu_error *err = NULL;
+    emu_snapshot snap;
+    ok(emu_machine_save_state(m, &snap, &err) == 0, "save with a DMA command waiting");
+    emu_machine_reset(m);
+    ok(emu_machine_load_state(m, &snap, &err) == 0, "load it after a reset");
+    emu_snapshot_free(&snap);
+    is_u64(pt_rd8(io, P_CTL + 2), 0x58, "restored: DRQ up");
+    pt_wr8(io, BMDMA, 0x09);
+    ok(ram_is_sector(0x7000, 6), "restored: the started engine moves sector 6");
+    dma_reset_engine();
+}
+
 int main(void)
 {
     emu_error *err = NULL;
     emu_machine *m = emu_machine_new("cmd646-test", &err);
     io = pt_space(m, "pci-io", 0x10000);
     pt_space(m, "pci-mem", 0x1000000);
+    sys = emu_machine_space(m, "system");
+    emu_region_map(emu_space_root(sys), 0, emu_region_ram(m, "ram", 0x100000), 0, NULL);
     char *disk = pt_make_image("/tmp/emu-cmd646-XXXXXX", 16, 512);
     char *cd = pt_make_image("/tmp/emu-cmd646-cd-XXXXXX", 4, 2048);
-    ok(emu_backends_add_blockdev(m, "hd", disk, EMU_BLOCK_RO, &err) == 0 &&
+    ok(emu_backends_add_blockdev(m, "hd", disk, EMU_BLOCK_SNAPSHOT, &err) == 0 &&
        emu_backends_add_blockdev(m, "cd", cd, EMU_BLOCK_RO, &err) == 0, "images");
     bus = pt_device(m, "pci-bus", "pci", (const char *const[]){ "io-space=pci-io",
-                    "mem-space=pci-mem", NULL });
+                    "mem-space=pci-mem", "dma-base=0x80000000", "dma-size=2G", NULL });
     emu_device *ide0 = pt_device(m, "ide", "ide0", (const char *const[]){ "master=hd", NULL });
     emu_device *ide1 = pt_device(m, "ide", "ide1", (const char *const[]){
                                  "master=cd", "master-media=cdrom", NULL });
@@ -152,6 +307,12 @@ int main(void)
     is_u64(pt_rd8(io, BMDMA + 2) & 0x01, 1, "started: active (no drive requests DMA)");
     pt_wr8(io, BMDMA + 3, 0x15);
     is_u64(cfg_rd(0x73, 1), 0x15, "BMDMA+3 is UDIDETCR0");
+
+    pt_wr8(io, BMDMA, 0x00);
+    test_dma(m, intx);
+    pt_wr8(io, BMDMA + 3, 0x15);
+    pt_wr32(io, BMDMA + 4, 0x00123457);
+    pt_wr8(io, BMDMA, 0x09);
 
     /* Snapshot round trip: the bus-master state comes back */
     emu_snapshot snap;
