@@ -160,10 +160,10 @@ void tb_link(emu_cpu *cpu, tb *from, unsigned slot, tb *to)
 {
     struct emu_exec *ex = cpu->ex;
     pthread_mutex_lock(&ex->lock);
-    /* System mode chains only inside the virtual pages of the block: a jump to another
-       page must look its mapping up again (the MMU may have changed it). */
-    bool same_page = cpu->user || (from->page_v[0] == to->page_v[0] && from->page_p[0] == to->page_p[0]) ||
-                     pages_within(to, from);
+    /* System mode chains only inside the virtual pages of the block: a jump to a block with
+       a page outside them (its second one too) must look the mapping up again (the MMU may
+       have changed it). */
+    bool same_page = cpu->user || pages_within(to, from);
     if (!same_page && slot < 32)
         atomic_fetch_or(&from->cross, 1u << slot);
     if (same_page && slot < from->nexits && slot < TB_EXITS && atomic_load(&from->valid) && atomic_load(&to->valid) &&
