@@ -196,26 +196,35 @@ static void write_block_done(ide_drive *d)
     ide_irq(d->ch);
 }
 
-static void start_rw(ide_drive *d, bool ext, bool write, unsigned per_block)
+/* Take a read or write command's sectors from the task file into lba/left/ext; false when
+   the command failed (outside the disk, or a write to a read-only image). */
+static bool begin_transfer(ide_drive *d, bool ext, bool write)
 {
     uint64_t lba = start_lba(d, ext);
     uint32_t n = sector_count(d, ext);
     if (!range_ok(d, lba, n)) {
         bad_range(d, lba, n);
-        return;
+        return false;
     }
     if (write && emu_block_read_only(d->blk)) {
         emu_log(&d->ch->dev, EMU_LOG_GUEST, "drive %u: write to the read-only image '%s' refused",
                 d->unit, emu_block_name(d->blk));
         ide_abort(d);
-        return;
+        return false;
     }
     d->lba = lba;
     d->left = n;
-    d->per_block = per_block;
     d->ext = ext;
+    return true;
+}
+
+static void start_rw(ide_drive *d, bool ext, bool write, unsigned per_block)
+{
+    if (!begin_transfer(d, ext, write))
+        return;
+    d->per_block = per_block;
     if (write) {
-        d->block = n < per_block ? n : per_block;
+        d->block = d->left < per_block ? d->left : per_block;
         ide_pio_out(d, d->block * SECTOR, write_block_done);
     } else {
         read_block(d);
@@ -274,21 +283,8 @@ void ata_dma_run(ide_drive *d)
 
 static void start_dma(ide_drive *d, bool ext, bool write)
 {
-    uint64_t lba = start_lba(d, ext);
-    uint32_t n = sector_count(d, ext);
-    if (!range_ok(d, lba, n)) {
-        bad_range(d, lba, n);
+    if (!begin_transfer(d, ext, write))
         return;
-    }
-    if (write && emu_block_read_only(d->blk)) {
-        emu_log(&d->ch->dev, EMU_LOG_GUEST, "drive %u: write to the read-only image '%s' refused",
-                d->unit, emu_block_name(d->blk));
-        ide_abort(d);
-        return;
-    }
-    d->lba = lba;
-    d->left = n;
-    d->ext = ext;
     d->done = NULL;
     d->dir = write ? XFER_DMA_OUT : XFER_DMA_IN;
     d->status = ST_DRDY | ST_DSC | ST_DRQ;
