@@ -47,6 +47,9 @@ void emu_exec_release(emu_machine *m)
 emu_cpu *cpu_create(emu_device *dev, bool user, const emu_user_space *space, emu_error **err)
 {
     const emu_cpu_ops *ops = dev->type->kind_ops;
+    /* emu_cpu_ops has the same layout in ABI 1.0 and 1.1, so every CPU plugin of this major
+       has the full struct.  When a minor version appends to it, adopt shorter ones into a
+       zeroed copy (as core/user/runtime.c does for emu_linux_abi) instead of refusing them. */
     if (dev->type->kind != EMU_KIND_CPU || !ops || ops->struct_size < sizeof(emu_cpu_ops)) {
         emu_error_set(err, "type '%s' is not a CPU type with translator operations", dev->type->name);
         return NULL;
