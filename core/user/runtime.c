@@ -571,8 +571,15 @@ int emu_user_run(const emu_options *o)
     emu_elf exe, interp;
     memset(&interp, 0, sizeof interp);
     interp.fd = -1;
-    if (emu_elf_open(prog, &exe, &err) < 0)
+    if (emu_elf_open(prog, &exe, &err) < 0) {
+        if (prog[0] == '-' && access(prog, F_OK) < 0) {   /* an option after --user */
+            fprintf(stderr, "emu: --user %s: no such program; emu's options go before --user "
+                    "PROGRAM (what follows it is the program and its arguments)\n", prog);
+            emu_error_free(err);
+            return EXIT_USAGE;
+        }
         return usage_error(err);
+    }
     if (access(prog, X_OK) < 0) {
         fprintf(stderr, "emu: %s: not executable (%s)\n", prog, strerror(errno));
         emu_elf_close(&exe);

@@ -34,6 +34,7 @@ expect() {
 }
 
 expect "missing program" "No such file or directory" "$work/nonexistent"
+expect "an option after --user" "emu's options go before --user PROGRAM" --sysroot
 cp "$hello" "$work/noexec"
 chmod -x "$work/noexec"
 expect "not executable" "not executable" "$work/noexec"
