@@ -12,7 +12,7 @@ hellodyn=$EMU_BUILDDIR/tests/guests/user/hello.dyn
 work=$(mktemp -d "${TMPDIR:-/tmp}/emu-bad.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 n=0
-echo "1..20"
+echo "1..22"
 
 # expect NAME MESSAGE-PART PROGRAM [EMU OPTIONS]
 expect() {
