@@ -8,7 +8,8 @@
 # Images: a disk with a PReP boot partition (MBR type 0x41) and an ext2 partition holding the
 # program as an ELF file; an ISO 9660 disc (xorriso, names kept in lower case as CHRP discs
 # have them) with \ppc\bootinfo.txt, whose boot script boots \hello.elf, and an appended
-# PReP boot partition.
+# PReP boot partition; a disc with no partition table at all (genisoimage's, or xorriso's
+# without -append_partition) holding HELLO.ELF;1.
 # QEMU 7.2's qemu-system-ppc has no CMD646 (and `boot` on its 40p's ISA IDE never returns:
 # docs/prep.md), so these consoles have no QEMU transcript; what the program prints is checked.
 . "$EMU_SRCDIR/tests/devices/prep/boot-session.sh"
@@ -31,6 +32,13 @@ cp "$T/fs/hello.elf" "$T/cd/hello.elf" &&
     xorriso -as mkisofs -quiet -untranslated-filenames -o "$T/cd.iso" \
         -append_partition 2 0x41 "$T/load.img" "$T/cd" 2>/dev/null
 ok $? "disc: ppc/bootinfo.txt booting hello.elf, and a PReP boot partition"
+mkdir -p "$T/plain" && cp "$T/fs/hello.elf" "$T/plain/" &&
+    if command -v genisoimage >/dev/null 2>&1; then
+        genisoimage -quiet -o "$T/plain.iso" "$T/plain"
+    else
+        xorriso -as mkisofs -quiet -o "$T/plain.iso" "$T/plain" 2>/dev/null
+    fi
+ok $? "disc without a partition table (genisoimage, else xorriso)"
 
 # pci_boot NAME MACHINE.yaml ENTRY SETTINGS... (input lines in $T/NAME.in): emu runs the
 # machine, types the lines at the prompts, and the program must run, entered at ENTRY.
@@ -76,4 +84,8 @@ unlike "$out" "0 > " "cd-power-on: never at the prompt"
 # At the prompt (boot device c: no disk), the disc's PReP boot partition.
 printf '%s\n' 'boot cd:1,%BOOT' > "$T/cd-typed.in"
 pci_boot cd-typed prep-pci-cdrom.yaml 04000400 --set "cdrom=$T/cd.iso" --set boot=c
+
+# A disc without a partition table: the file is named without a partition (no comma).
+printf '%s\n' 'boot cd:\HELLO.ELF;1' > "$T/cd-plain.in"
+pci_boot cd-plain prep-pci-cdrom.yaml 01000000 --set "cdrom=$T/plain.iso" --set boot=c
 done_testing
