@@ -12,49 +12,14 @@
 #include "exec/exec.h"
 #include "object.h"
 #include "plugins.h"
-#include "ppc-harness.h"
+#include "ppc-sys.h"
 
-#define MTMSR(s) P_X(31, s, 0, 0, 146, 0)
-#define MFMSR(t) P_X(31, t, 0, 0, 83, 0)
-#define MTSPR(spr, s) P_X(31, s, (spr) & 31, (spr) >> 5, 467, 0)
-#define MFSPR(t, spr) P_X(31, t, (spr) & 31, (spr) >> 5, 339, 0)
-#define ISYNC 0x4c00012cu
-#define RFI 0x4c000064u
 #define LWZX(t, a, b) P_X(31, t, a, b, 23, 0)
 #define STWX(s, a, b) P_X(31, s, a, b, 151, 0)
 enum { DBAT0U = 536, DBAT0L = 537, DBAT1U = 538, DBAT1L = 539, SRR0 = 26, SRR1 = 27, DAR = 19 };
 #define LHZ(t, d, a) P_D(40, t, a, d)
 #define BLT(off) BC(12, 0, off)
 #define SLWI(a, s, n) RLWINM(a, s, n, 0, 31 - (n))
-
-typedef struct sys {
-    emu_machine *m;
-    emu_space *space;
-    emu_cpu *cpu;
-} sys;
-
-static void put(sys *s, uint32_t addr, const uint32_t *w, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        emu_space_write(s->space, addr + 4 * i, 4, EMU_BIG_ENDIAN, w[i]);
-}
-
-static uint32_t get(sys *s, uint32_t addr)
-{
-    uint64_t v = 0;
-    emu_space_read(s->space, addr, 4, EMU_BIG_ENDIAN, &v);
-    return (uint32_t)v;
-}
-
-static uint64_t reg(sys *s, const char *n)
-{
-    return emu_cpu_reg_read(s->cpu, (unsigned)emu_cpu_reg_find(s->cpu, n));
-}
-
-static void set(sys *s, const char *n, uint64_t v)
-{
-    emu_cpu_reg_write(s->cpu, (unsigned)emu_cpu_reg_find(s->cpu, n), v);
-}
 
 /* Run like the run loop does until the CPU dozes; the instructions it executed. */
 static uint64_t run(sys *s)

@@ -10,49 +10,13 @@
 #include "hooks.h"
 #include "object.h"
 #include "plugins.h"
-#include "ppc-harness.h"
+#include "ppc-sys.h"
 
-#define MFSPR(t, spr) P_X(31, t, (spr) & 31, (spr) >> 5, 339, 0)
-#define MTSPR(spr, s) P_X(31, s, (spr) & 31, (spr) >> 5, 467, 0)
-#define MTMSR(s) P_X(31, s, 0, 0, 146, 0)
-#define MFMSR(t) P_X(31, t, 0, 0, 83, 0)
 #define MTSR(sr, s) P_X(31, s, sr, 0, 210, 0)
 #define TLBIE(b) P_X(31, 0, 0, b, 306, 0)
-#define ISYNC 0x4c00012cu
-#define RFI 0x4c000064u
 #define MFTB(t) P_X(31, t, 12, 8, 371, 0)
 #define BCTRL 0x4e800421u
 enum { SRR0 = 26, SRR1 = 27, DAR = 19, DSISR = 18, DEC = 22, SDR1 = 25, DBAT0U = 536, DBAT0L = 537 };
-
-typedef struct sys {
-    emu_machine *m;
-    emu_space *space;
-    emu_device *dev;
-    emu_cpu *cpu;
-} sys;
-
-static void put(sys *s, uint32_t addr, const uint32_t *w, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        emu_space_write(s->space, addr + 4 * i, 4, EMU_BIG_ENDIAN, w[i]);
-}
-
-static uint32_t get(sys *s, uint32_t addr)
-{
-    uint64_t v = 0;
-    emu_space_read(s->space, addr, 4, EMU_BIG_ENDIAN, &v);
-    return (uint32_t)v;
-}
-
-static uint64_t reg(sys *s, const char *n)
-{
-    return emu_cpu_reg_read(s->cpu, (unsigned)emu_cpu_reg_find(s->cpu, n));
-}
-
-static void set(sys *s, const char *n, uint64_t v)
-{
-    emu_cpu_reg_write(s->cpu, (unsigned)emu_cpu_reg_find(s->cpu, n), v);
-}
 
 /* Run like the run loop does until the CPU dozes (idle) or `max` instructions. */
 static emu_exec_status run(sys *s, uint64_t max)
