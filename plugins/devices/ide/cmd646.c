@@ -375,14 +375,37 @@ static int cmd646_realize(emu_device *dev, emu_error **err)
     return 0;
 }
 
+/* A bus-master channel's state as snapshot fields, each with the largest value it can hold. */
+enum { BM_FIELDS = 7 };
+static const struct { const char *name; uint64_t max; } bm_field[BM_FIELDS] = {
+    { "command", BM_CMD_START | BM_CMD_READ },
+    { "status", BM_ST_ACTIVE | BM_ST_ERROR | BM_ST_INTR | BM_ST_DMA_CAP },
+    { "prd", 0xfffffffc },
+    { "next", 0xffffffff },
+    { "addr", 0xffffffff },
+    { "left", 0x10000 },
+    { "eot", 1 },
+};
+
+static void bm_get(const bm_channel *bm, uint64_t v[BM_FIELDS])
+{
+    v[0] = bm->cmd, v[1] = bm->status, v[2] = bm->prd, v[3] = bm->next;
+    v[4] = bm->addr, v[5] = bm->left, v[6] = bm->eot;
+}
+
+static void bm_set(bm_channel *bm, const uint64_t v[BM_FIELDS])
+{
+    bm->cmd = (uint8_t)v[0], bm->status = (uint8_t)v[1], bm->prd = (uint32_t)v[2];
+    bm->next = (uint32_t)v[3], bm->addr = (uint32_t)v[4], bm->left = (uint32_t)v[5];
+    bm->eot = v[6] != 0;
+}
+
 static void cmd646_reset(emu_device *dev)
 {
     cmd646 *s = (cmd646 *)dev;
-    for (unsigned i = 0; i < 2; i++) {
-        s->bm[i].cmd = s->bm[i].status = 0;
-        s->bm[i].prd = s->bm[i].next = s->bm[i].addr = s->bm[i].left = 0;
-        s->bm[i].eot = false;
-    }
+    static const uint64_t zero[BM_FIELDS];
+    for (unsigned i = 0; i < 2; i++)
+        bm_set(&s->bm[i], zero);
 }
 
 /* The configuration space (interrupt bits included) is saved by the bus. */
@@ -390,21 +413,13 @@ static int cmd646_save(emu_device *dev, emu_state_writer *w)
 {
     cmd646 *s = (cmd646 *)dev;
     for (unsigned i = 0; i < 2; i++) {
-        char f[32];
-        snprintf(f, sizeof f, "bm%u-command", i);
-        emu_state_put_u64(w, f, s->bm[i].cmd);
-        snprintf(f, sizeof f, "bm%u-status", i);
-        emu_state_put_u64(w, f, s->bm[i].status);
-        snprintf(f, sizeof f, "bm%u-prd", i);
-        emu_state_put_u64(w, f, s->bm[i].prd);
-        snprintf(f, sizeof f, "bm%u-next", i);
-        emu_state_put_u64(w, f, s->bm[i].next);
-        snprintf(f, sizeof f, "bm%u-addr", i);
-        emu_state_put_u64(w, f, s->bm[i].addr);
-        snprintf(f, sizeof f, "bm%u-left", i);
-        emu_state_put_u64(w, f, s->bm[i].left);
-        snprintf(f, sizeof f, "bm%u-eot", i);
-        emu_state_put_u64(w, f, s->bm[i].eot);
+        uint64_t v[BM_FIELDS];
+        bm_get(&s->bm[i], v);
+        for (unsigned f = 0; f < BM_FIELDS; f++) {
+            char name[32];
+            snprintf(name, sizeof name, "bm%u-%s", i, bm_field[f].name);
+            emu_state_put_u64(w, name, v[f]);
+        }
     }
     return 0;
 }
@@ -412,45 +427,22 @@ static int cmd646_save(emu_device *dev, emu_state_writer *w)
 static int cmd646_load(emu_device *dev, emu_state_reader *r, emu_error **err)
 {
     cmd646 *s = (cmd646 *)dev;
-    uint64_t cmd[2], st[2], prd[2], next[2], addr[2], left[2], eot[2];
+    uint64_t v[2][BM_FIELDS];
     for (unsigned i = 0; i < 2; i++) {
-        char f[32];
-        snprintf(f, sizeof f, "bm%u-command", i);
-        if (state_get(r, dev, f, BM_CMD_START | BM_CMD_READ, &cmd[i], err) < 0)
-            return -1;
-        snprintf(f, sizeof f, "bm%u-status", i);
-        if (state_get(r, dev, f, BM_ST_ACTIVE | BM_ST_ERROR | BM_ST_INTR | BM_ST_DMA_CAP,
-                      &st[i], err) < 0)
-            return -1;
-        snprintf(f, sizeof f, "bm%u-prd", i);
-        if (state_get(r, dev, f, 0xfffffffc, &prd[i], err) < 0)
-            return -1;
-        if (prd[i] & 3) {
-            emu_error_set(err, "cmd646 state: %s = 0x%" PRIx64 " is not dword aligned", f, prd[i]);
+        for (unsigned f = 0; f < BM_FIELDS; f++) {
+            char name[32];
+            snprintf(name, sizeof name, "bm%u-%s", i, bm_field[f].name);
+            if (state_get(r, dev, name, bm_field[f].max, &v[i][f], err) < 0)
+                return -1;
+        }
+        if (v[i][2] & 3) {
+            emu_error_set(err, "cmd646 state: bm%u-prd = 0x%" PRIx64 " is not dword aligned", i,
+                          v[i][2]);
             return -1;
         }
-        snprintf(f, sizeof f, "bm%u-next", i);
-        if (state_get(r, dev, f, 0xffffffff, &next[i], err) < 0)
-            return -1;
-        snprintf(f, sizeof f, "bm%u-addr", i);
-        if (state_get(r, dev, f, 0xffffffff, &addr[i], err) < 0)
-            return -1;
-        snprintf(f, sizeof f, "bm%u-left", i);
-        if (state_get(r, dev, f, 0x10000, &left[i], err) < 0)
-            return -1;
-        snprintf(f, sizeof f, "bm%u-eot", i);
-        if (state_get(r, dev, f, 1, &eot[i], err) < 0)
-            return -1;
     }
-    for (unsigned i = 0; i < 2; i++) {
-        s->bm[i].cmd = (uint8_t)cmd[i];
-        s->bm[i].status = (uint8_t)st[i];
-        s->bm[i].prd = (uint32_t)prd[i];
-        s->bm[i].next = (uint32_t)next[i];
-        s->bm[i].addr = (uint32_t)addr[i];
-        s->bm[i].left = (uint32_t)left[i];
-        s->bm[i].eot = eot[i] != 0;
-    }
+    for (unsigned i = 0; i < 2; i++)
+        bm_set(&s->bm[i], v[i]);
     return 0;
 }
 
