@@ -378,26 +378,16 @@ static void test_calls(sys *s)
 
 int main(void)
 {
+    sys s;
+    int status;
+    if (!sys_open(&s, "ppc-sysexec-test", &status))
+        return status;
     emu_error *err = NULL;
-    sys s = { 0 };
-    s.m = emu_machine_new("ppc-sysexec-test", &err);
-    const emu_type *t = s.m ? emu_plugins_find_type("ppc604", EMU_KIND_CPU, &err) : NULL;
-    if (!t) {
-        printf("1..0 # SKIP no ppc604 CPU type (%s)\n", err ? emu_error_message(err) : "?");
-        return 0;
-    }
-    s.space = emu_machine_space(s.m, "system");
-    emu_region *ram = emu_region_ram(s.m, "ram", 16 << 20);
     emu_region *ram2 = emu_region_ram(s.m, "ram2", 1 << 20);
-    if (emu_region_map(emu_space_root(s.space), 0, ram, 0, &err) < 0 ||
-        emu_region_map(emu_space_root(s.space), 16 << 20, ram2, 0, &err) < 0)
-        return 1;
-    emu_device *dev = emu_device_new(s.m, t, "cpu0", &err);
-    if (!dev || emu_device_realize(dev, &err) < 0) {
+    if (emu_region_map(emu_space_root(s.space), 16 << 20, ram2, 0, &err) < 0) {
         printf("Bail out! %s\n", emu_error_message(err));
         return 1;
     }
-    s.cpu = emu_cpu_from_device(dev);
     for (int constant = 0; constant < 2; constant++) {
         test_store_into_block(&s, constant);
         test_cross_region(&s, constant);

@@ -294,24 +294,10 @@ static void test_hooks(sys *s)
 
 int main(void)
 {
-    emu_error *err = NULL;
-    sys s = { 0 };
-    s.m = emu_machine_new("ppc-system-test", &err);
-    const emu_type *t = s.m ? emu_plugins_find_type("ppc604", EMU_KIND_CPU, &err) : NULL;
-    if (!t) {
-        printf("1..0 # SKIP no ppc604 CPU type (%s)\n", err ? emu_error_message(err) : "?");
-        return 0;
-    }
-    s.space = emu_machine_space(s.m, "system");
-    emu_region *ram = emu_region_ram(s.m, "ram", 16 << 20);
-    if (emu_region_map(emu_space_root(s.space), 0, ram, 0, &err) < 0)
-        return 1;
-    s.dev = emu_device_new(s.m, t, "cpu0", &err);
-    if (!s.dev || emu_device_realize(s.dev, &err) < 0) {
-        printf("Bail out! %s\n", emu_error_message(err));
-        return 1;
-    }
-    s.cpu = emu_cpu_from_device(s.dev);
+    sys s;
+    int status;
+    if (!sys_open(&s, "ppc-system-test", &status))
+        return status;
     is_u64(reg(&s, "pc"), 0xfff00100u, "reset PC");
     is_u64(reg(&s, "msr"), 0x40, "reset MSR (IP)");
     install_vectors(&s);
