@@ -1259,9 +1259,16 @@ L_WST: {
 #define TLB_OF(o, addr) ((const tlb_entry *)((const uint8_t *)cpu->tlb + \
     ((o)->c & ~((1u << TLB_MODE_SHIFT) - 1)) + \
     (((addr) >> (12 - TLB_ENTRY_SHIFT)) & ((TLB_SIZE - 1) << TLB_ENTRY_SHIFT))))
+/* The entry of a constant-address record, whose a holds the entry's offset from env. */
+#define TLB_AT(o) ((const tlb_entry *)(env + (int32_t)(o)->a))
+/* Can the fast path read / write `size` bytes at addr through entry e? */
+#define TLB_HIT_READ(e, addr, size) \
+    __builtin_expect((e)->tag_read == (((addr) + (size) - 1) & ~0xfffu), 1)
+#define TLB_HIT_WRITE(e, addr, size) \
+    __builtin_expect((e)->tag_write == (((addr) + (size) - 1) & ~0xfffu), 1)
 #define SLD_FAST(n, size, expr) \
     L_##n: { uint32_t addr = R32(op->a) + op->b; const tlb_entry *e = TLB_OF(op, addr); \
-        if (__builtin_expect(e->tag_read == ((addr + (size) - 1) & ~0xfffu), 1)) { \
+        if (TLB_HIT_READ(e, addr, size)) { \
             const uint8_t *p = (const uint8_t *)(e->addend + addr); R32(op->d) = (expr); NEXT(); } \
         goto sld_slow; }
     SLD_FAST(SLD8U, 1, *p)
@@ -1271,7 +1278,7 @@ L_WST: {
 #undef SLD_FAST
 #define SST_FAST(n, size, stmt) \
     L_##n: { uint32_t addr = R32(op->a) + op->b; const tlb_entry *e = TLB_OF(op, addr); \
-        if (__builtin_expect(e->tag_write == ((addr + (size) - 1) & ~0xfffu), 1)) { \
+        if (TLB_HIT_WRITE(e, addr, size)) { \
             uint8_t *p = (uint8_t *)(e->addend + addr); uint32_t v = R32(op->d); stmt; NEXT(); } \
         goto sst_slow; }
     SST_FAST(SST8, 1, *p = (uint8_t)v)
@@ -1280,8 +1287,8 @@ L_WST: {
 #undef SST_FAST
     /* the same at a constant address b, a = the offset of its TLB entry from env */
 #define SLDA_FAST(n, size, expr) \
-    L_##n: { uint32_t addr = op->b; const tlb_entry *e = (const tlb_entry *)(env + (int32_t)op->a); \
-        if (__builtin_expect(e->tag_read == ((addr + (size) - 1) & ~0xfffu), 1)) { \
+    L_##n: { uint32_t addr = op->b; const tlb_entry *e = TLB_AT(op); \
+        if (TLB_HIT_READ(e, addr, size)) { \
             const uint8_t *p = (const uint8_t *)(e->addend + addr); R32(op->d) = (expr); NEXT(); } \
         goto slda_slow; }
     SLDA_FAST(SLDA8U, 1, *p)
@@ -1290,8 +1297,8 @@ L_WST: {
     SLDA_FAST(SLDA32B, 4, ld_be32(p))
 #undef SLDA_FAST
 #define SSTA_FAST(n, size, stmt) \
-    L_##n: { uint32_t addr = op->b; const tlb_entry *e = (const tlb_entry *)(env + (int32_t)op->a); \
-        if (__builtin_expect(e->tag_write == ((addr + (size) - 1) & ~0xfffu), 1)) { \
+    L_##n: { uint32_t addr = op->b; const tlb_entry *e = TLB_AT(op); \
+        if (TLB_HIT_WRITE(e, addr, size)) { \
             uint8_t *p = (uint8_t *)(e->addend + addr); uint32_t v = R32(op->d); stmt; NEXT(); } \
         goto ssta_slow; }
     SSTA_FAST(SSTA8, 1, *p = (uint8_t)v)
@@ -1302,8 +1309,8 @@ L_WST: {
 L_MOVI_SLDA32B: {
     R32(op[1].d) = op[1].b;
     uint32_t addr = op->b;
-    const tlb_entry *e = (const tlb_entry *)(env + (int32_t)op->a);
-    if (__builtin_expect(e->tag_read == ((addr + 3) & ~0xfffu), 1)) {
+    const tlb_entry *e = TLB_AT(op);
+    if (TLB_HIT_READ(e, addr, 4)) {
         R32(op->d) = ld_be32((const uint8_t *)(e->addend + addr));
         op += 2;
         goto *op->h;
@@ -1315,8 +1322,8 @@ L_MOVI_SLDA32B: {
 L_MOVI_SSTA32B: {
     R32(op[1].d) = op[1].b;
     uint32_t addr = op->b;
-    const tlb_entry *e = (const tlb_entry *)(env + (int32_t)op->a);
-    if (__builtin_expect(e->tag_write == ((addr + 3) & ~0xfffu), 1)) {
+    const tlb_entry *e = TLB_AT(op);
+    if (TLB_HIT_WRITE(e, addr, 4)) {
         st_be32((uint8_t *)(e->addend + addr), R32(op->d));
         op += 2;
         goto *op->h;
@@ -1329,7 +1336,7 @@ L_MOVI_SSTA32B: {
 L_SLD32B_X: {
     uint32_t addr = R32(op->a) + R32(op->b);
     const tlb_entry *e = TLB_OF(op, addr);
-    if (__builtin_expect(e->tag_read == ((addr + 3) & ~0xfffu), 1)) {
+    if (TLB_HIT_READ(e, addr, 4)) {
         R32(op->d) = ld_be32((const uint8_t *)(e->addend + addr));
         NEXT();
     }
@@ -1339,7 +1346,7 @@ L_SLD32B_X: {
 L_SST32B_X: {
     uint32_t addr = R32(op->a) + R32(op->b);
     const tlb_entry *e = TLB_OF(op, addr);
-    if (__builtin_expect(e->tag_write == ((addr + 3) & ~0xfffu), 1)) {
+    if (TLB_HIT_WRITE(e, addr, 4)) {
         st_be32((uint8_t *)(e->addend + addr), R32(op->d));
         NEXT();
     }
@@ -1349,8 +1356,8 @@ L_SST32B_X: {
     /* a store, then the constant move of the data record (SST_THEN_MOVI) */
 L_SSTA32B_MOVI: {
     uint32_t addr = op->b;
-    const tlb_entry *e = (const tlb_entry *)(env + (int32_t)op->a);
-    if (__builtin_expect(e->tag_write == ((addr + 3) & ~0xfffu), 1)) {
+    const tlb_entry *e = TLB_AT(op);
+    if (TLB_HIT_WRITE(e, addr, 4)) {
         st_be32((uint8_t *)(e->addend + addr), R32(op->d));
         R32(op[1].d) = op[1].b;
         op += 2;
@@ -1363,7 +1370,7 @@ L_SSTA32B_MOVI: {
 L_SST32B_MOVI: {
     uint32_t addr = R32(op->a) + op->b;
     const tlb_entry *e = TLB_OF(op, addr);
-    if (__builtin_expect(e->tag_write == ((addr + 3) & ~0xfffu), 1)) {
+    if (TLB_HIT_WRITE(e, addr, 4)) {
         st_be32((uint8_t *)(e->addend + addr), R32(op->d));
         R32(op[1].d) = op[1].b;
         op += 2;
@@ -1379,7 +1386,7 @@ L_SLD32B_XS2: {
     R32(op->b) = x;
     uint32_t addr = R32(op->a) + x;
     const tlb_entry *e = TLB_OF(op, addr);
-    if (__builtin_expect(e->tag_read == ((addr + 3) & ~0xfffu), 1)) {
+    if (TLB_HIT_READ(e, addr, 4)) {
         R32(op->d) = ld_be32((const uint8_t *)(e->addend + addr));
         NEXT();
     }
@@ -1390,7 +1397,7 @@ L_SLD32B_XS2: {
 L_SLD32B_U: {
     uint32_t addr = R32(op->a) + op->b;
     const tlb_entry *e = TLB_OF(op, addr);
-    if (__builtin_expect(e->tag_read == ((addr + 3) & ~0xfffu), 1)) {
+    if (TLB_HIT_READ(e, addr, 4)) {
         R32(op->d) = ld_be32((const uint8_t *)(e->addend + addr));
         R32(op->a) = addr;
         NEXT();
@@ -1401,7 +1408,7 @@ L_SLD32B_U: {
 L_SST32B_U: {
     uint32_t addr = R32(op->a) + op->b;
     const tlb_entry *e = TLB_OF(op, addr);
-    if (__builtin_expect(e->tag_write == ((addr + 3) & ~0xfffu), 1)) {
+    if (TLB_HIT_WRITE(e, addr, 4)) {
         st_be32((uint8_t *)(e->addend + addr), R32(op->d));
         R32(op->a) = addr;
         NEXT();
@@ -1413,7 +1420,7 @@ L_SLD: {
     uint32_t addr = R32(op->a) + op->b;
     unsigned mo = op->c & 15, size = 1u << (mo & 3);
     const tlb_entry *e = TLB_OF(op, addr);
-    if (__builtin_expect(e->tag_read == ((addr + size - 1) & ~0xfffu), 1)) {
+    if (TLB_HIT_READ(e, addr, size)) {
         uint64_t v = ram_load((const uint8_t *)(e->addend + addr), mo);
         if (size == 8)
             R64(op->d) = v;
@@ -1446,7 +1453,7 @@ L_SST: {
     uint32_t addr = R32(op->a) + op->b;
     unsigned mo = op->c & 15, size = 1u << (mo & 3);
     const tlb_entry *e = TLB_OF(op, addr);
-    if (__builtin_expect(e->tag_write == ((addr + size - 1) & ~0xfffu), 1)) {
+    if (TLB_HIT_WRITE(e, addr, size)) {
         ram_store((uint8_t *)(e->addend + addr), size == 8 ? R64(op->d) : R32(op->d), mo);
         NEXT();
     }
