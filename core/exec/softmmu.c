@@ -4,6 +4,7 @@
 #include <string.h>
 #include "exec-internal.h"
 #include "hooks.h"
+#include "host-mem.h"
 #include "memory/memory-internal.h"
 
 static void entry_clear(tlb_entry *e)
@@ -115,21 +116,6 @@ static uint64_t sign_extend(uint64_t v, unsigned memop)
     return v;
 }
 
-/* Guest memory on the host in the guest's byte order (size 1, 2, 4 or 8). */
-static uint64_t host_load(const uint8_t *p, unsigned size, bool be)
-{
-    uint64_t v = 0;
-    for (unsigned i = 0; i < size; i++)
-        v |= (uint64_t)p[i] << (be ? 8 * (size - 1 - i) : 8 * i);
-    return v;
-}
-
-static void host_store(uint8_t *p, unsigned size, bool be, uint64_t v)
-{
-    for (unsigned i = 0; i < size; i++)
-        p[i] = (uint8_t)(v >> (be ? 8 * (size - 1 - i) : 8 * i));
-}
-
 uint64_t sys_load_slow(emu_cpu *cpu, uint64_t addr, unsigned memop, unsigned idx)
 {
     unsigned size = 1u << (memop & EMU_MO_SIZE);
@@ -148,8 +134,7 @@ uint64_t sys_load_slow(emu_cpu *cpu, uint64_t addr, unsigned memop, unsigned idx
     if (!e)
         cpu_unwind(cpu);
     if (e->tag_read == (addr & ~0xfffull))   /* plain memory now (a refill or a victim swap) */
-        return sign_extend(host_load((const uint8_t *)(uintptr_t)(e->addend + addr), size,
-                                     memop & EMU_MO_BE), memop);
+        return ram_load((const uint8_t *)(uintptr_t)(e->addend + addr), memop);
     uint64_t v = 0;
     emu_space_read(cpu->sys, aux_of(cpu, e)->ppage | (addr & 0xfff), size,
                    (memop & EMU_MO_BE) ? EMU_BIG_ENDIAN : EMU_LITTLE_ENDIAN, &v);
@@ -180,7 +165,7 @@ void sys_store_slow(emu_cpu *cpu, uint64_t addr, uint64_t v, unsigned memop, uns
     if (!e)
         cpu_unwind(cpu);
     if (e->tag_write == (addr & ~0xfffull)) {   /* plain memory, no code, no watch */
-        host_store((uint8_t *)(uintptr_t)(e->addend + addr), size, memop & EMU_MO_BE, v);
+        ram_store((uint8_t *)(uintptr_t)(e->addend + addr), v, memop);
         return;
     }
     emu_machine *m = cpu->dev->machine;
