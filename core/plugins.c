@@ -13,7 +13,8 @@
 #include "util.h"
 
 typedef struct module {
-    char *path;                   /* file as opened */
+    char *path;                   /* path as found on the search path, without extension */
+    char *file;                   /* the shared object libltdl actually opened */
     lt_dlhandle handle;
     const emu_plugin_desc *desc;
 } module;
@@ -61,6 +62,7 @@ void emu_plugins_shutdown(void)
         /* Modules stay mapped until exit: sanitizer reports and atexit
            handlers may still point into them. */
         free(P.mods[i]->path);
+        free(P.mods[i]->file);
         free(P.mods[i]);
     }
     free(P.mods);
@@ -318,6 +320,8 @@ static int open_module(const char *path, emu_error **err)
     }
     module *mod = emu_xcalloc(1, sizeof *mod);
     mod->path = emu_xstrdup(path);
+    const lt_dlinfo *info = lt_dlgetinfo(h);
+    mod->file = emu_xstrdup(info && info->filename ? info->filename : path);
     mod->handle = h;
     mod->desc = d;
     EMU_PUSH(P.mods, P.nmods, P.mods_cap, mod);
@@ -422,7 +426,7 @@ const char *emu_plugins_type_file(const emu_type *t)
 {
     for (size_t i = 0; i < P.ntypes; i++)
         if (P.types[i].type == t)
-            return P.types[i].mod->path;
+            return P.types[i].mod->file;
     return NULL;
 }
 
@@ -452,7 +456,7 @@ const emu_type *emu_plugins_type_at(size_t i, const emu_plugin_desc **plugin, co
     if (plugin)
         *plugin = P.types[i].mod->desc;
     if (file)
-        *file = P.types[i].mod->path;
+        *file = P.types[i].mod->file;
     return P.types[i].type;
 }
 

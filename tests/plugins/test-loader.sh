@@ -14,7 +14,10 @@ ok $st "--list-plugins succeeds"
 like "$out" "tp-widget" "lists the test type"
 like "$out" "1.2.3" "lists the plugin version"
 like "$out" "a widget for plugin tests" "lists the one-line doc"
-like "$out" "tests/plugins/good/tp_good" "lists the file it came from"
+like "$out" "tests/plugins/good/.libs/tp_good.so" "lists the shared object it came from"
+# Columns are as wide as their longest entry: FILE starts at the same place on every line.
+col=$(printf '%s\n' "$out" | awk 'NR == 1 { c = index($0, "FILE") } NR > 1 && index($0, $NF) != c { bad = 1 } END { print bad ? "misaligned" : "aligned" }')
+is "$col" aligned "the FILE column is aligned"
 # tp_old declares ABI 1.0 with the 1.0 sizes of emu_plugin_desc and emu_type.
 [ "$minor" -gt 0 ]; ok $? "the ABI minor ($major.$minor) is newer than tp_old's 1.0"
 like "$out" "tp-old-widget" "a plugin built against the older ABI 1.0 loads"

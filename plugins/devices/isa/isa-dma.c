@@ -420,8 +420,7 @@ static const emu_type dma_type = {
     .struct_size = sizeof(emu_type),
     .kind = EMU_KIND_DEVICE,
     .name = "isa-dma",
-    .summary = "ISA DMA: two cascaded 8237 controllers (channels 0-3 bytes, 5-7 words) and page "
-               "registers; devices transfer through the 'isa-dma' interface",
+    .summary = "ISA DMA: two cascaded 8237 controllers and the page registers",
     .instance_size = sizeof(isa_dma),
     .props = dma_props,
     .regions = dma_regions,
