@@ -12,6 +12,9 @@ TESTS += tests/unit/test-object
 dist_noinst_SCRIPTS += tests/unit/test-cli.sh tests/unit/test-readme.sh
 TESTS += tests/unit/test-cli.sh tests/unit/test-readme.sh
 
+dist_noinst_SCRIPTS += tests/unit/test-devices-doc.sh
+TESTS += tests/unit/test-devices-doc.sh
+
 check_PROGRAMS += tests/unit/test-backends
 tests_unit_test_backends_SOURCES = tests/unit/test-backends.c tests/unit/chardev-sink.h
 tests_unit_test_backends_LDADD = core/libemu.la
@@ -43,7 +46,3 @@ check_PROGRAMS += tests/unit/test-linux-abi-adopt
 tests_unit_test_linux_abi_adopt_SOURCES = tests/unit/test-linux-abi-adopt.c
 tests_unit_test_linux_abi_adopt_LDADD = core/libemu.la
 TESTS += tests/unit/test-linux-abi-adopt
-
-check_PROGRAMS += tests/unit/test-stdio-tty
-tests_unit_test_stdio_tty_SOURCES = tests/unit/test-stdio-tty.c
-TESTS += tests/unit/test-stdio-tty
