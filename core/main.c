@@ -1,5 +1,6 @@
 /* The emu command: parse the command line, then run a machine, a user-mode program or a listing. */
-#include <getopt.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,8 +14,6 @@
 #include "plugins.h"
 #include "session.h"
 #include "util.h"
-
-#define EXIT_USAGE 2
 
 static void usage(FILE *f)
 {
@@ -44,41 +43,6 @@ static void usage(FILE *f)
 "  -h, --help             this help\n");
 }
 
-enum {
-    OPT_REALTIME = 256, OPT_SYSROOT, OPT_STRACE, OPT_LOG, OPT_TRACE_INSNS, OPT_TRACE_IR,
-    OPT_LIST, OPT_DESCRIBE, OPT_GDB, OPT_SAVE_STATE, OPT_LOAD_STATE,
-};
-
-static const struct option longopts[] = {
-    { "machine", required_argument, NULL, 'm' },
-    { "user", required_argument, NULL, 'u' },
-    { "set", required_argument, NULL, 's' },
-    { "lua", required_argument, NULL, 'l' },
-    { "plugin-dir", required_argument, NULL, 'P' },
-    { "realtime", no_argument, NULL, OPT_REALTIME },
-    { "sysroot", required_argument, NULL, OPT_SYSROOT },
-    { "strace", no_argument, NULL, OPT_STRACE },
-    { "log", required_argument, NULL, OPT_LOG },
-    { "trace-insns", no_argument, NULL, OPT_TRACE_INSNS },
-    { "trace-ir", no_argument, NULL, OPT_TRACE_IR },
-    { "gdb", required_argument, NULL, OPT_GDB },
-    { "save-state", required_argument, NULL, OPT_SAVE_STATE },
-    { "load-state", required_argument, NULL, OPT_LOAD_STATE },
-    { "list-plugins", no_argument, NULL, OPT_LIST },
-    { "describe", required_argument, NULL, OPT_DESCRIBE },
-    { "version", no_argument, NULL, 'V' },
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 },
-};
-
-static int usage_error(const char *fmt, const char *arg)
-{
-    fprintf(stderr, "emu: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\nTry 'emu --help' for the options.\n");
-    return EXIT_USAGE;
-}
-
 /* The default machine: the source tree's when running uninstalled, else the installed one. */
 static const char *default_machine(void)
 {
@@ -96,108 +60,61 @@ static const char *default_machine(void)
     return path;
 }
 
+/*
+ * Descriptors 0-2 that the caller closed (`emu >&-`) are opened on /dev/null first: else the
+ * next file emu opens (a disk image, a chardev's log file) would get that number, and the
+ * console would read from it or write into it.
+ */
+static void open_closed_std_fds(void)
+{
+    for (int fd = 0; fd <= 2; fd++) {
+        if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+            continue;
+        int n = open("/dev/null", fd ? O_WRONLY : O_RDONLY);
+        if (n >= 0 && n != fd) {
+            dup2(n, fd);
+            close(n);
+        }
+    }
+}
+
 int main(int argc, char **argv)
 {
-    emu_options o = { 0 };
-    const char *describe = NULL;
-    bool list = false;
-    int c, status;
-    /* '+': stop at the first non-option, so the guest program's own options stay its own. */
-    while ((c = getopt_long(argc, argv, "+m:u:s:l:P:Vh", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'm': o.machine = optarg; break;
-        case 'u':
-            o.user_program = optarg;
-            goto user_args;
-        case 's':
-            if (!strchr(optarg, '=') || optarg[0] == '=') {
-                status = usage_error("--set '%s': expected KEY=VALUE", optarg);
-                goto out;
-            }
-            EMU_PUSH(o.sets, o.nsets, o.sets_cap, optarg);
-            break;
-        case 'l': EMU_PUSH(o.lua, o.nlua, o.lua_cap, optarg); break;
-        case 'P': emu_plugins_add_dir(optarg); break;
-        case OPT_REALTIME: o.realtime = true; break;
-        case OPT_SYSROOT: o.sysroot = optarg; break;
-        case OPT_STRACE: o.strace = true; break;
-        case OPT_LOG: {
-            const char *bad;
-            if (!strcmp(optarg, "help")) {
-                printf("Log categories for --log:\n");
-                emu_log_print_categories(stdout);
-                status = 0;
-                goto out;
-            }
-            if (emu_log_enable_list(optarg, &bad) < 0) {
-                fprintf(stderr, "emu: --log: unknown category '%s' (valid: %s)\n", bad,
-                        emu_log_category_names());
-                status = EXIT_USAGE;
-                goto out;
-            }
-            break;
-        }
-        case OPT_TRACE_INSNS: o.trace_insns = true; break;
-        case OPT_TRACE_IR: o.trace_ir = true; break;
-        case OPT_GDB: {
-            uint64_t port;
-            const char *why;
-            if (emu_parse_u64(optarg, false, &port, &why) < 0 || port == 0 || port > 65535) {
-                status = usage_error("--gdb '%s': expected a TCP port number 1..65535", optarg);
-                goto out;
-            }
-            o.gdb_port = (int)port;
-            break;
-        }
-        case OPT_SAVE_STATE: o.save_state = optarg; break;
-        case OPT_LOAD_STATE: o.load_state = optarg; break;
-        case OPT_LIST: list = true; break;
-        case OPT_DESCRIBE: describe = optarg; break;
-        case 'V':
-            printf("emu %s (plugin ABI %d.%d)\n", PACKAGE_VERSION, EMU_ABI_MAJOR, EMU_ABI_MINOR);
-            status = 0;
-            goto out;
-        case 'h':
-            usage(stdout);
-            status = 0;
-            goto out;
-        default:
-            fprintf(stderr, "Try 'emu --help' for the options.\n");
-            status = EXIT_USAGE;
-            goto out;
-        }
-    }
-    if (optind < argc) {
-        status = usage_error("unexpected argument '%s' (a program to run goes after --user)", argv[optind]);
+    emu_options o;
+    open_closed_std_fds();
+    int status = emu_options_parse(argc, argv, &o);
+    if (status)
         goto out;
-    }
-    goto parsed;
-user_args:
-    o.user_argv = argv + optind - 1;
-    o.user_argc = argc - optind + 1;
-parsed:
     emu_exec_set_trace((o.trace_insns ? EMU_EXEC_TRACE_INSNS : 0u) |
                        (o.trace_ir ? EMU_EXEC_TRACE_IR : 0u));
-    if (list)
+    switch (o.action) {
+    case EMU_ACTION_HELP:
+        usage(stdout);
+        break;
+    case EMU_ACTION_VERSION:
+        printf("emu %s (plugin ABI %d.%d)\n", PACKAGE_VERSION, EMU_ABI_MAJOR, EMU_ABI_MINOR);
+        break;
+    case EMU_ACTION_LOG_HELP:
+        printf("Log categories for --log:\n");
+        emu_log_print_categories(stdout);
+        break;
+    case EMU_ACTION_LIST_PLUGINS:
         status = emu_list_plugins(stdout);
-    else if (describe)
-        status = emu_describe_type(describe, stdout);
-    else if (o.user_program && o.machine)
-        status = usage_error("%s", "--user and --machine cannot be used together");
-    else if (o.user_program && (o.save_state || o.load_state))
-        status = usage_error("%s", "--save-state and --load-state apply to machines, not to user mode");
-    else if (o.user_program)
+        break;
+    case EMU_ACTION_DESCRIBE:
+        status = emu_describe_type(o.describe, stdout);
+        break;
+    case EMU_ACTION_USER:
         status = emu_session_user(&o);
-    else if (o.sysroot || o.strace)
-        status = usage_error("%s", "--sysroot and --strace apply to user mode (--user PROGRAM)");
-    else {
+        break;
+    case EMU_ACTION_MACHINE:
         if (!o.machine)
             o.machine = default_machine();
         status = emu_session_machine(&o);
+        break;
     }
 out:
     emu_plugins_shutdown();
-    free(o.sets);
-    free(o.lua);
+    emu_options_free(&o);
     return status;
 }

@@ -10,6 +10,8 @@
 
 /* Snapshot granularity: a guest write into a cluster first copies the whole cluster. */
 #define CLUSTER 4096u
+/* Images are whole numbers of these. */
+#define SECTOR_SIZE 512u
 
 struct emu_blockdev {
     char *name;
@@ -146,6 +148,20 @@ emu_blockdev *emu_blockdev_open(const char *name, const char *path, emu_block_mo
         goto fail;
     }
     b->size = (uint64_t)end;
+    /* Every disk, CD and NVRAM model counts in 512-byte multiples: a tail it cannot reach
+       (or an image with nothing in it) is a mistake to report, not to hide. */
+    if (!b->size) {
+        emu_error_set(err, "blockdev '%s': %s is empty (a raw image holds at least one %u-byte "
+                      "sector)", name, path, SECTOR_SIZE);
+        goto fail;
+    }
+    if (b->size % SECTOR_SIZE) {
+        emu_error_set(err, "blockdev '%s': %s is %llu bytes, not a whole number of %u-byte sectors "
+                      "(pad it: truncate -s %llu %s)", name, path, (unsigned long long)b->size,
+                      SECTOR_SIZE, (unsigned long long)(b->size / SECTOR_SIZE + 1) * SECTOR_SIZE,
+                      path);
+        goto fail;
+    }
     if (lock_image(b, err) < 0)
         goto fail;
     if (mode == EMU_BLOCK_SNAPSHOT && open_overlay(b, err) < 0)

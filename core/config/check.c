@@ -64,9 +64,14 @@ static int parse_u64(const mf_node *n, const char *what, bool size, uint64_t *ou
     if (mf_expect_scalar(n, what, err) < 0)
         return -1;
     const char *why;
-    if (emu_parse_u64(n->text, size, out, &why) < 0)
-        return mf_error(err, &n->pos, "%s: '%s': %s", what, n->text, why);
-    return 0;
+    if (emu_parse_u64(n->text, size, out, &why) == 0)
+        return 0;
+    if (n->text[0] == '-')
+        return mf_error(err, &n->pos, "%s: '%s': must not be negative", what, n->text);
+    if (size && (n->text[0] < '0' || n->text[0] > '9'))
+        return mf_error(err, &n->pos, "%s: '%s': not a size (expected a number with an "
+                        "optional K, M, G or T suffix, e.g. 64K)", what, n->text);
+    return mf_error(err, &n->pos, "%s: '%s': %s", what, n->text, why);
 }
 
 int mf_parse_number(const mf_node *n, const char *what, uint64_t *out, emu_error **err)

@@ -15,7 +15,7 @@ typedef struct chain_link {
 
 typedef struct composer {
     mf_strings *pool;
-    size_t budget;               /* nodes left (see MF_MAX_NODES) */
+    mf_budget budget;
     unsigned files;
     chain_link *chain;           /* outermost first */
     size_t nchain, chain_cap;
@@ -156,7 +156,8 @@ static mf_node *read_file(composer *c, const char *file, const mf_pos *from)
     if (enter(c, file, from) < 0)
         return NULL;
     mf_node *base = NULL;
-    mf_node *root = mf_read_yaml(file, from, &c->budget, c->err);
+    const char *note = from ? mf_note_from(c->pool, "included from", from) : NULL;
+    mf_node *root = mf_read_yaml(file, from, note, &c->budget, c->err);
     if (!root)
         goto fail;
     if (root->kind != MF_MAP) {
@@ -181,7 +182,7 @@ fail:
 
 mf_node *mf_compose(mf_strings *pool, const char *file, emu_error **err)
 {
-    composer c = { .pool = pool, .budget = MF_MAX_NODES, .err = err };
+    composer c = { .pool = pool, .budget = { MF_MAX_NODES, MF_MAX_TEXT_BYTES }, .err = err };
     mf_node *doc = read_file(&c, mf_intern(pool, file), NULL);
     free(c.chain);
     return doc;
@@ -288,18 +289,52 @@ static int set_last(mf_node *n, const char *elem, const mf_pos *pos, const char 
     return 0;
 }
 
+/* Sections whose entries are named things; --set adds one only through the key that defines it. */
+static const struct collection {
+    const char *section, *what, *defining;
+} collections[] = {
+    { "cpus", "cpu", "type" },
+    { "devices", "device", "type" },
+    { "memory", "memory entry", "kind" },
+    { "spaces", "space", "size" },
+    { "blockdevs", "blockdev", "file" },
+};
+
+/* A path SECTION.ID.REST whose ID does not exist: an error unless REST is
+   the key that defines a new entry (devices.ID.type=TYPE adds a device). */
+static int check_new_entry(const mf_node *sec, const char *section, const char *id,
+                           const char *rest, const mf_pos *pos, emu_error **err)
+{
+    for (size_t i = 0; i < EMU_ARRAY_SIZE(collections); i++) {
+        const struct collection *c = &collections[i];
+        if (strcmp(c->section, section) || !strcmp(rest, c->defining))
+            continue;
+        char *names = declared_names(sec);
+        mf_error(err, pos, "the machine has no %s '%s' (%s: %s; to add one, set %s.%s.%s first)",
+                 c->what, id, section, *names ? names : "none", section, id, c->defining);
+        free(names);
+        return -1;
+    }
+    return 0;
+}
+
 static int set_path(mf_node *doc, const mf_pos *pos, char *key, const char *value, emu_error **err)
 {
     mf_node *n = doc;
     char *elem = key;
+    const char *section = NULL;
     for (;;) {
         char *dot = strchr(elem, '.');
         if (dot)
             *dot = 0;
-        if (!*elem)
+        if (!*elem || (dot && !dot[1]))
             return mf_error(err, pos, "empty element in the key (expected NAME.NAME...)");
         if (!dot)
             return set_last(n, elem, pos, value, err);
+        if (section && n->kind == MF_MAP && !mf_map_find(n, elem) &&
+            check_new_entry(n, section, elem, dot + 1, pos, err) < 0)
+            return -1;
+        section = n == doc ? elem : NULL;
         if (!(n = step_into(n, elem, pos, err)))
             return -1;
         elem = dot + 1;
@@ -310,8 +345,8 @@ int mf_apply_set(mf_node *doc, mf_strings *pool, const char *set, emu_error **er
 {
     const char *eq = strchr(set, '=');
     char *key = emu_asprintf("%.*s", eq ? (int)(eq - set) : (int)strlen(set), set);
-    char *opt = emu_asprintf("--set %s", key);
-    mf_pos pos = { mf_intern(pool, opt), 0, 0 };
+    char *opt = emu_asprintf("--set %s", set);
+    mf_pos pos = { mf_intern(pool, opt), 0, 0, NULL, NULL };
     free(opt);
     int rc;
     if (!eq || !*key)

@@ -16,7 +16,7 @@ emu_machine *emu_machine_load(const char *path, const char *const *sets, size_t 
     for (size_t i = 0; i < nsets; i++)
         if (mf_apply_set(doc, &pool, sets[i], err) < 0)
             goto out;
-    if (mf_substitute_vars(doc, err) < 0 || mf_validate(doc, path, &plan, err) < 0)
+    if (mf_substitute_vars(doc, &pool, err) < 0 || mf_validate(doc, path, &plan, err) < 0)
         goto out;
     m = mf_build(&plan, err);
 out:

@@ -77,6 +77,16 @@ size_t mf_node_count(const mf_node *n)
     return count;
 }
 
+size_t mf_node_text_bytes(const mf_node *n)
+{
+    size_t bytes = n->text ? strlen(n->text) : 0;
+    for (size_t i = 0; i < n->npairs; i++)
+        bytes += strlen(n->pairs[i].key) + mf_node_text_bytes(n->pairs[i].value);
+    for (size_t i = 0; i < n->nitems; i++)
+        bytes += mf_node_text_bytes(n->items[i]);
+    return bytes;
+}
+
 mf_pair *mf_map_find(const mf_node *map, const char *key)
 {
     if (!map || map->kind != MF_MAP)
@@ -142,11 +152,24 @@ char *mf_pos_text(const mf_pos *pos)
     return emu_asprintf("%s:%u:%u", pos->file, pos->line, pos->col);
 }
 
+const char *mf_note_from(mf_strings *pool, const char *what, const mf_pos *pos)
+{
+    char *where = mf_pos_text(pos);
+    char *note = pos->note ? emu_asprintf("%s %s, %s", what, where, pos->note)
+                           : emu_asprintf("%s %s", what, where);
+    const char *interned = mf_intern(pool, note);
+    free(note);
+    free(where);
+    return interned;
+}
+
 int mf_verror(emu_error **err, const mf_pos *pos, const char *fmt, va_list ap)
 {
     char *msg = emu_vasprintf(fmt, ap);
     char *where = mf_pos_text(pos);
-    emu_error_set(err, "%s: %s", where, msg);
+    emu_error_set(err, "%s%s%s: %s%s%s%s", pos->option ? pos->option : "", pos->option ? ": " : "",
+                  where, msg, pos->note ? " (" : "", pos->note ? pos->note : "",
+                  pos->note ? ")" : "");
     free(where);
     free(msg);
     return -1;

@@ -13,10 +13,16 @@ typedef enum mf_kind {
 } mf_kind;
 
 /* Where a value was written.  `line` is 0 for values from the command
-   line; `file` then names the option ("--set KEY"). */
+   line; `file` then names the option ("--set KEY=VALUE"). */
 typedef struct mf_pos {
     const char *file;
     unsigned line, col;          /* 1-based */
+    /* How the value got there, added to messages in parentheses
+       ("included from a.yaml:3:10", "from variable 'ram' at ..."), or NULL. */
+    const char *note;
+    /* The option that put the value there through a variable
+       ("--set ram=abc"), or NULL; messages about the value start with it. */
+    const char *option;
 } mf_pos;
 
 typedef struct mf_node mf_node;
@@ -55,8 +61,9 @@ mf_node *mf_node_new(mf_kind kind, mf_pos pos);
 mf_node *mf_scalar_new(const char *text, mf_pos pos);
 void mf_node_free(mf_node *n);
 mf_node *mf_node_copy(const mf_node *n);
-/* Number of nodes in the tree under n (n included). */
+/* Number of nodes in the tree under n (n included), and bytes of text. */
 size_t mf_node_count(const mf_node *n);
+size_t mf_node_text_bytes(const mf_node *n);
 
 /* Map access.  mf_map_find returns the pair or NULL. */
 mf_pair *mf_map_find(const mf_node *map, const char *key);
@@ -73,10 +80,15 @@ char *mf_resolve_path(const char *base_file, const char *rel);
 /* "a map", "a list", ... for messages. */
 const char *mf_kind_name(mf_kind k);
 
-/* Set *err to "FILE:LINE:COL: message" (or "OPTION: message").  Returns -1. */
+/* Set *err to "FILE:LINE:COL: message (note)", or "OPTION: message" for a
+   value from the command line, or "OPTION: FILE:LINE:COL: message" for a
+   value the option set through a variable.  Returns -1. */
 int mf_error(emu_error **err, const mf_pos *pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int mf_verror(emu_error **err, const mf_pos *pos, const char *fmt, va_list ap);
 /* "FILE:LINE:COL" (or the option) as a new string, for "first at ..." notes. */
 char *mf_pos_text(const mf_pos *pos);
+/* A note for values read from `pos` onwards: "WHAT FILE:LINE:COL", followed
+   by pos's own note (interned in pool). */
+const char *mf_note_from(mf_strings *pool, const char *what, const mf_pos *pos);
 
 #endif

@@ -265,7 +265,7 @@ static int parse_line_ref(const char *s, size_t len, const emu_line_desc *l, boo
     size_t idx_len = 0;
     int line = 0;
     if (br) {
-        if (s[len - 1] != ']' || br + 1 >= s + len - 1) {
+        if (!name_len || s[len - 1] != ']' || br + 1 >= s + len - 1) {
             *why = emu_asprintf("%s line '%.*s' is not NAME or NAME[INDEX]", dir, (int)len, s);
             return -1;
         }
@@ -318,6 +318,9 @@ static int add_wire(mf_vctx *v, mf_device_plan *d, const char *what, const char 
     const char *t = target->text;
     const char *dot = strchr(t, '.');
     size_t id_len = dot ? (size_t)(dot - t) : strlen(t);
+    if (!id_len || (dot && !dot[1]))
+        return mf_error(v->err, &target->pos, "%s: irq: '%s' is not a target (expected DEVICE, "
+                        "DEVICE.N, DEVICE.INPUT or DEVICE.INPUT[N], e.g. pic.4)", what, t);
     int dst = find_device(v->plan, t, id_len);
     if (dst < 0) {
         char *ids = device_ids(v->plan);
@@ -337,6 +340,18 @@ static int add_wire(mf_vctx *v, mf_device_plan *d, const char *what, const char 
         mf_error(v->err, &target->pos, "%s: irq: %s '%s': %s", what, dt->name,
                  v->plan->devices[dst].id, why);
         free(why);
+        return -1;
+    }
+    for (size_t i = 0; i < d->nwires; i++) {
+        const mf_wire_plan *o = &d->wires[i];
+        if (strcmp(o->out, w.out) || o->out_index != w.out_index || o->target != w.target ||
+            strcmp(o->in, w.in) || o->in_index != w.in_index)
+            continue;
+        char *first = mf_pos_text(&o->pos);
+        mf_error(v->err, &target->pos, "%s: irq: output '%s[%u]' is wired to %s.%s[%u] twice "
+                 "(first at %s)", what, w.out, w.out_index, v->plan->devices[dst].id, w.in,
+                 w.in_index, first);
+        free(first);
         return -1;
     }
     EMU_PUSH(d->wires, d->nwires, d->wires_cap, w);

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "config/vars.h"
+#include "config/yaml-read.h"
 
 typedef enum var_state { VAR_NEW, VAR_RESOLVING, VAR_DONE } var_state;
 
@@ -18,6 +19,8 @@ typedef struct subst {
     const mf_node *vars_map;
     size_t *stack;               /* variables being resolved, for the cycle message */
     size_t nstack, stack_cap;
+    size_t bytes_left;           /* text that substitution may still make (see MF_MAX_TEXT_BYTES) */
+    mf_strings *pool;
     emu_error **err;
 } subst;
 
@@ -48,9 +51,11 @@ static char *declared(const subst *s)
 }
 
 /* The text of `n` with every ${name} replaced; *only_var is set to the
-   variable when the text is exactly one reference (else SIZE_MAX). */
-static char *expand(subst *s, const mf_node *n, size_t *only_var)
+   variable when the text is exactly one reference (else SIZE_MAX), *first
+   to the first variable used (else SIZE_MAX). */
+static char *expand(subst *s, const mf_node *n, size_t *only_var, size_t *first)
 {
+    *first = SIZE_MAX;
     const char *t = n->text;
     size_t len = strlen(t), cap = len + 1, out_n = 0;
     char *out = emu_xmalloc(cap);
@@ -94,6 +99,13 @@ static char *expand(subst *s, const mf_node *n, size_t *only_var)
                 goto fail;
             piece = s->vars[v].value->text;
             piece_len = strlen(piece);
+            if (piece_len > s->bytes_left - out_n) {
+                mf_error(s->err, &n->pos, "variables expand to more than %u bytes of text in all "
+                         "(is a variable used many times inside another?)", MF_MAX_TEXT_BYTES);
+                goto fail;
+            }
+            if (*first == SIZE_MAX)
+                *first = v;
             refs++;
             last = v;
             i = (size_t)(close - t) + 1;
@@ -112,17 +124,39 @@ static char *expand(subst *s, const mf_node *n, size_t *only_var)
     }
     out[out_n] = 0;
     *only_var = refs == 1 && !literal_text ? last : SIZE_MAX;
+    if (refs)
+        s->bytes_left -= out_n;
     return out;
 fail:
     free(out);
     return NULL;
 }
 
+/* Messages about a value made from variable `v` say where it came from:
+   the --set option that set it, or where the variable is defined. */
+static void note_origin(subst *s, mf_node *n, const var *v)
+{
+    const mf_pos *def = &v->value->pos;
+    if (!def->line || def->option) {
+        n->pos.option = def->option ? def->option : def->file;
+        return;
+    }
+    char *what = emu_asprintf("from variable '%s' at", v->name);
+    const char *note = mf_note_from(s->pool, what, def);
+    free(what);
+    if (n->pos.note) {
+        char *both = emu_asprintf("%s; %s", note, n->pos.note);
+        note = mf_intern(s->pool, both);
+        free(both);
+    }
+    n->pos.note = note;
+}
+
 /* Substitute in one scalar; its base follows a lone variable's. */
 static int substitute(subst *s, mf_node *n)
 {
-    size_t only;
-    char *text = expand(s, n, &only);
+    size_t only, first;
+    char *text = expand(s, n, &only, &first);
     if (!text)
         return -1;
     free(n->text);
@@ -131,6 +165,8 @@ static int substitute(subst *s, mf_node *n)
         n->base = s->vars[only].base;
         n->var = s->vars[only].name;
     }
+    if (first != SIZE_MAX)
+        note_origin(s, n, &s->vars[first]);
     return 0;
 }
 
@@ -179,9 +215,9 @@ static int walk(subst *s, mf_node *n)
     return 0;
 }
 
-int mf_substitute_vars(mf_node *doc, emu_error **err)
+int mf_substitute_vars(mf_node *doc, mf_strings *pool, emu_error **err)
 {
-    subst s = { .err = err };
+    subst s = { .bytes_left = MF_MAX_TEXT_BYTES, .pool = pool, .err = err };
     mf_node *vars = mf_map_get(doc, "vars");
     int rc = -1;
     if (vars && vars->kind != MF_MAP) {

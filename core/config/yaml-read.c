@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <yaml.h>
 #include "config/yaml-read.h"
@@ -17,7 +18,8 @@ typedef struct reader {
     const char *file;            /* interned display name */
     const unsigned char *buf;
     size_t len;
-    size_t *budget;
+    const char *note;            /* how this file was reached ("included from ...") */
+    mf_budget *budget;
     anchor *anchors;
     size_t nanchors, anchors_cap;
     emu_error **err;
@@ -25,13 +27,13 @@ typedef struct reader {
 
 static mf_pos mark_pos(const reader *r, yaml_mark_t m)
 {
-    return (mf_pos){ r->file, (unsigned)m.line + 1, (unsigned)m.column + 1 };
+    return (mf_pos){ r->file, (unsigned)m.line + 1, (unsigned)m.column + 1, r->note, NULL };
 }
 
 /* The position of a byte offset (libyaml's reader errors only give that). */
 static mf_pos offset_pos(const reader *r, size_t offset)
 {
-    mf_pos p = { r->file, 1, 1 };
+    mf_pos p = { r->file, 1, 1, r->note, NULL };
     for (size_t i = 0; i < offset && i < r->len; i++) {
         if (r->buf[i] == '\n') {
             p.line++;
@@ -55,7 +57,7 @@ static int syntax_error(reader *r)
         return mf_error(r->err, &pos, "not valid YAML text: %s", problem);
     }
     if (p->error == YAML_MEMORY_ERROR) {
-        mf_pos pos = { r->file, 1, 1 };
+        mf_pos pos = { r->file, 1, 1, r->note, NULL };
         return mf_error(r->err, &pos, "YAML parser ran out of memory");
     }
     mf_pos pos = mark_pos(r, p->problem_mark);
@@ -77,12 +79,16 @@ static int next_event(reader *r, yaml_event_t *ev)
     return 0;
 }
 
-static int spend(reader *r, size_t nodes, const mf_pos *pos)
+static int spend(reader *r, size_t nodes, size_t bytes, const mf_pos *pos)
 {
-    if (nodes > *r->budget)
+    if (nodes > r->budget->nodes)
         return mf_error(r->err, pos, "document too large: more than %u values in all (alias "
                         "expansion included)", MF_MAX_NODES);
-    *r->budget -= nodes;
+    if (bytes > r->budget->bytes)
+        return mf_error(r->err, pos, "document too large: more than %u bytes of text in all "
+                        "(alias expansion included)", MF_MAX_TEXT_BYTES);
+    r->budget->nodes -= nodes;
+    r->budget->bytes -= bytes;
     return 0;
 }
 
@@ -167,7 +173,15 @@ static mf_node *parse_map(reader *r, mf_pos pos, unsigned depth)
             yaml_event_delete(&kev);
             goto fail;
         }
+        if (kev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+            !strcmp((const char *)kev.data.scalar.value, "<<")) {
+            mf_error(r->err, &kpos, "YAML merge keys ('<<') are not supported in machine files "
+                     "(write the values out, or put them in a file and include it)");
+            yaml_event_delete(&kev);
+            goto fail;
+        }
         char *key = emu_xstrdup((const char *)kev.data.scalar.value);
+        size_t key_len = kev.data.scalar.length;
         yaml_event_delete(&kev);
         mf_pair *dup = mf_map_find(map, key);
         if (dup) {
@@ -177,7 +191,7 @@ static mf_node *parse_map(reader *r, mf_pos pos, unsigned depth)
             free(key);
             goto fail;
         }
-        if (spend(r, 1, &kpos) < 0) {
+        if (spend(r, 1, key_len, &kpos) < 0) {
             free(key);
             goto fail;
         }
@@ -236,15 +250,15 @@ static mf_node *parse_node(reader *r, yaml_event_t *ev, unsigned depth)
     }
     switch (ev->type) {
     case YAML_SCALAR_EVENT:
-        if (spend(r, 1, &pos) == 0)
+        if (spend(r, 1, ev->data.scalar.length, &pos) == 0)
             n = scalar_node(r, ev, pos);
         break;
     case YAML_MAPPING_START_EVENT:
-        if (spend(r, 1, &pos) == 0)
+        if (spend(r, 1, 0, &pos) == 0)
             n = parse_map(r, pos, depth);
         break;
     case YAML_SEQUENCE_START_EVENT:
-        if (spend(r, 1, &pos) == 0)
+        if (spend(r, 1, 0, &pos) == 0)
             n = parse_seq(r, pos, depth);
         break;
     case YAML_ALIAS_EVENT: {
@@ -252,9 +266,10 @@ static mf_node *parse_node(reader *r, yaml_event_t *ev, unsigned depth)
         for (size_t i = 0; i < r->nanchors && !n; i++) {
             if (strcmp(r->anchors[i].name, name))
                 continue;
-            if (spend(r, mf_node_count(r->anchors[i].node), &pos) < 0)
+            const mf_node *a = r->anchors[i].node;
+            if (spend(r, mf_node_count(a), mf_node_text_bytes(a), &pos) < 0)
                 goto out;
-            n = mf_node_copy(r->anchors[i].node);
+            n = mf_node_copy(a);
         }
         if (!n)
             mf_error(r->err, &pos, "alias '*%s' names no anchor defined before it", name);
@@ -272,10 +287,20 @@ out:
     return n;
 }
 
-/* Read the whole file, refusing directories and anything over the size cap. */
+/* A problem with the file as a whole: at the include entry naming it, or the file alone. */
+static void file_error(emu_error **err, const char *path, const mf_pos *from, const char *problem)
+{
+    if (from)
+        mf_error(err, from, "include '%s': %s", path, problem);
+    else
+        emu_error_set(err, "%s: %s", path, problem);
+}
+
+/* Read the whole file, refusing what is not a regular file and anything over the size cap.
+   O_NONBLOCK keeps the open of a FIFO without a writer from hanging; fstat then refuses it. */
 static unsigned char *slurp(const char *path, const mf_pos *from, size_t *len, emu_error **err)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0) {
         if (from)
             mf_error(err, from, "cannot open include '%s': %s", path, strerror(errno));
@@ -283,15 +308,27 @@ static unsigned char *slurp(const char *path, const mf_pos *from, size_t *len, e
             emu_error_set(err, "%s: cannot open: %s", path, strerror(errno));
         return NULL;
     }
+    struct stat st;
+    unsigned char *buf = NULL;
+    char *why = NULL;
+    if (fstat(fd, &st) < 0) {
+        why = emu_asprintf("cannot read: %s", strerror(errno));
+        goto fail;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        why = emu_xstrdup("is a folder, expected a YAML file");
+        goto fail;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        why = emu_xstrdup("not a regular file (a machine file cannot be a FIFO or a device)");
+        goto fail;
+    }
     size_t cap = 65536, n = 0;
-    unsigned char *buf = emu_xmalloc(cap);
+    buf = emu_xmalloc(cap);
     for (;;) {
         if (n == cap) {
-            if (cap > MF_MAX_FILE_BYTES) {
-                emu_error_set(err, "%s: file too large for a machine file (more than %u bytes)",
-                              path, MF_MAX_FILE_BYTES);
-                goto fail;
-            }
+            if (cap > MF_MAX_FILE_BYTES)
+                break;
             cap *= 2;
             buf = emu_xrealloc(buf, cap);
         }
@@ -299,10 +336,7 @@ static unsigned char *slurp(const char *path, const mf_pos *from, size_t *len, e
         if (got < 0 && errno == EINTR)
             continue;
         if (got < 0) {
-            if (from)
-                mf_error(err, from, "cannot read include '%s': %s", path, strerror(errno));
-            else
-                emu_error_set(err, "%s: cannot read: %s", path, strerror(errno));
+            why = emu_asprintf("cannot read: %s", strerror(errno));
             goto fail;
         }
         if (got == 0)
@@ -310,14 +344,20 @@ static unsigned char *slurp(const char *path, const mf_pos *from, size_t *len, e
         n += (size_t)got;
     }
     if (n > MF_MAX_FILE_BYTES) {
-        emu_error_set(err, "%s: file too large for a machine file (more than %u bytes)", path,
-                      MF_MAX_FILE_BYTES);
+        why = emu_asprintf("file too large for a machine file (more than %u bytes)",
+                           MF_MAX_FILE_BYTES);
+        goto fail;
+    }
+    if (n == 0) {
+        why = emu_xstrdup("empty file (expected a YAML map starting with 'emu-machine: 1')");
         goto fail;
     }
     close(fd);
     *len = n;
     return buf;
 fail:
+    file_error(err, path, from, why);
+    free(why);
     close(fd);
     free(buf);
     return NULL;
@@ -362,24 +402,18 @@ fail:
     return NULL;
 }
 
-mf_node *mf_read_yaml(const char *file, const mf_pos *included_from, size_t *budget,
-                      emu_error **err)
+mf_node *mf_read_yaml(const char *file, const mf_pos *included_from, const char *note,
+                      mf_budget *budget, emu_error **err)
 {
-    const char *display = file;
     size_t len;
     unsigned char *buf = slurp(file, included_from, &len, err);
     if (!buf)
         return NULL;
-    if (len == 0) {
-        free(buf);
-        emu_error_set(err, "%s: empty file (expected a YAML map starting with 'emu-machine: 1')",
-                      display);
-        return NULL;
-    }
-    reader r = { .file = display, .buf = buf, .len = len, .budget = budget, .err = err };
+    reader r = { .file = file, .buf = buf, .len = len, .note = note, .budget = budget,
+                 .err = err };
     if (!yaml_parser_initialize(&r.parser)) {
         free(buf);
-        emu_error_set(err, "%s: cannot initialize the YAML parser", display);
+        emu_error_set(err, "%s: cannot initialize the YAML parser", file);
         return NULL;
     }
     yaml_parser_set_input_string(&r.parser, buf, len);

@@ -34,7 +34,7 @@ is "$st" 0 "--set of a variable, a deletion and a property"
 
 run --machine "$here/isa-pc.yaml" --set devices.com1.irq=pic.16
 is "$st" 2 "a bad --set value exits 2"
-like "$err" "emu: --set devices.com1.irq: device 'com1': irq: i8259 'pic': input line 'irq' has 16 elements (0..15); 16 is too large" \
+like "$err" "emu: --set devices.com1.irq=pic.16: device 'com1': irq: i8259 'pic': input line 'irq' has 16 elements (0..15); 16 is too large" \
     "the error names the option and the valid range"
 
 run --machine "$here/isa-pc.yaml" --set ram=16Q

@@ -46,3 +46,7 @@ check_PROGRAMS += tests/unit/test-linux-abi-adopt
 tests_unit_test_linux_abi_adopt_SOURCES = tests/unit/test-linux-abi-adopt.c
 tests_unit_test_linux_abi_adopt_LDADD = core/libemu.la
 TESTS += tests/unit/test-linux-abi-adopt
+
+check_PROGRAMS += tests/unit/test-stdio-tty
+tests_unit_test_stdio_tty_SOURCES = tests/unit/test-stdio-tty.c
+TESTS += tests/unit/test-stdio-tty

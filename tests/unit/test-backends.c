@@ -462,6 +462,25 @@ static void test_block(void)
     has_str(emu_error_message(e), "is a directory", "directory message");
     emu_error_free(e);
     e = NULL;
+    ok(emu_backends_add_blockdev(m, "z", "/dev/null", EMU_BLOCK_RO, &e) < 0 &&
+       strstr(emu_error_message(e), "not a regular file or a block device"), "/dev/null refused");
+    emu_error_free(e);
+    e = NULL;
+    char *empty = make_image("empty.img", 0);
+    ok(emu_backends_add_blockdev(m, "e", empty, EMU_BLOCK_SNAPSHOT, &e) < 0 &&
+       strstr(emu_error_message(e), "is empty"), "an empty image refused");
+    emu_error_free(e);
+    e = NULL;
+    char *odd = make_image("odd.img", 1000);
+    ok(emu_backends_add_blockdev(m, "o", odd, EMU_BLOCK_RW, &e) < 0, "an image of 1000 bytes refused");
+    has_str(emu_error_message(e), "is 1000 bytes, not a whole number of 512-byte sectors (pad it: truncate -s 1024",
+            "saying how to pad it");
+    emu_error_free(e);
+    e = NULL;
+    unlink(empty);
+    unlink(odd);
+    free(empty);
+    free(odd);
     emu_machine_free(m);
 
     /* rw on a read-only file (as an unprivileged user: root may write anything) */

@@ -245,13 +245,13 @@ static void test_vars_and_sets(void)
     m = load("vars.yaml", "devices.e=null", NULL);
     ok(m && !emu_machine_device(m, "e"), "--set KEY=null deletes an entry");
     emu_machine_free(m);
-    fails_with("vars.yaml", "nosuch=1", "--set nosuch: ", "declared: a, b, lbl",
+    fails_with("vars.yaml", "nosuch=1", "--set nosuch=1: ", "declared: a, b, lbl",
                "--set of an undeclared variable lists the declared ones");
-    fails_with("vars.yaml", "devices.d=1", "--set devices.d: ", "is a map",
+    fails_with("vars.yaml", "devices.d=1", "--set devices.d=1: ", "is a map",
                "--set cannot replace a map");
-    fails_with("vars.yaml", "devices.d.props.count=99", "--set devices.d.props.count: ",
+    fails_with("vars.yaml", "devices.d.props.count=99", "--set devices.d.props.count=99: ",
                "out of range", "a bad --set value names the option");
-    fails_with("vars.yaml", "name.x=1", "--set name.x: ", "not a map", "--set into a scalar");
+    fails_with("vars.yaml", "name.x=1", "--set name.x=1: ", "not a map", "--set into a scalar");
     write_file("undef.yaml",
                "emu-machine: 1\n"
                "name: undef\n"
@@ -339,7 +339,7 @@ static void test_positions(void)
                "  n: { type: mft-needy }\n");
     fails_with("need.yaml", NULL, "need.yaml:4:6: ", "required property 'clock-hz' is not set",
                "a missing required property");
-    fails_with("need.yaml", "devices.n.props.clock-hz=0", "--set devices.n.props.clock-hz: ",
+    fails_with("need.yaml", "devices.n.props.clock-hz=0", "--set devices.n.props.clock-hz=0: ",
                "out of range", "a property range checked before building");
 }
 
