@@ -12,9 +12,6 @@ TESTS += tests/unit/test-object
 dist_noinst_SCRIPTS += tests/unit/test-cli.sh tests/unit/test-readme.sh
 TESTS += tests/unit/test-cli.sh tests/unit/test-readme.sh
 
-dist_noinst_SCRIPTS += tests/unit/test-devices-doc.sh
-TESTS += tests/unit/test-devices-doc.sh
-
 check_PROGRAMS += tests/unit/test-backends
 tests_unit_test_backends_SOURCES = tests/unit/test-backends.c tests/unit/chardev-sink.h
 tests_unit_test_backends_LDADD = core/libemu.la
@@ -50,3 +47,6 @@ TESTS += tests/unit/test-linux-abi-adopt
 check_PROGRAMS += tests/unit/test-stdio-tty
 tests_unit_test_stdio_tty_SOURCES = tests/unit/test-stdio-tty.c
 TESTS += tests/unit/test-stdio-tty
+
+dist_noinst_SCRIPTS += tests/unit/test-blockdev-cli.sh
+TESTS += tests/unit/test-blockdev-cli.sh
