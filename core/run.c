@@ -23,6 +23,12 @@ int emu_machine_run(emu_machine *m)
         emu_exec_status st = emu_exec_run(m, budget, &executed);
         if (st == EMU_EXEC_STOPPED || m->quit_requested)
             break;
+        /* Nothing will ever happen unless the host sends input (in either time mode). */
+        if (st == EMU_EXEC_IDLE && deadline == UINT64_MAX && !emu_backends_input_possible(m)) {
+            emu_log(NULL, EMU_LOG_WARN, "the machine is idle: no CPU is running, nothing "
+                    "is scheduled and no input can arrive; stopping");
+            break;
+        }
         if (emu_clock_is_realtime(m)) {
             if (st == EMU_EXEC_IDLE) {
                 /* Sleep until the next deadline or host input. */
@@ -37,12 +43,6 @@ int emu_machine_run(emu_machine *m)
         } else {
             if (st == EMU_EXEC_IDLE) {
                 if (deadline == UINT64_MAX) {
-                    /* Nothing will ever happen unless the host sends input. */
-                    if (!emu_backends_input_possible(m)) {
-                        emu_log(NULL, EMU_LOG_WARN, "the machine is idle: no CPU is running, nothing "
-                                "is scheduled and no input can arrive; stopping");
-                        break;
-                    }
                     emu_backends_poll(m, -1);
                     continue;
                 }

@@ -141,4 +141,12 @@ printf 'for c in ("console"):gmatch(".") do emu.memory():write_u8(0x1000, c:byte
 is "$st:$(cat "$work/log.txt")" "0:" "with stdout closed, console output does not go into another chardev's file"
 out=$("$EMU" --machine "$work/two.yaml" --lua "$work/say.lua" <&-); st=$?
 is "$st:$out" "0:console" "with stdin closed, the console still writes stdout and the run ends"
+
+# stdin at its end and nothing scheduled: the machine can never wake up, so emu stops, in both
+# time modes (timeout only guards against the hang this checks for).
+for mode in "" --realtime; do
+    out=$(timeout 20 "$EMU" $mode --machine "$work/two.yaml" </dev/null 2>&1); st=$?
+    is "$st" 0 "stdin at EOF, nothing scheduled${mode:+ ($mode)}: emu stops instead of waiting forever"
+    like "$out" "the machine is idle" "and says why"
+done
 done_testing
