@@ -11,9 +11,14 @@
  * period), 3 square wave, 4 software strobe, 5 hardware strobe.  GATE low
  * suspends counting in modes 0, 2, 3 and 4 (and holds OUT high in 2 and 3,
  * whose rising GATE restarts the count); GATE rising triggers modes 1, 5.
- * Simplifications: a count takes effect when written (the real part waits
- * for the next clock, and in modes 2 and 3 for the end of the period), and
- * a new count in modes 1 and 5 waits for the next trigger.
+ * A count written after the control word takes effect at once in every
+ * mode (the real part waits for the next clock; modes 1 and 5 then wait for
+ * a trigger).  A count written again while the counter runs follows the
+ * data sheet: modes 0 and 4 load it at once; modes 2 and 3 finish the
+ * current period (mode 3: the current half-cycle) and go on with the new
+ * count; modes 1 and 5 leave the running one-shot alone and take the new
+ * count at the next GATE trigger.  Until then the status byte shows null
+ * count.  BCD digits above 9 count as their binary value modulo 10000.
  */
 #include <emu/emu.h>
 #include <inttypes.h>
@@ -37,7 +42,11 @@ typedef struct channel {
     uint8_t rw_mode;              /* RW_LSB, RW_MSB or RW_WORD0 */
     bool bcd;
     uint32_t count;               /* N in input clocks: 1..0x10000 (binary), 1..10000 (BCD) */
-    bool null_count;              /* control word written, count not loaded yet */
+    bool null_count;              /* control word or count written, count not loaded yet */
+    uint32_t cr;                  /* count register: a count written while counting ... */
+    bool cr_pending;              /* ... not yet taken by the counter (modes 1, 2, 3, 5) */
+    uint64_t switch_tick;         /* modes 2, 3: input clock at which cr is taken */
+    uint64_t switch_load;         /* ... and the load_tick the new count then runs from */
 
     /* counting */
     bool armed;                   /* a count is loaded (else the value is `held`) */
@@ -107,6 +116,29 @@ static bool elapsed(const channel *c, uint64_t tick, uint64_t *d)
         return false;
     *d = c->frozen ? c->frozen_d : tick - c->load_tick;
     return true;
+}
+
+/* Modes 2 and 3: the count written while counting is taken at the end of
+   the period (half-cycle) it was written in, once `tick` has reached it. */
+static void settle(channel *c, uint64_t tick)
+{
+    if (!c->cr_pending || c->frozen || !c->armed || (mode(c) != 2 && mode(c) != 3) ||
+        tick < c->switch_tick)
+        return;
+    c->count = c->cr;
+    c->load_tick = c->switch_load;
+    c->cr_pending = false;
+    c->null_count = false;
+}
+
+/* A trigger (GATE rising) loads the count register into the counter. */
+static void take_cr(channel *c)
+{
+    if (!c->cr_pending)
+        return;
+    c->count = c->cr;
+    c->cr_pending = false;
+    c->null_count = false;
 }
 
 /* OUT after `d` clocks of counting. */
@@ -179,6 +211,7 @@ static void update_output(channel *c)
 {
     i8254 *p = c->pit;
     uint64_t tick = now_tick(p), d, edge;
+    settle(c, tick);
     c->out_level = current_out(c, tick);
     emu_line_set(c->out, c->out_level);
     bool counting = elapsed(c, tick, &d) && !c->frozen;
@@ -218,17 +251,57 @@ static uint16_t encoded_value(const channel *c, uint64_t tick)
     return c->bcd ? to_bcd(v) : (uint16_t)v;
 }
 
+/* A count written while the counter runs in mode 2 or 3: taken at the end of the
+   current period (mode 2) or half-cycle (mode 3); with GATE low, at its rising edge. */
+static void defer_periodic(channel *c, uint32_t n, uint64_t tick)
+{
+    c->cr = n;
+    c->cr_pending = true;
+    c->null_count = true;
+    if (c->frozen) {
+        c->switch_tick = UINT64_MAX;
+        return;
+    }
+    uint64_t d = tick - c->load_tick, p = period(c), base = d - d % p;
+    uint64_t high = (p + 1) / 2;
+    if (mode(c) == 3 && d % p < high) {
+        /* End of the high half: the new count goes on with its low half. */
+        uint64_t np = n < 2 ? 2 : n;
+        c->switch_tick = c->load_tick + base + high;
+        c->switch_load = c->switch_tick - (np + 1) / 2;
+    } else {
+        c->switch_tick = c->load_tick + base + p;
+        c->switch_load = c->switch_tick;
+    }
+}
+
 static void load_count(channel *c, uint32_t written)
 {
-    uint32_t n = c->bcd ? from_bcd(written) : written;
+    uint32_t n = c->bcd ? from_bcd(written) % 10000 : written;
     if (n == 0)
         n = modulus(c);
     unsigned m = mode(c);
-    c->count = n;
-    c->null_count = false;
+    uint64_t tick = now_tick(c->pit);
+    settle(c, tick);
+    if (c->armed && (m == 1 || m == 5)) {
+        /* The running one-shot goes on; the next trigger takes the new count. */
+        c->cr = n;
+        c->cr_pending = true;
+        c->null_count = true;
+        update_output(c);
+        return;
+    }
+    if (c->armed && (m == 2 || m == 3)) {
+        defer_periodic(c, n, tick);
+        update_output(c);
+        return;
+    }
+    c->count = c->cr = n;
+    c->cr_pending = m == 1 || m == 5;   /* taken by the first trigger */
+    c->null_count = c->cr_pending;
     c->armed = true;
     c->triggered = false;
-    c->load_tick = now_tick(c->pit);
+    c->load_tick = tick;
     c->held = n % modulus(c);
     /* With GATE low, modes 0, 2, 3 and 4 wait at the full count. */
     c->frozen = !c->gate && m != 1 && m != 5;
@@ -239,8 +312,11 @@ static void load_count(channel *c, uint32_t written)
 /* Stop the counter where it is; OUT becomes `out` until a count is loaded. */
 static void stop_counting(channel *c, bool out)
 {
-    c->held = current_value(c, now_tick(c->pit));
+    uint64_t tick = now_tick(c->pit);
+    settle(c, tick);
+    c->held = current_value(c, tick);
     c->armed = false;
+    c->cr_pending = false;
     c->frozen = false;
     c->idle_out = out;
 }
@@ -249,7 +325,9 @@ static void latch_count(channel *c)
 {
     if (c->count_latched)
         return;   /* a second latch before the first is read is ignored */
-    c->latched = encoded_value(c, now_tick(c->pit));
+    uint64_t tick = now_tick(c->pit);
+    settle(c, tick);
+    c->latched = encoded_value(c, tick);
     c->count_latched = c->rw_mode;
 }
 
@@ -257,7 +335,9 @@ static void latch_status(channel *c)
 {
     if (c->status_latched)
         return;
-    c->status = (uint8_t)(current_out(c, now_tick(c->pit)) << 7 | c->null_count << 6 |
+    uint64_t tick = now_tick(c->pit);
+    settle(c, tick);
+    c->status = (uint8_t)(current_out(c, tick) << 7 | c->null_count << 6 |
                           c->rw_mode << 4 | c->mode_bits << 1 | c->bcd);
     c->status_latched = true;
 }
@@ -338,7 +418,9 @@ static uint8_t read_counter(channel *c)
             return (uint8_t)c->latched;
         }
     }
-    uint16_t v = encoded_value(c, now_tick(c->pit));
+    uint64_t tick = now_tick(c->pit);
+    settle(c, tick);
+    uint16_t v = encoded_value(c, tick);
     switch (c->read_state) {
     case RW_LSB:
         return (uint8_t)v;
@@ -396,6 +478,7 @@ static void pit_set_input(emu_device *dev, unsigned line, unsigned index, int le
     if (!c->armed || (!rising && !falling))
         return;
     uint64_t tick = now_tick(p), d;
+    settle(c, tick);
     switch (mode(c)) {
     case 0:
     case 4:                                  /* GATE suspends and resumes the count */
@@ -412,15 +495,18 @@ static void pit_set_input(emu_device *dev, unsigned line, unsigned index, int le
         if (falling && elapsed(c, tick, &d)) {
             c->frozen_d = d;
             c->frozen = true;
+            c->switch_tick = UINT64_MAX;     /* a count waiting for the period's end waits for GATE */
         } else if (rising) {
             c->load_tick = tick;
             c->frozen = false;
+            take_cr(c);
         }
         break;
     default:                                 /* 1, 5: a rising edge (re)triggers */
         if (rising) {
             c->load_tick = tick;
             c->triggered = true;
+            take_cr(c);
         }
         break;
     }
@@ -441,6 +527,7 @@ static void pit_reset(emu_device *dev)
         c->bcd = false;
         c->count_latched = 0;
         c->status_latched = false;
+        c->armed = c->cr_pending = false;
         load_count(c, 0);
     }
 }
@@ -470,17 +557,26 @@ static void pit_destroy(emu_device *dev)
         emu_timer_free(p->ch[i].timer);
 }
 
-#define CHANNEL_FIELDS 20
+#define CHANNEL_FIELDS 24
+/* Fields after these were added later: a snapshot without them has no count waiting. */
+#define CHANNEL_FIELDS_REQUIRED 20
 
 /* The load time is saved as clocks before the save (modulo 2^64, like the
    elapsed count computed from it), so a snapshot restored at another
-   emulated time goes on counting from where it stood. */
+   emulated time goes on counting from where it stood; so are the moment a
+   waiting count is taken (clocks after the save) and the load time it
+   then runs from. */
 static void channel_fields(channel *c, uint64_t v[CHANNEL_FIELDS])
 {
+    uint64_t now = now_tick(c->pit);
+    settle(c, now);
+    bool waits = c->cr_pending && c->switch_tick != UINT64_MAX;
     uint64_t f[CHANNEL_FIELDS] = {
         c->mode_bits, c->rw_mode, c->bcd, c->count, c->null_count, c->armed, c->triggered,
         c->gate, c->frozen, c->frozen_d, now_tick(c->pit) - c->load_tick, c->held, c->idle_out, c->read_state,
         c->write_state, c->write_lsb, c->count_latched, c->latched, c->status_latched, c->status,
+        c->cr, c->cr_pending, waits ? c->switch_tick - now : UINT64_MAX,
+        waits ? now - c->switch_load : 0,
     };
     for (int i = 0; i < CHANNEL_FIELDS; i++)
         v[i] = f[i];
@@ -489,7 +585,8 @@ static void channel_fields(channel *c, uint64_t v[CHANNEL_FIELDS])
 static const char *const field_names[CHANNEL_FIELDS] = {
     "mode", "rw_mode", "bcd", "count", "null_count", "armed", "triggered", "gate", "frozen",
     "frozen_d", "since_load", "held", "idle_out", "read_state", "write_state", "write_lsb",
-    "count_latched", "latched", "status_latched", "status",
+    "count_latched", "latched", "status_latched", "status", "cr", "cr_pending", "switch_in",
+    "switch_load_ago",
 };
 
 static int pit_save(emu_device *dev, emu_state_writer *w)
@@ -516,11 +613,16 @@ static int pit_load(emu_device *dev, emu_state_reader *r, emu_error **err)
             char name[32];
             snprintf(name, sizeof name, "ch%u.%s", i, field_names[k]);
             if (emu_state_get_u64(r, name, &v[k]) < 0) {
+                if (k >= CHANNEL_FIELDS_REQUIRED) {
+                    uint64_t none[CHANNEL_FIELDS] = { [20] = v[3], [21] = 0, [22] = UINT64_MAX };
+                    v[k] = none[k];
+                    continue;
+                }
                 emu_error_set(err, "i8254 state: missing field '%s'", name);
                 return -1;
             }
         }
-        if (v[3] < 1 || v[3] > 0x10000 || v[1] < RW_LSB || v[1] > RW_WORD0 || v[13] < RW_LSB ||
+        if (v[3] < 1 || v[3] > 0x10000 || v[20] < 1 || v[20] > 0x10000 || v[21] > 1 || v[1] < RW_LSB || v[1] > RW_WORD0 || v[13] < RW_LSB ||
             v[13] > RW_WORD1 || v[14] < RW_LSB || v[14] > RW_WORD1 || v[16] > RW_WORD0) {
             emu_error_set(err, "i8254 state: channel %u has values out of range", i);
             return -1;
@@ -546,6 +648,11 @@ static int pit_load(emu_device *dev, emu_state_reader *r, emu_error **err)
         c->latched = (uint16_t)v[17];
         c->status_latched = v[18] & 1;
         c->status = (uint8_t)v[19];
+        uint64_t now = now_tick(p);
+        c->cr = (uint32_t)v[20];
+        c->cr_pending = v[21] != 0;
+        c->switch_tick = v[22] == UINT64_MAX ? UINT64_MAX : now + v[22];
+        c->switch_load = now - v[23];
         update_output(c);
     }
     return 0;

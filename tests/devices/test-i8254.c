@@ -171,6 +171,260 @@ static void test_gate_bcd_and_modes(void)
     is_u64(dt_in(io, 0x41), 30, "LSB-only access: one byte loads 32, one byte reads 32 - 2");
 }
 
+
+static unsigned status_of(unsigned counter)
+{
+    dt_out(io, CTRL, (uint8_t)(0xe0 | (2u << counter)));   /* read-back: status only */
+    return dt_in(io, 0x40 + counter);
+}
+
+/* Mode 3 with an odd count: high for (N+1)/2 clocks, low for (N-1)/2. */
+static void test_mode3_odd(void)
+{
+    start(0x36, 0x40, 5);
+    run_ticks(2.5);
+    ok(probe->level[0], "mode 3, N=5: high for the first 3 clocks");
+    run_ticks(3.5);
+    ok(!probe->level[0], "low from clock 3");
+    run_ticks(4.5);
+    ok(!probe->level[0], "for 2 clocks");
+    run_ticks(5.5);
+    ok(probe->level[0], "high again at clock 5");
+    int before = probe->rises[0];
+    run_ticks(5000.5);
+    is_u64(probe->rises[0] - before, 999, "999 more periods of 5 clocks in 4995 clocks");
+}
+
+/* Modes 2 and 3: a count written while counting waits for the end of the period (half-cycle). */
+static void test_reload_while_counting(void)
+{
+    start(0x34, 0x40, 100);                   /* mode 2, period 100 */
+    run_ticks(30.5);
+    dt_out(io, 0x40, 50);
+    dt_out(io, 0x40, 0);
+    ok(status_of(0) & 0x40, "mode 2: a count written while counting shows null count");
+    run_ticks(99.5);
+    ok(!probe->level[0], "the current period is not affected (low at clock 99)");
+    run_ticks(100.5);
+    ok(probe->level[0], "and ends at clock 100");
+    ok(!(status_of(0) & 0x40), "the counter took the new count at the end of the period");
+    run_ticks(148.5);
+    ok(probe->level[0], "the next period is 50 clocks: high at 148");
+    run_ticks(149.5);
+    ok(!probe->level[0], "low at 149");
+    run_ticks(150.5);
+    ok(probe->level[0], "high at 150");
+    run_ticks(160.5);
+    is_u64(read16(0x40), 40, "the counter counts the new period (50 - 10)");
+
+    start(0x36, 0x40, 100);                   /* mode 3, 100: high 0-49, low 50-99 */
+    run_ticks(30.5);
+    dt_out(io, 0x40, 40);
+    dt_out(io, 0x40, 0);
+    run_ticks(49.5);
+    ok(probe->level[0], "mode 3: a count written in the high half leaves that half alone");
+    run_ticks(50.5);
+    ok(!probe->level[0], "low at its end (clock 50)");
+    run_ticks(69.5);
+    ok(!probe->level[0], "the low half of the new count: 20 clocks");
+    run_ticks(70.5);
+    ok(probe->level[0], "high at 70");
+    run_ticks(89.5);
+    ok(probe->level[0], "for 20 clocks");
+    run_ticks(90.5);
+    ok(!probe->level[0], "low at 90");
+
+    start(0x36, 0x40, 100);
+    run_ticks(60.5);                          /* in the low half */
+    dt_out(io, 0x40, 40);
+    dt_out(io, 0x40, 0);
+    run_ticks(99.5);
+    ok(!probe->level[0], "mode 3: a count written in the low half leaves that half alone");
+    run_ticks(100.5);
+    ok(probe->level[0], "high at its end (clock 100)");
+    run_ticks(119.5);
+    ok(probe->level[0], "the new count's high half: 20 clocks");
+    run_ticks(120.5);
+    ok(!probe->level[0], "then low");
+
+    start(0x34, 0x40, 100);                   /* mode 2 */
+    dt_out(io, CTRL, 0x34);                   /* a control word stops it: the next count loads at once */
+    align();
+    dt_out(io, 0x40, 10);
+    dt_out(io, 0x40, 0);
+    run_ticks(9.5);
+    ok(!probe->level[0], "after a control word a new count starts at once (low at 9)");
+}
+
+static void gate2(int level)
+{
+    dt_drive(probe, 2, level);
+}
+
+/* Modes 1 and 5 on counter 2: GATE triggers; a new count waits for the next trigger. */
+static void test_one_shots(void)
+{
+    gate2(0);
+    start(0xb2, 0x42, 50);                    /* counter 2, mode 1 */
+    ok(status_of(2) & 0x40, "mode 1: null count until a trigger takes the count");
+    align();
+    gate2(1);
+    ok(!(status_of(2) & 0x40), "the trigger loads it");
+    run_ticks(20.5);
+    dt_out(io, 0x42, 10);
+    dt_out(io, 0x42, 0);
+    ok(!probe->level[2], "a new count during the one-shot: OUT stays low");
+    run_ticks(49.5);
+    ok(!probe->level[2], "the one-shot keeps its 50 clocks");
+    run_ticks(50.5);
+    ok(probe->level[2], "and ends at 50");
+    gate2(0);
+    align();
+    gate2(1);
+    run_ticks(9.5);
+    ok(!probe->level[2], "the next trigger runs the new count");
+    run_ticks(10.5);
+    ok(probe->level[2], "of 10 clocks");
+    align();
+    gate2(0);
+    gate2(1);                                 /* trigger */
+    run_ticks(6.5);
+    gate2(0);
+    gate2(1);                                 /* retrigger 6 clocks in */
+    run_ticks(15.5);
+    ok(!probe->level[2], "a retrigger restarts the count (low at 15)");
+    run_ticks(16.5);
+    ok(probe->level[2], "high 10 clocks after the retrigger");
+
+    gate2(0);
+    start(0xba, 0x42, 20);                    /* mode 5: hardware strobe */
+    run_ticks(40.5);
+    ok(probe->level[2], "mode 5: OUT high, nothing counts before a trigger");
+    int before = probe->rises[2];
+    align();
+    gate2(1);
+    run_ticks(19.5);
+    ok(probe->level[2], "triggered: high while counting");
+    run_ticks(20.5);
+    ok(!probe->level[2], "low for one clock at terminal count");
+    run_ticks(21.5);
+    ok(probe->level[2] && probe->rises[2] == before + 1, "then high: one strobe");
+    run_ticks(100.5);
+    is_u64(probe->rises[2] - before, 1, "no second strobe without a trigger");
+}
+
+/* GATE in modes 2 and 4. */
+static void test_gate_modes(void)
+{
+    gate2(1);
+    start(0xb4, 0x42, 10);                    /* counter 2, mode 2 */
+    run_ticks(5.5);
+    gate2(0);
+    run_ticks(9.5);
+    ok(probe->level[2], "mode 2, GATE low: OUT held high through the end of the period");
+    run_ticks(30.5);
+    is_u64(read16(0x42), 5, "and the counter holds");
+    gate2(1);                                 /* at 30.5: reload */
+    run_ticks(38.5);
+    ok(probe->level[2], "GATE rising reloads: high 8 clocks later");
+    run_ticks(39.7);
+    ok(!probe->level[2], "low 9 clocks after the rising edge");
+
+    gate2(0);
+    start(0xb8, 0x42, 20);                    /* mode 4 with GATE low */
+    run_ticks(50.5);
+    ok(probe->level[2], "mode 4, GATE low: no strobe");
+    is_u64(read16(0x42), 20, "the count waits");
+    align();
+    gate2(1);
+    run_ticks(19.5);
+    ok(probe->level[2], "counting once GATE is high");
+    run_ticks(20.5);
+    ok(!probe->level[2], "the strobe 20 clocks later");
+}
+
+/* Control words, access modes, counts of 0, BCD, latches. */
+static void test_programming(void)
+{
+    dt_out(io, CTRL, 0x34);
+    align();
+    dt_out(io, 0x40, 0);
+    dt_out(io, 0x40, 0);                      /* 0: 65536 */
+    run_ticks(1.5);
+    is_u64(read16(0x40), 0xffff, "count 0 means 65536 (reads 0xffff one clock in)");
+    run_ticks(65535.5);
+    ok(!probe->level[0], "the period is 65536 clocks: low at 65535");
+    run_ticks(65536.5);
+    ok(probe->level[0], "high at 65536");
+
+    dt_out(io, CTRL, 0x35);                   /* BCD */
+    align();
+    dt_out(io, 0x40, 0);
+    dt_out(io, 0x40, 0);                      /* 0: 10000 in BCD */
+    run_ticks(1.5);
+    is_u64(read16(0x40), 0x9999, "BCD count 0 means 10000 (reads 9999 one clock in)");
+    run_ticks(9999.5);
+    ok(!probe->level[0], "BCD period 10000: low at 9999");
+    run_ticks(10000.5);
+    ok(probe->level[0], "high at 10000");
+    is_u64(status_of(0), 0x80 | 0x35, "status: OUT, LSB/MSB, mode 2, BCD");
+
+    dt_out(io, CTRL, 0x20);                   /* counter 0, MSB only, mode 0 */
+    is_u64(status_of(0), 0x40 | 0x20, "status after a control word: OUT low, null count, MSB, mode 0");
+    align();
+    dt_out(io, 0x40, 0x02);                   /* 0x0200 */
+    run_ticks(0x100 + 0.5);
+    is_u64(dt_in(io, 0x40), 0x01, "MSB-only: one byte loads 0x0200, one byte reads the high half");
+
+    start(0x30, 0x40, 1000);                  /* mode 0, word */
+    run_ticks(100.5);
+    dt_out(io, 0x40, 0x10);                   /* first byte of a new count */
+    run_ticks(200.5);
+    is_u64(status_of(0) & 0x80, 0, "mode 0: the first byte of a new count stops it, OUT low");
+    dt_out(io, CTRL, 0x00);
+    is_u64(read16(0x40), 900, "the counter stopped at 900");
+    align();
+    dt_out(io, 0x40, 0x00);                   /* second byte: 0x0010 */
+    run_ticks(15.5);
+    ok(!probe->level[0], "the second byte starts the new count");
+    run_ticks(16.5);
+    ok(probe->level[0], "of 16 clocks");
+
+    /* Latch every counter at once, then read them at leisure. */
+    start(0x30, 0x40, 3000);
+    dt_out(io, CTRL, 0x70);                   /* counter 1, mode 0 */
+    dt_out(io, 0x41, (uint8_t)2000);
+    dt_out(io, 0x41, 2000 >> 8);
+    gate2(1);
+    dt_out(io, CTRL, 0xb0);                   /* counter 2, mode 0 */
+    dt_out(io, 0x42, (uint8_t)1000);
+    dt_out(io, 0x42, 1000 >> 8);
+    run_ticks(500.5);
+    dt_out(io, CTRL, 0xde);                   /* read-back: latch counts of 0, 1, 2 */
+    run_ticks(800.5);
+    unsigned c0 = read16(0x40), c1 = read16(0x41), c2 = read16(0x42);
+    ok(c0 == 2500 && c1 == 2000 - (c0 == 2500 ? 500 : 0) && c2 == 500,
+       "read-back latched all three at the same moment (%u %u %u)", c0, c1, c2);
+    is_u64(read16(0x42), 200, "once read, counter 2 is live again");
+    dt_out(io, CTRL, 0x00);
+    run_ticks(810.5);
+    dt_out(io, CTRL, 0x00);                   /* a second latch before reading: ignored */
+    is_u64(read16(0x40), 2200, "a second latch command before the read is ignored");
+    dt_out(io, CTRL, 0xc2);                   /* read-back: count and status of counter 0 */
+    dt_out(io, CTRL, 0xe2);                   /* status again before reading: ignored */
+    unsigned st = dt_in(io, 0x40);
+    is_u64(st, 0x30, "status comes first (OUT low, LSB/MSB, mode 0)");
+    is_u64(read16(0x40), 2190, "then the count latched with it");
+
+    /* Invalid BCD digits: counted as their binary value modulo 10000, never past the modulus. */
+    dt_out(io, CTRL, 0x31);
+    align();
+    dt_out(io, 0x40, 0xff);
+    dt_out(io, 0x40, 0xff);
+    unsigned v = read16(0x40);
+    ok(v <= 0x9999 && (v & 0xf) <= 9 && ((v >> 4) & 0xf) <= 9, "a count with digits above 9 reads back as BCD (0x%04x)", v);
+}
+
 int main(void)
 {
     m = dt_machine(&io);
@@ -188,6 +442,11 @@ int main(void)
     test_mode3_and_readback();
     test_control_word_read();
     test_gate_bcd_and_modes();
+    test_mode3_odd();
+    test_reload_while_counting();
+    test_one_shots();
+    test_gate_modes();
+    test_programming();
 
     emu_machine_free(m);
     emu_plugins_shutdown();
