@@ -94,6 +94,30 @@ fail:
 
 /* ---- properties ---- */
 
+/* A chardev or blockdev serves one device: two UARTs reading one terminal, or two disk
+   controllers writing one image, would corrupt each other's data. */
+static int check_single_user(mf_vctx *v, const emu_prop_desc *p, const mf_node *value,
+                             const char *what)
+{
+    const mf_plan *pl = v->plan;
+    for (size_t i = 0; i < pl->ndevices; i++) {
+        const mf_device_plan *d = &pl->devices[i];
+        for (size_t k = 0; k < d->nprops; k++) {
+            const emu_prop_desc *q = emu_type_prop(d->type, d->props[k].name);
+            if (!q || q->type != p->type || strcmp(d->props[k].text, value->text))
+                continue;
+            char *first = mf_pos_text(&d->props[k].pos);
+            mf_error(v->err, &value->pos, "%s: property '%s': %s '%s' is already used by '%s' "
+                     "(at %s); declare one for each device", what, p->name,
+                     p->type == EMU_PROP_CHARDEV ? "chardev" : "blockdev", value->text, d->id,
+                     first);
+            free(first);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static int check_reference(mf_vctx *v, const emu_prop_desc *p, const mf_node *value,
                            const char *what)
 {
@@ -120,7 +144,7 @@ static int check_reference(mf_vctx *v, const emu_prop_desc *p, const mf_node *va
         const char *have = chardev ? pl->chardevs[i].name : pl->blockdevs[i].name;
         if (!strcmp(have, name)) {
             free(names);
-            return 0;
+            return check_single_user(v, p, value, what);
         }
         char *t = emu_asprintf("%s%s%s", names, i ? ", " : "", have);
         free(names);

@@ -199,6 +199,32 @@ next:
 
 /* ---- chardevs and blockdevs ---- */
 
+/* A file:PATH chardev creates its file when the machine starts: its folder must exist and be
+   writable, and the path must not be a folder, so that building cannot fail on it. */
+static int check_output_file(mf_vctx *v, const mf_node *n, const char *what, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) == 0) {
+        if (S_ISDIR(st.st_mode))
+            return mf_error(v->err, &n->pos, "%s: '%s' is a folder, expected a file to write",
+                            what, path);
+        if (access(path, W_OK) < 0)
+            return mf_error(v->err, &n->pos, "%s: '%s': %s", what, path, strerror(errno));
+        return 0;
+    }
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? emu_asprintf("%.*s", slash == path ? 1 : (int)(slash - path), path)
+                      : emu_xstrdup(".");
+    int rc = 0;
+    if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+        rc = mf_error(v->err, &n->pos, "%s: cannot create '%s': no folder '%s'", what, path, dir);
+    else if (access(dir, W_OK | X_OK) < 0)
+        rc = mf_error(v->err, &n->pos, "%s: cannot create '%s' in '%s': %s", what, path, dir,
+                      strerror(errno));
+    free(dir);
+    return rc;
+}
+
 static int check_chardevs(mf_vctx *v, const mf_node *map)
 {
     if (mf_expect_map(map, "chardevs", v->err) < 0)
@@ -214,6 +240,8 @@ static int check_chardevs(mf_vctx *v, const mf_node *map)
             rc = mf_error(v->err, &e->value->pos, "%s: %s", what, emu_error_message(ce));
             emu_error_free(ce);
         }
+        if (rc == 0 && !strncmp(e->value->text, "file:", 5))
+            rc = check_output_file(v, e->value, what, e->value->text + 5);
         free(what);
         if (rc < 0)
             return -1;
