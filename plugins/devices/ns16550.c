@@ -6,15 +6,16 @@
  *   2 IIR (read) / FCR (write)
  *   3 LCR   4 MCR   5 LSR   6 MSR   7 SCR
  *
- * Transmission is immediate: a byte written to THR goes to the chardev at
- * once (or, in loopback mode, into the receive FIFO), so THRE and TEMT read
- * as set again right after the write and the THRE interrupt is pending
- * again.  Received bytes come from the chardev only as fast as the FIFO has
+ * Transmission is immediate (not timed by the bit rate): a byte written to
+ * THR goes to the chardev at once (or, in loopback mode, into the receive
+ * FIFO), so THRE and TEMT read as set again right after the write and the
+ * THRE interrupt is pending again, after the irq line dropped for the write.  Received bytes come from the chardev only as fast as the FIFO has
  * room, so host input is never lost; only loopback can overrun.  The
  * character timeout interrupt fires four character times (from LCR and
  * the divisor) after the last byte moved in or out of a non-empty FIFO.
  * Outside loopback the modem inputs read as connected: CTS, DSR and DCD
- * high, RI low.
+ * high, RI low.  Nothing corrupts a byte on the way, so parity, framing
+ * and break errors never arise (LSR bits 2-4 and 7 stay 0); overrun does.
  */
 #include <emu/emu.h>
 #include <inttypes.h>
@@ -320,7 +321,12 @@ static void write_fcr(uart *u, uint8_t val)
 
 static void transmit(uart *u, uint8_t byte)
 {
+    /* Writing THR clears the THRE interrupt; the line drops before the byte
+       leaves, so the THRE interrupt that follows is a new edge for an
+       edge-triggered PIC even when nothing read IIR in between. */
     u->thr_ipending = false;
+    u->lsr &= ~(LSR_THRE | LSR_TEMT);
+    update_irq(u);
     if (u->mcr & MCR_LOOP)
         rx_push(u, byte);
     else

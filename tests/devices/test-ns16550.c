@@ -148,6 +148,163 @@ static void test_loopback_and_priorities(void)
     is_u64(dt_in(io, R(RBR)), 'z', "leaving loopback delivers the host input that waited");
 }
 
+
+/* Bytes sent in loopback land in the receiver: a precise way to fill the FIFO. */
+static void loop_bytes(unsigned n, uint8_t first)
+{
+    for (unsigned i = 0; i < n; i++)
+        dt_out(io, R(RBR), (uint8_t)(first + i));
+}
+
+static void drain(void)
+{
+    for (int i = 0; i < 32 && (dt_in(io, R(LSR)) & 1); i++)
+        dt_in(io, R(RBR));
+}
+
+static void test_thre_edges(void)
+{
+    dt_out(io, R(MCR), 0x00);
+    drain();
+    dt_out(io, R(IER), 0x02);
+    ok(irq(), "THRI enabled: THRE interrupt pending");
+    int rises = probe->rises[0];
+    dt_out(io, R(RBR), 'a');                  /* no IIR read in between */
+    ok(irq() && probe->rises[0] == rises + 1,
+       "a THR write with THRE pending drops irq and raises it again (a new edge)");
+    dt_in(io, R(IIR));
+    ok(!irq(), "IIR read clears it");
+    dt_out(io, R(IER), 0x02);
+    ok(!irq(), "rewriting IER with THRI already set does not raise it again");
+    dt_out(io, R(IER), 0x00);
+    dt_out(io, R(IER), 0x02);
+    ok(irq(), "turning THRI off and on re-raises it (THR is empty)");
+    dt_out(io, R(IIR), 0x07);                 /* FIFOs on, both cleared */
+    dt_in(io, R(IIR));
+    ok(!irq(), "cleared by the IIR read");
+    dt_out(io, R(IIR), 0x05);                 /* clear the transmit FIFO */
+    ok(irq(), "clearing the transmit FIFO raises THRE again");
+    is_u64(dt_in(io, R(LSR)) & 0x60, 0x60, "with THRE and TEMT set");
+    dt_out(io, R(IER), 0x00);
+    dt_out(io, R(IIR), 0x00);
+}
+
+static void test_fifo_levels_and_overrun(void)
+{
+    static const struct { uint8_t fcr; unsigned level; } trig[] = {
+        { 0x01, 1 }, { 0x41, 4 }, { 0x81, 8 }, { 0xc1, 14 },
+    };
+    dt_out(io, R(MCR), 0x10);                 /* loopback */
+    dt_in(io, R(MSR));
+    dt_out(io, R(IER), 0x01);
+    for (unsigned t = 0; t < 4; t++) {
+        dt_out(io, R(IIR), (uint8_t)(trig[t].fcr | 0x06));
+        loop_bytes(trig[t].level - 1, 0x30);
+        ok(trig[t].level == 1 || !irq(), "trigger level %u: %u bytes raise nothing", trig[t].level,
+           trig[t].level - 1);
+        loop_bytes(1, 0x40);
+        ok(irq() && (dt_in(io, R(IIR)) & 0x0f) == 0x04, "byte %u reaches the trigger: data available",
+           trig[t].level);
+        dt_in(io, R(RBR));
+        ok(trig[t].level == 1 ? !irq() : (dt_in(io, R(IIR)) & 0x0f) != 0x04,
+           "one byte read: below the trigger again");
+        drain();
+    }
+
+    dt_out(io, R(IIR), 0xc7);                 /* trigger 14, FIFOs cleared */
+    dt_out(io, R(IER), 0x05);
+    loop_bytes(16, 0x50);
+    is_u64(dt_in(io, R(LSR)) & 0x03, 0x01, "16 bytes fill the FIFO: data, no overrun");
+    loop_bytes(1, 0x7f);
+    ok(irq() && dt_in(io, R(IIR)) == 0xc6, "the 17th byte overruns: receiver line status");
+    is_u64(dt_in(io, R(LSR)) & 0x03, 0x03, "LSR shows OE and DR");
+    is_u64(dt_in(io, R(LSR)) & 0x02, 0, "reading LSR clears OE");
+    is_u64(dt_in(io, R(IIR)), 0xc4, "then data available is the interrupt");
+    unsigned good = 0;
+    for (unsigned i = 0; i < 16; i++)
+        good += dt_in(io, R(RBR)) == 0x50 + i;
+    is_u64(good, 16, "the FIFO kept the 16 bytes before the overrun");
+    is_u64(dt_in(io, R(LSR)) & 0x01, 0, "the overrunning byte was lost");
+
+    loop_bytes(3, 0x20);
+    dt_out(io, R(IIR), 0xc3);                 /* clear the receive FIFO */
+    is_u64(dt_in(io, R(LSR)) & 0x01, 0, "FCR bit 1 empties the receive FIFO");
+    uint64_t t0 = emu_clock_ns(m);
+    dt_run_to(m, t0 + 1000000);
+    ok(!irq(), "and no character timeout follows");
+
+    dt_out(io, R(IIR), 0x00);                 /* 16450 mode */
+    loop_bytes(2, 0x61);
+    dt_run_to(m, emu_clock_ns(m) + 1000000);
+    is_u64(dt_in(io, R(IIR)), 0x06, "16450 mode: the second byte overruns the first (no FIFO)");
+    is_u64(dt_in(io, R(LSR)) & 0x03, 0x03, "OE and DR");
+    is_u64(dt_in(io, R(IIR)), 0x04, "no character timeout without FIFOs: plain data available");
+    is_u64(dt_in(io, R(RBR)), 0x62, "the newer byte");
+    dt_out(io, R(IER), 0x00);
+    dt_out(io, R(MCR), 0x00);
+}
+
+static void test_timeout_timing(void)
+{
+    dt_out(io, R(LCR), 0x80);
+    dt_out(io, R(RBR), 12);                   /* 9600 bit/s */
+    dt_out(io, R(IER), 0);
+    dt_out(io, R(LCR), 0x1b);                 /* 8 data, even parity, 1 stop: 11 bits */
+    dt_out(io, R(MCR), 0x10);
+    dt_in(io, R(MSR));
+    dt_out(io, R(IIR), 0xc7);
+    dt_out(io, R(IER), 0x01);
+    loop_bytes(1, 0x41);
+    uint64_t t0 = emu_clock_ns(m);
+    /* 11 bits at 1843200 / (16 * 12) = 9600 bit/s: 1145.8 us per character, 4583.3 us timeout */
+    dt_run_to(m, t0 + 3000000);
+    loop_bytes(1, 0x42);                      /* a new byte restarts the timeout */
+    dt_run_to(m, t0 + 3000000 + 4580000);
+    ok(!irq(), "each byte received restarts the timeout (11-bit frames at 9600 bit/s)");
+    dt_run_to(m, t0 + 3000000 + 4590000);
+    ok(irq() && dt_in(io, R(IIR)) == 0xcc, "four 11-bit character times after the last byte: timeout");
+    drain();
+    dt_out(io, R(IER), 0);
+    dt_out(io, R(IIR), 0);
+    dt_out(io, R(MCR), 0);
+    dt_out(io, R(LCR), 0x03);
+}
+
+static void test_modem_status(void)
+{
+    dt_out(io, R(MCR), 0x10);
+    dt_in(io, R(MSR));
+    dt_out(io, R(IER), 0x08);
+    ok(!irq(), "MSI enabled, no change: quiet");
+    dt_out(io, R(MCR), 0x11);                 /* DTR -> DSR */
+    ok(irq() && dt_in(io, R(IIR)) == 0x00, "a modem line change: modem status interrupt");
+    is_u64(dt_in(io, R(MSR)), 0x22, "DSR with its delta");
+    ok(!irq(), "reading MSR clears the deltas and the interrupt");
+    dt_out(io, R(MCR), 0xff);
+    is_u64(dt_in(io, R(MCR)), 0x1f, "MCR bits 5-7 read as 0");
+    dt_out(io, R(IER), 0xff);
+    is_u64(dt_in(io, R(IER)), 0x0f, "IER bits 4-7 read as 0");
+    dt_out(io, R(IER), 0);
+    dt_out(io, R(MCR), 0);
+    dt_in(io, R(MSR));
+    dt_out(io, R(LSR), 0xff);
+    is_u64(dt_in(io, R(LSR)), 0x60, "LSR ignores writes");
+}
+
+/* regshift 2: registers 4 bytes apart, as on 32-bit MMIO buses. */
+static void test_regshift(void)
+{
+    emu_device *u2 = dt_device(m, "ns16550", "com2", (const char *const[]){ "regshift", "2", NULL });
+    dt_map(u2, "regs", io, 0x1000);
+    ok(emu_region_size(emu_device_region(u2, "regs")) == 32, "regshift 2: a 32-byte region");
+    dt_out(io, 0x1000 + 7 * 4, 0xa5);
+    is_u64(dt_in(io, 0x1000 + 7 * 4), 0xa5, "SCR at offset 28");
+    is_u64(dt_in(io, 0x1000 + 7 * 4 + 1), 0x00, "the other bytes of a slot read 0");
+    dt_out(io, 0x1000 + 3 * 4 + 1, 0x80);
+    is_u64(dt_in(io, 0x1000 + 3 * 4), 0x00, "and ignore writes (LCR untouched)");
+    is_u64(dt_in(io, 0x1000 + 5 * 4), 0x60, "LSR at offset 20");
+}
+
 static void test_device_reset(void)
 {
     dt_out(io, R(IER), 0x0f);
@@ -176,6 +333,11 @@ int main(void)
     test_receive_16450();
     test_fifo_and_timeout();
     test_loopback_and_priorities();
+    test_thre_edges();
+    test_fifo_levels_and_overrun();
+    test_timeout_timing();
+    test_modem_status();
+    test_regshift();
     test_device_reset();
 
     emu_machine_free(m);
