@@ -20,7 +20,15 @@
  * priority, rotate in auto-EOI), specific EOI, read IRR/ISR, poll mode,
  * special mask mode and special fully nested mode (ICW4.SFNM on the master).
  * The ELCR bits for IRQ 0, 1, 2, 8 and 13 are reserved (always edge), as on
- * the PIIX and the 82378 SIO.
+ * the PIIX and the 82378 SIO.  An input switched to level mode (ELCR, or
+ * ICW1 with LTIM) requests at once when its line is already high; one
+ * switched to edge mode waits for its next rising edge.
+ *
+ * An edge request stays in IRR when its line falls before the acknowledge
+ * (as in QEMU): devices here signal with short pulses, which the data
+ * sheet's "IR must stay high until the first INTA" would lose.  Spurious
+ * IRQ 7 (15 on the slave) therefore comes from requests that vanish by
+ * masking or from level requests whose line fell.
  */
 #include <emu/emu.h>
 #include <emu/intack.h>
@@ -98,6 +106,33 @@ static void chip_set_input(pic *p, int irq, int level)
         p->last_irr |= mask;
     else
         p->last_irr &= ~mask;
+}
+
+/* The level on each input of one chip (master input 2: the slave's INT or the external IRQ 2). */
+static uint8_t chip_inputs(const i8259 *d, const pic *p)
+{
+    if (p == &d->chip[SLAVE])
+        return (uint8_t)(d->inputs >> 8);
+    uint8_t in = (uint8_t)d->inputs;
+    if (pending_irq(&d->chip[SLAVE], false) >= 0)
+        in |= 1u << CASCADE_IRQ;
+    return in;
+}
+
+/* Level-triggered requests follow their input: after ICW1 with LTIM or an ELCR
+   write, a line already held high requests at once. */
+static void resample_levels(i8259 *d, pic *p)
+{
+    uint8_t in = chip_inputs(d, p);
+    for (int irq = 0; irq < 8; irq++) {
+        uint8_t mask = (uint8_t)(1u << irq);
+        if (!is_level(p, irq))
+            continue;
+        if (in & mask)
+            p->irr |= mask;
+        else
+            p->irr &= (uint8_t)~mask;
+    }
 }
 
 /* Propagate: slave output -> master input 2 (ORed with the external IRQ 2 line) -> INT. */
@@ -203,6 +238,7 @@ static void chip_write(i8259 *d, pic *p, uint64_t addr, uint8_t val)
             p->init4 = val & 0x01;
             p->single_mode = val & 0x02;
             p->ltim = val & 0x08;
+            resample_levels(d, p);
             if (val & 0x04)
                 emu_log(&d->dev, EMU_LOG_UNIMP, "ICW1 call address interval 4 (8080 mode) ignored");
         } else if (val & 0x08) {             /* OCW3 */
@@ -291,7 +327,12 @@ static void elcr_write(void *opaque, uint64_t offset, uint64_t value, unsigned s
 {
     i8259 *d = opaque;
     pic *p = &d->chip[offset & 1];
+    uint8_t to_edge = (uint8_t)(p->elcr & ~value);
     p->elcr = (uint8_t)value & p->elcr_mask;
+    /* A level request is not latched: an input turned edge-triggered waits for its next edge. */
+    if (!p->ltim)
+        p->irr &= (uint8_t)~to_edge;
+    resample_levels(d, p);
     update(d);
 }
 

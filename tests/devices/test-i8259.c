@@ -218,6 +218,208 @@ static void test_modes(void)
     init_pc(0x01);
 }
 
+
+static void all_low(void)
+{
+    for (unsigned i = 0; i < 16; i++)
+        irq(i, 0);
+}
+
+/* ICW4 is optional; single mode skips ICW3; the vector base keeps only bits 7-3. */
+static void test_init_sequences(void)
+{
+    all_low();
+    dt_out(io, 0x20, 0x10);    /* ICW1: edge, cascade, no ICW4 */
+    dt_out(io, 0x21, 0x20);    /* ICW2 */
+    dt_out(io, 0x21, 0x04);    /* ICW3 */
+    dt_out(io, 0x21, 0xfe);    /* no ICW4 expected: this is OCW1 */
+    is_u64(dt_in(io, 0x21), 0xfe, "without IC4 the byte after ICW3 is already OCW1");
+    dt_out(io, 0x21, 0x00);
+    irq(0, 1);
+    is_u64(iack(), 0x20, "vector base 0x20");
+    is_u64(isr(0x20), 0x01, "no ICW4: not auto-EOI, IRQ 0 in service");
+    eoi(0x20);
+    irq(0, 0);
+
+    dt_out(io, 0x20, 0x13);    /* ICW1: single, ICW4 */
+    dt_out(io, 0x21, 0x47);    /* ICW2: low bits ignored */
+    dt_out(io, 0x21, 0x03);    /* single mode: no ICW3, this is ICW4 (auto-EOI) */
+    dt_out(io, 0x21, 0x00);    /* OCW1 */
+    irq(2, 1);
+    is_u64(iack(), 0x42, "single mode: IRQ 2 is an ordinary input (base 0x40 + 2)");
+    is_u64(isr(0x20), 0x00, "ICW4 without ICW3 set auto-EOI");
+    irq(2, 0);
+
+    dt_out(io, 0x20, 0x12);    /* ICW1: single, no ICW4 */
+    dt_out(io, 0x21, 0x50);
+    dt_out(io, 0x21, 0xaa);    /* already OCW1 */
+    is_u64(dt_in(io, 0x21), 0xaa, "single mode without ICW4: ICW2 alone");
+    dt_out(io, 0x21, 0x00);
+
+    irq(3, 1);
+    dt_out(io, 0x20, 0x11);    /* ICW1 while a request is latched */
+    is_u64(irr(0x20), 0x00, "ICW1 clears edge requests (the edge sense is reset)");
+    dt_out(io, 0x21, 0x08);
+    dt_out(io, 0x21, 0x04);
+    dt_out(io, 0x21, 0x01);
+    ok(!cpu_int(), "a line held high through ICW1 is no request afterwards");
+    irq(3, 0);
+    irq(3, 1);
+    ok(cpu_int(), "a fresh edge is");
+    iack();
+    eoi(0x20);
+    irq(3, 0);
+
+    irq(6, 1);
+    dt_out(io, 0x20, 0x19);    /* ICW1 with LTIM while IRQ 6 is held high */
+    dt_out(io, 0x21, 0x08);
+    dt_out(io, 0x21, 0x04);
+    dt_out(io, 0x21, 0x01);
+    ok(cpu_int(), "LTIM: a line already high requests at once");
+    is_u64(iack(), 0x0e, "IRQ 6");
+    eoi(0x20);
+    irq(6, 0);
+    init_pc(0x01);
+}
+
+/* Rotation in auto-EOI mode, and the OCW2 commands that change priority. */
+static void test_rotation(void)
+{
+    init_pc(0x03);             /* auto-EOI */
+    dt_out(io, 0x20, 0x80);    /* OCW2: set rotate in auto-EOI */
+    irq(1, 1);
+    irq(4, 1);
+    is_u64(iack(), 0x09, "rotate in AEOI: IRQ 1 first");
+    irq(1, 0);
+    irq(1, 1);
+    is_u64(iack(), 0x0c, "then IRQ 1 became the lowest: IRQ 4 beats its new request");
+    is_u64(iack(), 0x09, "and IRQ 1 after");
+    irq(1, 0);
+    irq(4, 0);
+    dt_out(io, 0x20, 0x00);    /* OCW2: clear rotate in auto-EOI */
+    dt_out(io, 0x20, 0xc7);    /* IRQ 0 highest again */
+    irq(1, 1);
+    irq(4, 1);
+    is_u64(iack(), 0x09, "rotation cleared: IRQ 1 first");
+    irq(1, 0);
+    irq(1, 1);
+    is_u64(iack(), 0x09, "and first again");
+    is_u64(iack(), 0x0c, "then 4");
+    all_low();
+
+    init_pc(0x01);
+    irq(2 + 0, 0);
+    irq(6, 1);
+    irq(7, 1);
+    iack();                    /* 6 */
+    dt_out(io, 0x20, 0xe6);    /* rotate on specific EOI 6: 6 lowest, 7 highest */
+    is_u64(isr(0x20), 0x00, "rotate on specific EOI clears the ISR bit named");
+    irq(0, 1);
+    is_u64(iack(), 0x0f, "IRQ 7 now beats IRQ 0");
+    is_u64(iack(), 0x0f, "nothing nests above 7 while it is in service: spurious 7 again");
+    dt_out(io, 0x20, 0x67);    /* specific EOI 7 */
+    is_u64(iack(), 0x08, "then IRQ 0");
+    dt_out(io, 0x20, 0x40);    /* OCW2 no-op */
+    is_u64(isr(0x20), 0x01, "OCW2 'no operation' leaves ISR");
+    eoi(0x20);
+    dt_out(io, 0x20, 0xc7);
+    all_low();
+}
+
+/* OCW3: the read register selection persists; poll; special mask mode off again. */
+static void test_ocw3(void)
+{
+    init_pc(0x01);
+    irq(5, 1);
+    dt_out(io, 0x20, 0x0b);
+    is_u64(dt_in(io, 0x20), 0x00, "read ISR: nothing in service yet");
+    is_u64(dt_in(io, 0x20), 0x00, "the ISR selection stays for later reads");
+    dt_out(io, 0x20, 0x08);    /* OCW3 without RR: selection unchanged */
+    is_u64(dt_in(io, 0x20), 0x00, "an OCW3 without RR keeps reading ISR");
+    dt_out(io, 0x20, 0x0a);
+    is_u64(dt_in(io, 0x20), 0x20, "read IRR: IRQ 5");
+    is_u64(dt_in(io, 0x21), 0x00, "the data port reads IMR");
+    dt_out(io, 0xa0, 0x0c);    /* poll the slave: nothing */
+    is_u64(dt_in(io, 0xa0), 0x00, "polling an idle slave reads 0");
+    dt_out(io, 0x20, 0x0c);
+    is_u64(dt_in(io, 0x21), 0x85, "a poll read at the data port works too (IRQ 5)");
+    is_u64(dt_in(io, 0x21), 0x00, "poll lasts one read: IMR again");
+    eoi(0x20);
+    irq(5, 0);
+
+    irq(12, 1);
+    dt_out(io, 0xa0, 0x0c);
+    is_u64(dt_in(io, 0xa0), 0x84, "polling the slave finds IRQ 12 (its input 4)");
+    is_u64(isr(0xa0), 0x10, "and puts it in service there");
+    eoi(0xa0);
+    irq(12, 0);
+    dt_in(io, IACK);           /* the master latched IR2 from the slave: take it */
+    eoi(0x20);
+}
+
+/* Vanished requests: the INTA cycle still answers, with IRQ 7 of the chip concerned. */
+static void test_spurious(void)
+{
+    init_pc(0x01);
+    irq(4, 1);
+    ok(cpu_int(), "IRQ 4 raises INT");
+    dt_out(io, 0x21, 0x10);    /* masked before the CPU acknowledges */
+    ok(!cpu_int(), "masking it drops INT");
+    is_u64(iack(), 0x0f, "a late acknowledge gets spurious IRQ 7");
+    is_u64(isr(0x20), 0x00, "without an ISR bit");
+    dt_out(io, 0x21, 0x00);
+    is_u64(iack(), 0x0c, "unmasked, the request is still there");
+    eoi(0x20);
+    irq(4, 0);
+
+    irq(7, 1);
+    is_u64(iack(), 0x0f, "a real IRQ 7 has the same vector...");
+    is_u64(isr(0x20), 0x80, "...but sets ISR bit 7 (how drivers tell them apart)");
+    eoi(0x20);
+    irq(7, 0);
+
+    dt_out(io, 0x4d1, 0x04);   /* IRQ 10 level */
+    irq(10, 1);
+    ok(cpu_int(), "level IRQ 10 through the cascade");
+    irq(10, 0);
+    is_u64(iack(), 0x77, "gone before the acknowledge: spurious IRQ 15 from the slave");
+    is_u64(isr(0xa0), 0x00, "no slave ISR bit");
+    is_u64(isr(0x20), 0x04, "the master's cascade input is in service (needs its EOI)");
+    eoi(0x20);
+    dt_out(io, 0x4d1, 0x00);
+}
+
+/* ELCR: switching an input held high to level mode requests at once. */
+static void test_elcr(void)
+{
+    init_pc(0x01);
+    irq(11, 1);
+    is_u64(iack(), 0x73, "edge IRQ 11");
+    eoi(0xa0);
+    eoi(0x20);
+    ok(!cpu_int(), "edge: served once");
+    dt_out(io, 0x4d1, 0x08);   /* IRQ 11 level, still held high */
+    ok(cpu_int(), "switched to level with the line high: requests again");
+    is_u64(iack(), 0x73, "IRQ 11 again");
+    eoi(0xa0);
+    eoi(0x20);
+    dt_out(io, 0x4d1, 0x00);   /* back to edge */
+    eoi(0xa0);
+    irq(11, 0);
+    dt_out(io, 0xa0, 0x0a);
+    is_u64(dt_in(io, 0xa0), 0x00, "nothing left once the line falls");
+    dt_out(io, 0x4d0, 0xff);
+    dt_out(io, 0x4d1, 0xff);
+    ok(dt_in(io, 0x4d0) == 0xf8 && dt_in(io, 0x4d1) == 0xde, "ELCR reserved bits stay 0");
+    dt_out(io, 0x4d0, 0x00);
+    dt_out(io, 0x4d1, 0x00);
+    while (cpu_int()) {
+        iack();
+        eoi(0xa0);
+        eoi(0x20);
+    }
+}
+
 static void test_intack_interface(void)
 {
     const emu_intack_ops *ia = emu_intack(pic);
@@ -248,6 +450,11 @@ int main(void)
     test_priorities();
     test_cascade_and_level();
     test_modes();
+    test_init_sequences();
+    test_rotation();
+    test_ocw3();
+    test_spurious();
+    test_elcr();
     test_intack_interface();
 
     emu_machine_free(m);
