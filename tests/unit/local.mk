@@ -12,6 +12,9 @@ TESTS += tests/unit/test-object
 dist_noinst_SCRIPTS += tests/unit/test-cli.sh tests/unit/test-readme.sh
 TESTS += tests/unit/test-cli.sh tests/unit/test-readme.sh
 
+dist_noinst_SCRIPTS += tests/unit/test-devices-doc.sh
+TESTS += tests/unit/test-devices-doc.sh
+
 check_PROGRAMS += tests/unit/test-backends
 tests_unit_test_backends_SOURCES = tests/unit/test-backends.c tests/unit/chardev-sink.h
 tests_unit_test_backends_LDADD = core/libemu.la
