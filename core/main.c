@@ -113,6 +113,12 @@ int main(int argc, char **argv)
         status = emu_session_machine(&o);
         break;
     }
+    /* A listing that did not reach its reader (`emu --help >/dev/full`) is not a success. */
+    if (o.action != EMU_ACTION_MACHINE && o.action != EMU_ACTION_USER &&
+        (fflush(stdout) != 0 || ferror(stdout))) {
+        fprintf(stderr, "emu: cannot write to standard output: %s\n", strerror(errno));
+        status = 1;
+    }
 out:
     emu_plugins_shutdown();
     emu_options_free(&o);

@@ -121,6 +121,11 @@ like "$out" "stub (device)" "describes the type"
 out=$("$EMU" --log help); st=$?
 is "$st" 0 "--log help exits 0"
 like "$out" "guest" "and lists the categories on stdout"
+if [ -w /dev/full ]; then
+    err=$("$EMU" --help 2>&1 >/dev/full); st=$?
+    is "$st:$err" "1:emu: cannot write to standard output: No space left on device" \
+        "--help into a full device: status 1 and a message"
+fi
 "$EMU" --help >/dev/null 2>"$work/err"; st=$?
 is "$st:$(cat "$work/err")" "0:" "--help writes nothing to stderr"
 
