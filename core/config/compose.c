@@ -323,7 +323,9 @@ static int set_path(mf_node *doc, const mf_pos *pos, char *key, const char *valu
     mf_node *n = doc;
     char *elem = key;
     const char *section = NULL;
-    for (;;) {
+    for (unsigned depth = 1;; depth++) {
+        if (depth > MF_MAX_DEPTH)
+            return mf_error(err, pos, "the key is deeper than %u levels", MF_MAX_DEPTH);
         char *dot = strchr(elem, '.');
         if (dot)
             *dot = 0;

@@ -5,7 +5,11 @@ TESTS += tests/bad-machines/run.sh
 EXTRA_DIST += \
 	tests/bad-machines/alias-bomb.yaml \
 	tests/bad-machines/alias-missing-target.yaml \
+	tests/bad-machines/alias-of-nothing.yaml \
+	tests/bad-machines/alias-offset-past-end.yaml \
 	tests/bad-machines/alias-past-target.yaml \
+	tests/bad-machines/alias-size-wraps.yaml \
+	tests/bad-machines/anchor-key.yaml \
 	tests/bad-machines/bad-id.yaml \
 	tests/bad-machines/bad-place.yaml \
 	tests/bad-machines/bad-priority.yaml \
@@ -13,45 +17,106 @@ EXTRA_DIST += \
 	tests/bad-machines/bad-variable-name.yaml \
 	tests/bad-machines/binary-garbage.yaml \
 	tests/bad-machines/blockdev-bad-mode.yaml \
+	tests/bad-machines/blockdev-folder.yaml \
 	tests/bad-machines/blockdev-missing-file.yaml \
+	tests/bad-machines/blockdev-no-file.yaml \
+	tests/bad-machines/blockdev-shared.yaml \
+	tests/bad-machines/blockdev-unknown.yaml \
+	tests/bad-machines/board-a-list.yaml \
+	tests/bad-machines/board-unknown-key.yaml \
 	tests/bad-machines/board-wrong-kind.yaml \
+	tests/bad-machines/bom-then-error.yaml \
+	tests/bad-machines/bom-then-error.yaml.meta \
+	tests/bad-machines/chardev-a-map.yaml \
 	tests/bad-machines/chardev-bad-spec.yaml \
+	tests/bad-machines/chardev-file-no-folder.yaml \
 	tests/bad-machines/chardev-missing.yaml \
+	tests/bad-machines/chardev-shared.yaml \
+	tests/bad-machines/chardev-tcp-not-loopback.yaml \
+	tests/bad-machines/chardev-tcp-port-range.yaml \
+	tests/bad-machines/chardevs-a-list.yaml \
 	tests/bad-machines/comments-only.yaml \
 	tests/bad-machines/cpu-type-is-device.yaml \
+	tests/bad-machines/crlf-then-error.yaml \
 	tests/bad-machines/declare-system.yaml \
 	tests/bad-machines/deep-nesting.yaml \
 	tests/bad-machines/device-not-a-map.yaml \
 	tests/bad-machines/device-ram-overlaps.yaml \
+	tests/bad-machines/devices-a-list.yaml \
+	tests/bad-machines/document-marker-twice.yaml \
 	tests/bad-machines/duplicate-id.yaml \
 	tests/bad-machines/duplicate-key.yaml \
 	tests/bad-machines/empty-name.yaml \
 	tests/bad-machines/empty-variable-file.yaml \
 	tests/bad-machines/empty.yaml \
 	tests/bad-machines/empty.yaml.meta \
+	tests/bad-machines/flow-nesting-10000.yaml \
 	tests/bad-machines/future-version.yaml \
 	tests/bad-machines/huge-address.yaml \
 	tests/bad-machines/huge-number.yaml \
 	tests/bad-machines/huge-size-suffix.yaml \
+	tests/bad-machines/id-empty.yaml \
+	tests/bad-machines/id-not-ascii.yaml \
+	tests/bad-machines/id-starts-with-dash.yaml \
+	tests/bad-machines/id-with-blank.yaml \
+	tests/bad-machines/id-with-dot.yaml \
+	tests/bad-machines/inc/bad-size.yaml \
 	tests/bad-machines/inc/cycle-a.yaml \
 	tests/bad-machines/inc/cycle-b.yaml \
+	tests/bad-machines/inc/defines-bad-size.yaml \
+	tests/bad-machines/inc/empty.bin \
+	tests/bad-machines/inc/includes-missing.yaml \
+	tests/bad-machines/inc/level1.yaml \
+	tests/bad-machines/inc/level2.yaml \
+	tests/bad-machines/inc/no-version.yaml \
 	tests/bad-machines/inc/rom16.bin \
+	tests/bad-machines/inc/top-list.yaml \
+	tests/bad-machines/inc/unclosed.yaml \
+	tests/bad-machines/inc/uses-undefined.yaml \
 	tests/bad-machines/inc/version-3.yaml \
+	tests/bad-machines/include-a-map.yaml \
+	tests/bad-machines/include-chain-error.yaml \
 	tests/bad-machines/include-cycle.yaml \
+	tests/bad-machines/include-defines-bad-variable.yaml \
+	tests/bad-machines/include-empty-file.yaml \
+	tests/bad-machines/include-empty-name.yaml \
+	tests/bad-machines/include-error-inside.yaml \
+	tests/bad-machines/include-nested-missing.yaml \
 	tests/bad-machines/include-newer-version.yaml \
+	tests/bad-machines/include-no-version.yaml \
 	tests/bad-machines/include-not-a-name.yaml \
+	tests/bad-machines/include-null-item.yaml \
 	tests/bad-machines/include-self.yaml \
+	tests/bad-machines/include-syntax-error.yaml \
+	tests/bad-machines/include-top-list.yaml \
+	tests/bad-machines/include-undefined-variable.yaml \
+	tests/bad-machines/invalid-utf8-in-value.yaml \
 	tests/bad-machines/invalid-utf8.yaml \
 	tests/bad-machines/irq-bad-input.yaml \
 	tests/bad-machines/irq-bad-output.yaml \
+	tests/bad-machines/irq-empty-index.yaml \
+	tests/bad-machines/irq-empty-line.yaml \
+	tests/bad-machines/irq-huge-index.yaml \
 	tests/bad-machines/irq-index-too-large.yaml \
 	tests/bad-machines/irq-missing-device.yaml \
+	tests/bad-machines/irq-nested-list.yaml \
+	tests/bad-machines/irq-no-device.yaml \
 	tests/bad-machines/irq-no-outputs.yaml \
+	tests/bad-machines/irq-output-index-only.yaml \
+	tests/bad-machines/irq-output-too-large.yaml \
 	tests/bad-machines/irq-to-device-without-inputs.yaml \
+	tests/bad-machines/irq-two-indexes.yaml \
+	tests/bad-machines/irq-unclosed-index.yaml \
+	tests/bad-machines/irq-unknown-output.yaml \
+	tests/bad-machines/irq-wired-twice.yaml \
 	tests/bad-machines/link-missing.yaml \
 	tests/bad-machines/link-wrong-type.yaml \
+	tests/bad-machines/map-a-list.yaml \
+	tests/bad-machines/memory-a-scalar.yaml \
 	tests/bad-machines/memory-bad-kind.yaml \
+	tests/bad-machines/memory-entry-scalar.yaml \
 	tests/bad-machines/memory-key-for-other-kind.yaml \
+	tests/bad-machines/merge-key.yaml \
 	tests/bad-machines/missing-include.yaml \
 	tests/bad-machines/missing-name.yaml \
 	tests/bad-machines/missing-plugin.yaml \
@@ -60,37 +125,76 @@ EXTRA_DIST += \
 	tests/bad-machines/missing-script.yaml \
 	tests/bad-machines/missing-space.yaml \
 	tests/bad-machines/missing-type.yaml \
+	tests/bad-machines/name-a-map.yaml \
 	tests/bad-machines/negative-size.yaml \
 	tests/bad-machines/no-regions-to-map.yaml \
 	tests/bad-machines/no-version.yaml \
 	tests/bad-machines/non-scalar-key.yaml \
 	tests/bad-machines/not-a-plugin.yaml \
 	tests/bad-machines/nul-bytes.yaml \
+	tests/bad-machines/nul-in-key.yaml \
 	tests/bad-machines/overlapping-ram.yaml \
+	tests/bad-machines/place-bad-option.yaml \
+	tests/bad-machines/place-empty-priority.yaml \
+	tests/bad-machines/place-no-address.yaml \
+	tests/bad-machines/place-no-space.yaml \
+	tests/bad-machines/place-priority-overflow.yaml \
+	tests/bad-machines/place-space-blank.yaml \
+	tests/bad-machines/place-space-case.yaml \
+	tests/bad-machines/place-two-ats.yaml \
+	tests/bad-machines/prop-address-suffix.yaml \
 	tests/bad-machines/prop-bad-enum.yaml \
+	tests/bad-machines/prop-enum-case.yaml \
+	tests/bad-machines/prop-is-a-list.yaml \
 	tests/bad-machines/prop-is-a-map.yaml \
 	tests/bad-machines/prop-not-a-bool.yaml \
 	tests/bad-machines/prop-not-a-number.yaml \
+	tests/bad-machines/prop-number-huge.yaml \
 	tests/bad-machines/prop-out-of-range.yaml \
+	tests/bad-machines/prop-size-negative.yaml \
 	tests/bad-machines/prop-twice.yaml \
+	tests/bad-machines/props-a-list.yaml \
 	tests/bad-machines/ram-past-end.yaml \
 	tests/bad-machines/ram-too-big-for-space.yaml \
 	tests/bad-machines/realize-fails.yaml \
 	tests/bad-machines/required-prop.yaml \
 	tests/bad-machines/reserved-id.yaml \
+	tests/bad-machines/rom-dev-zero.yaml \
+	tests/bad-machines/rom-empty.yaml \
 	tests/bad-machines/rom-is-a-folder.yaml \
 	tests/bad-machines/rom-larger-than-size.yaml \
+	tests/bad-machines/scripts-a-map.yaml \
+	tests/bad-machines/scripts-item-map.yaml \
 	tests/bad-machines/section-not-a-map.yaml \
+	tests/bad-machines/set-adds-bad-device.yaml \
 	tests/bad-machines/set-bad-value.yaml \
+	tests/bad-machines/set-empty-element.yaml \
+	tests/bad-machines/set-into-a-list.yaml \
+	tests/bad-machines/set-into-a-scalar.yaml \
 	tests/bad-machines/set-replaces-a-map.yaml \
 	tests/bad-machines/set-undeclared-variable.yaml \
+	tests/bad-machines/set-unknown-device.yaml \
+	tests/bad-machines/set-unknown-memory.yaml \
+	tests/bad-machines/set-variable-bad-size.yaml \
+	tests/bad-machines/set-variable-cycle.yaml \
 	tests/bad-machines/shorthand-without-prop.yaml \
+	tests/bad-machines/size-junk-suffix.yaml \
+	tests/bad-machines/size-overflows-base.yaml \
+	tests/bad-machines/size-word.yaml \
 	tests/bad-machines/space-cycle.yaml \
+	tests/bad-machines/space-into-missing.yaml \
 	tests/bad-machines/space-map-without-size.yaml \
+	tests/bad-machines/space-size-huge.yaml \
+	tests/bad-machines/space-size-zero.yaml \
+	tests/bad-machines/space-too-small.yaml \
+	tests/bad-machines/spaces-a-list.yaml \
 	tests/bad-machines/tab-indent.yaml \
+	tests/bad-machines/tag-binary.yaml \
+	tests/bad-machines/tag-custom.yaml \
 	tests/bad-machines/top-list.yaml \
 	tests/bad-machines/top-scalar.yaml \
 	tests/bad-machines/two-documents.yaml \
+	tests/bad-machines/type-a-list.yaml \
 	tests/bad-machines/unclosed-brace.yaml \
 	tests/bad-machines/unclosed-bracket.yaml \
 	tests/bad-machines/unclosed-quote.yaml \
@@ -103,10 +207,19 @@ EXTRA_DIST += \
 	tests/bad-machines/unknown-top-key.yaml \
 	tests/bad-machines/unknown-type-lists-choices.yaml \
 	tests/bad-machines/unterminated-variable.yaml \
+	tests/bad-machines/variable-bad-embedded.yaml \
+	tests/bad-machines/variable-bomb.yaml \
 	tests/bad-machines/variable-cycle.yaml \
+	tests/bad-machines/variable-empty-name.yaml \
+	tests/bad-machines/variable-in-a-key.yaml \
+	tests/bad-machines/variable-nested.yaml \
 	tests/bad-machines/variable-not-scalar.yaml \
 	tests/bad-machines/variable-self.yaml \
+	tests/bad-machines/vars-a-list.yaml \
+	tests/bad-machines/version-a-map.yaml \
+	tests/bad-machines/version-negative.yaml \
 	tests/bad-machines/version-not-number.yaml \
+	tests/bad-machines/version-null.yaml \
 	tests/bad-machines/version-zero.yaml \
 	tests/bad-machines/yaml-tag.yaml \
 	tests/bad-machines/zero-size.yaml

@@ -5,11 +5,14 @@
 #
 # Each case is a .yaml file here whose first lines say what to expect:
 #   # expect: FRAGMENT      words the message must contain
-#   # at: LINE             the line the message must name ("--set KEY" for an option error,
-#                          "none" for a file without lines)
+#   # at: LINE[:COL]       the line (and column) the message must name ("--set KEY=VALUE" for
+#                          an option error, "none" for a file without lines)
 #   # in: FILE             the message names this file (relative to this folder) instead
+#   # also: FRAGMENT       more words the message must contain
 #   # args: ARGS           extra arguments for emu
 # A file that cannot hold comments (the empty file) keeps them in FILE.meta.
+# Cases that cannot be files in the source tree (FIFOs, symbolic links, devices, very large
+# files) are made in a temporary folder with the same headers in FILE.meta.
 here="$EMU_SRCDIR/tests/bad-machines"
 plugins="$EMU_BUILDDIR/tests/machines/plugin"
 tmp=$(mktemp -d)
@@ -20,22 +23,70 @@ big="$tmp/too-large.yaml"
 { printf '# expect: file too large\n# at: none\nemu-machine: 1\nname: big\n'
   i=0; while [ $i -lt 1100 ]; do printf '#%01023d\n' 0; i=$((i + 1)); done; } > "$big"
 
+# A FIFO with no writer would block a plain open or read forever.
+mkfifo "$tmp/fifo.yaml"
+printf '# expect: not a regular file\n# at: none\n' > "$tmp/fifo.yaml.meta"
+printf '# expect: not a regular file\n# at: 5:10\n' > "$tmp/include-fifo.yaml"
+printf 'emu-machine: 1\nname: f\ninclude: fifo.yaml\n' >> "$tmp/include-fifo.yaml"
+# A device never ends.
+printf '# expect: not a regular file\n# at: 5:10\n' > "$tmp/include-dev-zero.yaml"
+printf 'emu-machine: 1\nname: z\ninclude: /dev/zero\n' >> "$tmp/include-dev-zero.yaml"
+# A folder as the machine file, and an include of one.
+mkdir "$tmp/folder.yaml"
+printf '# expect: is a folder\n# at: none\n' > "$tmp/folder.yaml.meta"
+printf '# expect: is a folder\n# at: 5:10\nemu-machine: 1\nname: d\ninclude: folder.yaml\n' \
+    > "$tmp/include-folder.yaml"
+# Symbolic links that point at each other, and a link back to the including file.
+ln -s loop-b.yaml "$tmp/loop-a.yaml"
+ln -s loop-a.yaml "$tmp/loop-b.yaml"
+printf '# expect: Too many levels of symbolic links\n# at: 5:10\n' > "$tmp/include-link-loop.yaml"
+printf 'emu-machine: 1\nname: l\ninclude: loop-a.yaml\n' >> "$tmp/include-link-loop.yaml"
+printf '# expect: include cycle\n# at: 5:10\nemu-machine: 1\nname: s\ninclude: self-link.yaml\n' \
+    > "$tmp/include-self-link.yaml"
+ln -s include-self-link.yaml "$tmp/self-link.yaml"
+# A line of 200000 characters, then an error after it.
+{ printf '# expect: unknown key '"'"'oops'"'"'\n# at: 6:1\nemu-machine: 1\nname: long\n'
+  printf 'description: '; head -c 200000 /dev/zero | tr '\0' x; printf '\noops: 1\n'; } \
+    > "$tmp/long-line.yaml"
+# An alias bomb of long strings: 90000 copies of 600 KB would be 54 GB.
+{ printf '# expect: more than 16777216 bytes of text\n# at: 6\nemu-machine: 1\nname: bomb\n'
+  printf 'vars: { a: &a '; head -c 600000 /dev/zero | tr '\0' x; printf ' }\ndescription: ['
+  i=0; while [ $i -lt 900 ]; do printf '*a,*a,*a,*a,*a,*a,*a,*a,*a,*a,'; i=$((i + 1)); done
+  printf ']\n'; } > "$tmp/string-alias-bomb.yaml"
+# Files that a machine with an error must leave alone: no file created, none truncated.
+printf 'keep me\n' > "$tmp/keep.log"
+cat > "$tmp/nothing-created.yaml" <<EOF2
+# expect: unknown device type 'nosuch'
+# at: 9:14
+emu-machine: 1
+name: quiet
+chardevs: { out: "file:$tmp/created.log", kept: "file:$tmp/keep.log" }
+devices:
+  a: { type: mft-dev, props: { chardev: out } }
+  b: { type: mft-dev, props: { chardev: kept } }
+  c: { type: nosuch }
+EOF2
+
 cases=$(ls "$here"/*.yaml | sort)
-n=0
-for f in $cases "$big"; do n=$((n + 1)); done
+generated="$big $tmp/fifo.yaml $tmp/include-fifo.yaml $tmp/include-dev-zero.yaml $tmp/folder.yaml
+$tmp/include-folder.yaml $tmp/include-link-loop.yaml $tmp/include-self-link.yaml
+$tmp/long-line.yaml $tmp/string-alias-bomb.yaml $tmp/nothing-created.yaml"
+n=1
+for f in $cases $generated; do n=$((n + 1)); done
 echo "1..$n"
 
 header() {   # header FILE KEY
     meta="$1"
     [ -f "$1.meta" ] && meta="$1.meta"
-    sed -n "1,6s/^# $2: //p" "$meta" | head -n 1
+    sed -n "1,6s/^# $2: //p" "$meta" | head -n 1 | tr -d '\r'
 }
 
 i=0
-for f in $cases "$big"; do
+for f in $cases $generated; do
     i=$((i + 1))
     name=$(basename "$f")
     expect=$(header "$f" expect)
+    also=$(header "$f" also)
     at=$(header "$f" at)
     in=$(header "$f" in)
     args=$(header "$f" args)
@@ -51,6 +102,7 @@ for f in $cases "$big"; do
     case "$at" in
         none) prefix="emu: $shown: " ;;
         --set*) prefix="emu: $at: " ;;
+        *:*) prefix="emu: $shown:$at: " ;;
         *) prefix="emu: $shown:$at:" ;;
     esac
     problem=
@@ -66,6 +118,8 @@ for f in $cases "$big"; do
         problem="message does not start with '$prefix'"
     elif [ "${err#*"$expect"}" = "$err" ]; then
         problem="message does not contain '$expect'"
+    elif [ -n "$also" ] && [ "${err#*"$also"}" = "$err" ]; then
+        problem="message does not contain '$also'"
     elif [ $ms -ge 1000 ]; then
         problem="took $ms ms"
     fi
@@ -76,3 +130,10 @@ for f in $cases "$big"; do
         sed 's/^/# /' "$tmp/err" | head -n 5
     fi
 done
+
+i=$((i + 1))
+if [ ! -e "$tmp/created.log" ] && [ "$(cat "$tmp/keep.log")" = "keep me" ]; then
+    echo "ok $i - a refused machine created no file and truncated none"
+else
+    echo "not ok $i - a refused machine created or truncated a chardev file"
+fi
