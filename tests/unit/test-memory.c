@@ -460,6 +460,279 @@ static void test_logs(emu_space *sys)
     free(logtext);
 }
 
+
+/* ---- edges: crossing regions, splitting and widening in both byte orders, alias chains,
+   priorities in nested containers, remapping at run time, the top of the 64-bit space ---- */
+
+static emu_region *ram_pattern(emu_machine *m, const char *name, uint64_t size, uint8_t base)
+{
+    emu_region *r = emu_region_ram(m, name, size);
+    for (uint64_t i = 0; r && i < size; i++)
+        emu_region_ram_ptr(r)[i] = (uint8_t)(base + i);
+    return r;
+}
+
+static void test_crossing(emu_machine *m, emu_space *s)
+{
+    emu_region *root = emu_space_root(s);
+    emu_region *a = ram_pattern(m, "cross-a", 0x1000, 0x00), *b = ram_pattern(m, "cross-b", 0x1000, 0x80);
+    map(root, 0x10000, a, 0);
+    map(root, 0x11000, b, 0);
+    is_u64(rd(s, 0x10ffe, 4, EMU_LITTLE_ENDIAN), 0x8180fffeu, "unaligned read across two RAM regions");
+    is_u64(rd(s, 0x10ffd, 8, EMU_BIG_ENDIAN), 0xfdfeff8081828384ull, "8-byte big-endian read across them");
+    emu_space_write(s, 0x10fff, 2, EMU_BIG_ENDIAN, 0xa1b2);
+    ok(emu_region_ram_ptr(a)[0xfff] == 0xa1 && emu_region_ram_ptr(b)[0] == 0xb2,
+       "a 2-byte write across the boundary lands in both");
+    uint64_t v = 0;
+    ok(emu_space_read(s, 0x11ffe, 4, EMU_LITTLE_ENDIAN, &v) == EMU_MEM_UNASSIGNED,
+       "a read running off RAM into a hole reports unassigned");
+    is_u64(v, 0xffff7f7eu, "the RAM bytes are kept, the hole's bytes read as all ones");
+
+    /* RAM then a 4-byte-only device: the piece for the device is too small to be accepted. */
+    static testdev d4;
+    emu_region *r4 = dev_region(m, "cross-dev", &d4, EMU_LITTLE_ENDIAN, 4, 4, 4, 4);
+    map(root, 0x12000, r4, 0);
+    emu_region *c = ram_pattern(m, "cross-c", 0x1000, 0x40);
+    map(root, 0x22000, c, 0);
+    d4.ncalls = 0;
+    ok(emu_space_read(s, 0x11ffe, 4, EMU_LITTLE_ENDIAN, &v) == EMU_MEM_BAD_SIZE && d4.ncalls == 0,
+       "2 bytes of a read reaching a 4-byte-only device are refused, the device is not called");
+    is_u64(v, 0xffff7f7eu, "and read as the unassigned value");
+    ok(emu_space_read(s, 0x11ffc, 8, EMU_LITTLE_ENDIAN, &v) == EMU_MEM_OK && d4.ncalls == 1 &&
+       d4.calls[0].offset == 0 && d4.calls[0].size == 4,
+       "an 8-byte read of which 4 aligned bytes reach the device: one 4-byte call");
+    is_u64(v, 0x131211107f7e7d7cull, "bytes from RAM and device in address order");
+}
+
+static void test_split_widen(emu_machine *m, emu_space *s)
+{
+    emu_region *root = emu_space_root(s);
+    static testdev be4, le4, bew;
+    /* 8-byte accesses to a device implementing 4: two calls, lowest address first. */
+    emu_region *rbe = dev_region(m, "split-be", &be4, EMU_BIG_ENDIAN, 1, 8, 4, 4);
+    map(root, 0x30000, rbe, 0);
+    is_u64(rd(s, 0x30000, 8, EMU_BIG_ENDIAN), 0x1011121314151617ull,
+           "BE device, impl 4: an 8-byte BE read is both halves in order");
+    ok(be4.ncalls == 2 && be4.calls[0].offset == 0 && be4.calls[0].value == 0x10111213 &&
+       be4.calls[1].offset == 4 && be4.calls[1].value == 0x14151617, "as two 4-byte calls");
+    is_u64(rd(s, 0x30000, 8, EMU_LITTLE_ENDIAN), 0x1716151413121110ull, "the same bytes read little-endian");
+    be4.ncalls = 0;
+    emu_space_write(s, 0x30008, 8, EMU_LITTLE_ENDIAN, 0x8877665544332211ull);
+    ok(be4.ncalls == 2 && be4.calls[0].value == 0x11223344 && be4.calls[1].value == 0x55667788,
+       "an 8-byte LE write: the BE device sees each half in its order");
+
+    /* Narrower than implemented: widened; writes carry zeros in the other bytes (no read-modify-write). */
+    be4.ncalls = 0;
+    is_u64(rd(s, 0x30001, 1, EMU_LITTLE_ENDIAN), 0x11, "1-byte read of a BE 4-byte register: byte 1");
+    ok(be4.ncalls == 1 && be4.calls[0].offset == 0 && be4.calls[0].size == 4, "one widened call at 0");
+    be4.ncalls = 0;
+    emu_space_write(s, 0x30002, 1, EMU_LITTLE_ENDIAN, 0xaa);
+    ok(be4.ncalls == 1 && be4.calls[0].kind == 'w' && be4.calls[0].size == 4 &&
+       be4.calls[0].value == 0x0000aa00, "1-byte write at 2 of a BE device: 4-byte write 0x0000aa00");
+    be4.ncalls = 0;
+    emu_space_write(s, 0x30006, 2, EMU_BIG_ENDIAN, 0xbbcc);
+    ok(be4.ncalls == 1 && be4.calls[0].offset == 4 && be4.calls[0].value == 0x0000bbcc,
+       "2-byte BE write at 6: the low half of the BE register");
+    emu_region *rle = dev_region(m, "split-le", &le4, EMU_LITTLE_ENDIAN, 1, 8, 4, 4);
+    map(root, 0x30100, rle, 0);
+    emu_space_write(s, 0x30102, 2, EMU_BIG_ENDIAN, 0xbbcc);
+    ok(le4.ncalls == 1 && le4.calls[0].offset == 0 && le4.calls[0].value == 0xccbb0000,
+       "2-byte BE write at 2 of an LE device: 0xccbb0000");
+
+    /* Every byte order pair round-trips, and the device sees bytes in address order. */
+    int good = 0;
+    for (int de = 0; de < 2; de++) {
+        for (int ae = 0; ae < 2; ae++) {
+            for (unsigned size = 1; size <= 8; size *= 2) {
+                dev_init(&bew, (emu_endian)de);
+                emu_mmio_ops ops = { sizeof ops, dev_read, dev_write, (emu_endian)de, 1, 8, 1, 8, false };
+                char name[32];
+                snprintf(name, sizeof name, "pair-%d-%d-%u", de, ae, size);
+                emu_region *r = emu_region_mmio(m, name, 16, &ops, &bew);
+                map(root, 0x31000, r, 0);
+                uint64_t val = 0x0102030405060708ull & (size == 8 ? UINT64_MAX : (1ull << (8 * size)) - 1);
+                emu_space_write(s, 0x31000, size, (emu_endian)ae, val);
+                /* Accessor order ae: byte i at address i is the value's byte (ae LE: i, BE: size-1-i). */
+                int bytes_ok = 1;
+                for (unsigned i = 0; i < size; i++) {
+                    unsigned k = ae == EMU_BIG_ENDIAN ? size - 1 - i : i;
+                    bytes_ok &= bew.regs[i] == (uint8_t)(val >> (8 * k));
+                }
+                good += bytes_ok && rd(s, 0x31000, size, (emu_endian)ae) == val;
+                emu_region_unmap(r);
+            }
+        }
+    }
+    is_u64(good, 16, "device LE/BE x accessor LE/BE x sizes 1-8: bytes in address order, value round-trips");
+}
+
+static void test_alias_priority(emu_machine *m, emu_space *s)
+{
+    emu_region *root = emu_space_root(s);
+    emu_region *ram = ram_pattern(m, "al-ram", 0x1000, 0);
+    emu_region *a1 = emu_region_alias(m, "al-1", ram, 0x100, 0x800);
+    emu_region *a2 = emu_region_alias(m, "al-2", a1, 0x40, 0x100);
+    ok(a1 && a2 && map(root, 0x40000, a2, 0) == 0, "an alias of an alias maps");
+    is_u64(rd(s, 0x40000, 1, EMU_LITTLE_ENDIAN), 0x40, "offsets add up: RAM byte 0x140");
+    is_u64(rd(s, 0x400ff, 1, EMU_LITTLE_ENDIAN), 0x3f, "last byte: RAM 0x23f");
+    emu_mem_where w;
+    ok(!emu_mem_find(s, 0x40100, &w), "the inner alias's size bounds the window");
+    ok(!emu_region_alias(m, "al-bad", a1, 0x700, 0x200), "an alias reaching past its target is refused");
+    emu_region_ram_ptr(ram)[0x150] = 0xee;
+    is_u64(rd(s, 0x40010, 1, EMU_LITTLE_ENDIAN), 0xee, "the window shows the RAM live");
+    emu_space_write(s, 0x40011, 1, EMU_LITTLE_ENDIAN, 0xdd);
+    is_u64(emu_region_ram_ptr(ram)[0x151], 0xdd, "and writes through it land in the RAM");
+
+    /* Priorities are local to a container. */
+    emu_region *outer = emu_region_container(m, "prio-outer", 0x1000);
+    static testdev hi;
+    emu_region *inner_hi = dev_region(m, "prio-inner-100", &hi, EMU_LITTLE_ENDIAN, 0, 0, 0, 0);
+    map(outer, 0, inner_hi, 100);
+    map(root, 0x50000, outer, 1);
+    emu_region *sib = ram_pattern(m, "prio-sibling", 0x1000, 0x77);
+    map(root, 0x50000, sib, 2);
+    is_u64(rd(s, 0x50000, 1, EMU_LITTLE_ENDIAN), 0x77,
+           "priority 100 inside a priority-1 container loses to a priority-2 sibling");
+    emu_region_unmap(sib);
+    map(root, 0x50000, sib, 0);
+    is_u64(rd(s, 0x50000, 1, EMU_LITTLE_ENDIAN), 0x10, "remapped at priority 0 it loses");
+    is_u64(rd(s, 0x50010, 1, EMU_LITTLE_ENDIAN), 0x87, "and shows where the container has nothing");
+    emu_region *neg = ram_pattern(m, "prio-neg", 0x2000, 0x33);
+    map(root, 0x4f000, neg, -5);
+    is_u64(rd(s, 0x4f000, 1, EMU_LITTLE_ENDIAN), 0x33, "negative priority: shows where nothing else is");
+    is_u64(rd(s, 0x50000, 1, EMU_LITTLE_ENDIAN), 0x10, "and loses elsewhere");
+
+    /* Equal priority, MMIO: the one mapped last wins, and unmapping it uncovers the other. */
+    static testdev e1, e2;
+    emu_region *m1 = dev_region(m, "eq-1", &e1, EMU_LITTLE_ENDIAN, 0, 0, 0, 0);
+    emu_region *m2 = dev_region(m, "eq-2", &e2, EMU_LITTLE_ENDIAN, 0, 0, 0, 0);
+    e2.regs[0] = 0x99;
+    map(root, 0x60000, m1, 3);
+    map(root, 0x60000, m2, 3);
+    is_u64(rd(s, 0x60000, 1, EMU_LITTLE_ENDIAN), 0x99, "equal priority: mapped last wins");
+    emu_region_unmap(m2);
+    is_u64(rd(s, 0x60000, 1, EMU_LITTLE_ENDIAN), 0x10, "unmapped: the first shows again");
+    map(root, 0x60000, m2, 3);
+    emu_region_unmap(m1);
+    map(root, 0x60000, m1, 3);
+    is_u64(rd(s, 0x60000, 1, EMU_LITTLE_ENDIAN), 0x10, "remapping makes it the last mapped");
+}
+
+static void test_remap(emu_machine *m, emu_space *s)
+{
+    emu_region *root = emu_space_root(s);
+    static testdev bar;
+    emu_region *r = dev_region(m, "bar0", &bar, EMU_LITTLE_ENDIAN, 0, 0, 0, 0);
+    emu_region *pci = emu_region_container(m, "pci-mem", 0x100000);
+    map(root, 0x80000000ull, pci, 0);
+    map(pci, 0x1000, r, 0);
+    int good = 0;
+    uint64_t v;
+    for (unsigned i = 0; i < 64; i++) {
+        uint64_t at = 0x1000 + 0x1000 * (uint64_t)(i % 16) * 3;
+        good += rd(s, 0x80000000ull + at, 1, EMU_LITTLE_ENDIAN) == 0x10;     /* warm the lookup cache */
+        emu_region_unmap(r);
+        good += emu_space_read(s, 0x80000000ull + at, 1, EMU_LITTLE_ENDIAN, &v) == EMU_MEM_UNASSIGNED;
+        uint64_t next = 0x1000 + 0x1000 * (uint64_t)((i + 1) % 16) * 3;
+        map(pci, next, r, 0);
+        good += rd(s, 0x80000000ull + next, 1, EMU_LITTLE_ENDIAN) == 0x10;
+        good += next == at || emu_space_read(s, 0x80000000ull + at, 1, EMU_LITTLE_ENDIAN, &v) ==
+                              EMU_MEM_UNASSIGNED;
+    }
+    is_u64(good, 256, "a BAR moved 64 times: found at each new place, gone from the old one");
+    emu_region_unmap(pci);
+    map(root, 0x90000000ull, pci, 0);
+    is_u64(rd(s, 0x90001000ull, 1, EMU_LITTLE_ENDIAN), 0x10,
+           "moving the whole bus container moves what is in it");
+}
+
+static void test_top(emu_machine *m)
+{
+    emu_error *err = NULL;
+    emu_space *s = emu_space_new(m, "top", 0, &err);
+    emu_region *root = emu_space_root(s);
+    emu_region *hi = ram_pattern(m, "top-hi", 0x1000, 0xa0), *lo = ram_pattern(m, "top-lo", 0x1000, 0x00);
+    ok(map(root, 0xfffffffffffff000ull, hi, 0) == 0, "RAM at the very top of a 64-bit space");
+    map(root, 0, lo, 0);
+    is_u64(rd(s, 0xfffffffffffffff8ull, 8, EMU_BIG_ENDIAN), 0x98999a9b9c9d9e9full,
+           "the last 8 bytes");
+    is_u64(rd(s, 0xfffffffffffffffcull, 8, EMU_BIG_ENDIAN), 0x9c9d9e9f00010203ull,
+           "an access past 2^64 wraps to address 0");
+    emu_space_write(s, 0xffffffffffffffffull, 2, EMU_LITTLE_ENDIAN, 0x5566);
+    ok(emu_region_ram_ptr(hi)[0xfff] == 0x66 && emu_region_ram_ptr(lo)[0] == 0x55,
+       "a write across the top wraps too");
+    uint8_t buf[4];
+    ok(emu_space_read_bytes(s, 0xfffffffffffffffeull, buf, 4) == 0 && buf[1] == 0x66 && buf[2] == 0x55,
+       "byte copies wrap");
+    emu_region *big = emu_region_ram(m, "top-big", 0x2000);
+    ok(emu_region_map(root, 0xfffffffffffff000ull, big, 1, &err) < 0, "a region past 2^64 is refused");
+    has_str(err ? emu_error_message(err) : NULL, "does not fit", "saying it does not fit");
+    emu_error_free(err);
+    err = NULL;
+    emu_space *small = emu_space_new(m, "small", 0x10000, &err);
+    emu_region *sr = emu_region_ram(m, "small-ram", 0x100);
+    ok(emu_region_map(emu_space_root(small), 0xffff, sr, 0, &err) < 0, "a region past a space's end is refused");
+    emu_error_free(err);
+    uint64_t v;
+    ok(emu_space_read(small, 0xfffe, 4, EMU_LITTLE_ENDIAN, &v) == EMU_MEM_UNASSIGNED && v == 0xffffffff,
+       "reads past a small space's end are unassigned");
+    emu_space_set_unassigned_value(small, 0x1122334455667788ull);
+    char *logtext = NULL;
+    size_t loglen = 0;
+    FILE *logf = open_memstream(&logtext, &loglen);
+    const char *bad;
+    emu_log_enable_list("unassigned", &bad);
+    emu_log_set_file(logf);
+    ok(emu_space_read(small, 0x100, 2, EMU_LITTLE_ENDIAN, &v) == EMU_MEM_UNASSIGNED && v == 0x7788,
+       "a space's own unassigned value, truncated to the size");
+    ok(emu_space_read(s, 0x5000, 2, EMU_LITTLE_ENDIAN, &v) == EMU_MEM_UNASSIGNED && v == 0xffff,
+       "another space keeps all ones");
+    emu_log_set_file(NULL);
+    fclose(logf);
+    has_str(logtext, "unassigned 2-byte read at 0x100 in space 'small'", "logged with the space's name");
+    free(logtext);
+}
+
+static void test_dirty_api(emu_machine *m, emu_space *s)
+{
+    emu_region *fb = emu_region_ram(m, "fb2", 0x10000);
+    map(emu_space_root(s), 0x100000, fb, 0);
+    ok(emu_region_test_and_clear_dirty(fb, 0, 0x10000), "an untracked region always reads dirty");
+    emu_region_track_dirty(fb, true);
+    ok(!emu_region_test_and_clear_dirty(fb, 0, 0x10000), "tracking starts clean");
+    emu_space_write(s, 0x100ffc, 8, EMU_LITTLE_ENDIAN, 1);   /* pages 0 and 1 */
+    ok(emu_region_test_and_clear_dirty(fb, 0x1000, 1), "a write across a page boundary dirties the second page");
+    ok(emu_region_test_and_clear_dirty(fb, 0xff0, 4), "and the first");
+    ok(!emu_region_test_and_clear_dirty(fb, 0, 0x2000), "both clear after their tests (whole pages)");
+    uint8_t line[0x3000];
+    memset(line, 1, sizeof line);
+    emu_space_write_bytes(s, 0x102800, line, sizeof line, false);   /* pages 2-5 */
+    ok(!emu_region_test_and_clear_dirty(fb, 0x6000, 0xa000), "pages after a DMA stay clean");
+    ok(emu_region_test_and_clear_dirty(fb, 0x5000, 0x1000), "the DMA's last page is dirty");
+    ok(emu_region_test_and_clear_dirty(fb, 0x2000, 0x100), "its first too");
+    ok(!emu_region_test_and_clear_dirty(fb, 0x10000, 0x1000), "a range past the region: nothing");
+    ok(emu_region_test_and_clear_dirty(fb, 0x3000, UINT64_MAX), "a length past the end is cut to the region");
+    ok(!emu_region_test_and_clear_dirty(fb, 0, 0x10000), "everything clean now");
+    emu_region *win = emu_region_alias(m, "fb2-window", fb, 0x8000, 0x1000);
+    map(emu_space_root(s), 0x200000, win, 0);
+    emu_space_write(s, 0x200004, 1, EMU_LITTLE_ENDIAN, 9);
+    ok(emu_region_test_and_clear_dirty(fb, 0x8000, 0x1000), "a write through an alias dirties the RAM's page");
+    emu_region_track_dirty(fb, false);
+    ok(emu_region_test_and_clear_dirty(fb, 0, 1), "tracking off: dirty again");
+
+    /* Code marked through one view, written through another: the handler hears the marked view. */
+    emu_mem_remove_code_write_handler(m, on_code, NULL);   /* registered once, whoever did before */
+    emu_mem_add_code_write_handler(m, on_code, NULL);
+    code_calls = 0;
+    ok(emu_mem_mark_code(s, 0x200100, 4) == 0, "code marked through the alias window");
+    emu_space_write(s, 0x108104, 4, EMU_BIG_ENDIAN, 0x60000000);
+    ok(code_calls == 1 && code_space == s && code_addr == 0x200104 && code_len == 4,
+       "a write through the direct mapping reports the address the code was marked at");
+    emu_space_write(s, 0x108104, 4, EMU_BIG_ENDIAN, 0x60000000);
+    is_u64(code_calls, 1, "only once: the code bit is gone");
+    emu_mem_remove_code_write_handler(m, on_code, NULL);
+}
+
 int main(void)
 {
     emu_error *err = NULL;
@@ -474,6 +747,14 @@ int main(void)
     test_layout(m, sys);
     test_tracking(m, sys);
     test_many(m, sys);
+    emu_space *edge = emu_space_new(m, "edge", 0, &err);
+    ok(edge != NULL, "a second 64-bit space");
+    test_crossing(m, edge);
+    test_split_widen(m, edge);
+    test_alias_priority(m, edge);
+    test_remap(m, edge);
+    test_top(m);
+    test_dirty_api(m, edge);
     test_logs(sys);
     emu_machine_free(m);
     return tap_done();
