@@ -16,4 +16,12 @@
 emu_machine *emu_machine_load(const char *path, const char *const *sets, size_t nsets,
                               emu_error **err);
 
+/*
+ * Everything emu_machine_load does before building (read, merge, --set,
+ * variables, validation, plugins of the types loaded), nothing built: no
+ * memory allocated for the guest, no file, terminal or socket opened.
+ * Returns 0, or -1 with the same message emu_machine_load would give.
+ */
+int emu_machine_check(const char *path, const char *const *sets, size_t nsets, emu_error **err);
+
 #endif
