@@ -58,6 +58,3 @@ TESTS += tests/unit/test-stdio-tty
 
 dist_noinst_SCRIPTS += tests/unit/test-blockdev-cli.sh
 TESTS += tests/unit/test-blockdev-cli.sh
-
-dist_noinst_SCRIPTS += tests/unit/test-chardev-cli.sh
-TESTS += tests/unit/test-chardev-cli.sh
