@@ -178,8 +178,13 @@ static uint32_t current_value(const channel *c, uint64_t tick)
     switch (mode(c)) {
     case 2:
         return (uint32_t)((n - d % n) % mod);
-    case 3:
-        return (uint32_t)((n - (2 * d) % n) % mod);
+    case 3: {
+        /* Down by two each clock through each half; an odd count loads N - 1 and its
+           high half (one clock longer) ends at 0, its low half at 2 (8254 data sheet). */
+        uint64_t p = period(c), high = (p + 1) / 2, phase = d % p;
+        uint64_t in_half = phase < high ? phase : phase - high;
+        return (uint32_t)(((p & ~1ull) - 2 * in_half) % mod);
+    }
     default:
         return (uint32_t)((n + mod - d % mod) % mod);
     }

@@ -193,6 +193,25 @@ static void test_mode3_odd(void)
     int before = probe->rises[0];
     run_ticks(5000.5);
     is_u64(probe->rises[0] - before, 999, "999 more periods of 5 clocks in 4995 clocks");
+
+    start(0x36, 0x40, 5);
+    static const unsigned want[] = { 4, 2, 0, 4, 2, 4 };
+    unsigned got_ok = 0;
+    for (unsigned i = 0; i < 6; i++) {
+        run_ticks(i + 0.5);
+        dt_out(io, CTRL, 0x00);
+        got_ok += read16(0x40) == want[i];
+    }
+    is_u64(got_ok, 6, "mode 3, N=5 counts 4 2 0 (high) 4 2 (low): N-1 down by two");
+    start(0x36, 0x40, 6);
+    static const unsigned want6[] = { 6, 4, 2, 6, 4, 2, 6 };
+    got_ok = 0;
+    for (unsigned i = 0; i < 7; i++) {
+        run_ticks(i + 0.5);
+        dt_out(io, CTRL, 0x00);
+        got_ok += read16(0x40) == want6[i];
+    }
+    is_u64(got_ok, 7, "mode 3, N=6 counts 6 4 2 in each half");
 }
 
 /* Modes 2 and 3: a count written while counting waits for the end of the period (half-cycle). */
