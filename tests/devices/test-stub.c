@@ -1,5 +1,6 @@
 /* Register-level tests of the stub device: fixed reads of every size, ignored writes, logging,
  * and the errors for a missing or zero size and an unknown log category. */
+#include <string.h>
 #include "devtest.h"
 #include "log.h"
 
@@ -51,6 +52,29 @@ int main(void)
     fclose(log);
     has_str(text, "flash: read of 1 byte at offset 0x4: 0xff", "log=unimp logs reads with the device id");
     has_str(text, "flash: write (ignored) of 1 byte at offset 0x4: 0x12", "and writes");
+
+    /* log=unassigned logs under that category only; an 8-byte write shows its whole value. */
+    log = tmpfile();
+    emu_log_enable_list("unassigned", &bad);
+    emu_log_set_file(log);
+    emu_device *hole = dt_device(m, "stub", "hole",
+                                 (const char *const[]){ "size", "16", "log", "unassigned", NULL });
+    dt_map(hole, "regs", io, 0x2000);
+    emu_space_write(io, 0x2008, 8, EMU_LITTLE_ENDIAN, 0x1122334455667788ull);
+    ok(emu_space_read(io, 0x200f, 2, EMU_LITTLE_ENDIAN, &v) == EMU_MEM_UNASSIGNED && v == 0xff00,
+       "a read running past the stub's end: its byte reads 0, the next is unassigned");
+    emu_device *quiet = dt_device(m, "stub", "quiet", (const char *const[]){ "size", "16", NULL });
+    dt_map(quiet, "regs", io, 0x3000);
+    dt_out(io, 0x3000, 1);
+    emu_log_set_file(NULL);
+    rewind(log);
+    n = fread(text, 1, sizeof text - 1, log);
+    text[n] = 0;
+    fclose(log);
+    has_str(text, "hole: write (ignored) of 8 bytes at offset 0x8: 0x1122334455667788",
+            "log=unassigned: an 8-byte write logged with its value");
+    has_str(text, "hole: read of 1 byte at offset 0xf: 0x0", "the stub's part of a crossing read is logged");
+    ok(!strstr(text, "quiet"), "log=none (the default) logs nothing");
 
     char *msg = create_error(m, "s1", (const char *const[]){ NULL });
     has_str(msg, "required property 'size'", "size is required");
