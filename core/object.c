@@ -24,6 +24,7 @@ struct emu_line {
     emu_device *owner;
     unsigned line, index;
     int level;
+    bool loop_reported;           /* the "loop of lines" error was logged */
     line_input **sinks;
     size_t nsinks, sinks_cap;
 };
@@ -539,6 +540,12 @@ static void input_update(line_input *in, int delta)
         dev->type->set_input(dev, in->line, in->index, level);
 }
 
+/* A device's set_input may drive lines in turn.  Devices wired in a loop that
+   inverts (A's output feeds B, whose output flips A's input) would recurse
+   without end: changes nested deeper than this are dropped and logged once. */
+#define MAX_LINE_NESTING 64
+static _Thread_local unsigned line_nesting;
+
 void emu_line_set(emu_line *line, int level)
 {
     if (!line)
@@ -546,9 +553,19 @@ void emu_line_set(emu_line *line, int level)
     level = level != 0;
     if (level == line->level)
         return;
+    if (line_nesting >= MAX_LINE_NESTING) {
+        if (!line->loop_reported)
+            emu_log(line->owner, EMU_LOG_ERROR, "output line '%s' %u keeps changing through a loop "
+                    "of connected lines (%u nested changes); the change is dropped",
+                    line->owner->type->outputs[line->line].name, line->index, line_nesting);
+        line->loop_reported = true;
+        return;
+    }
     line->level = level;
+    line_nesting++;
     for (size_t i = 0; i < line->nsinks; i++)
         input_update(line->sinks[i], level ? 1 : -1);
+    line_nesting--;
 }
 
 int emu_line_level(const emu_line *line)

@@ -1,5 +1,9 @@
 /* Unit tests: the object model — properties, lifecycle order, lines with fan-out and wired-OR. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include "../tap.h"
+#include "log.h"
 #include "emu/emu.h"
 #include "machine.h"
 #include "object.h"
@@ -79,6 +83,21 @@ static const emu_prop_desc req_props[] = {
 static const emu_type req_type = {
     .struct_size = sizeof(emu_type), .kind = EMU_KIND_DEVICE, .name = "needy",
     .instance_size = sizeof(probe), .props = req_props, .realize = probe_realize,
+};
+
+/* An inverter: its output is the opposite of its input (wired to itself it can never settle). */
+static void inverter_input(emu_device *dev, unsigned line, unsigned index, int level)
+{
+    emu_line_set(emu_device_output(dev, "out", 0), !level);
+}
+
+static const emu_line_desc inverter_in[] = { { "in", 1, "input" }, { NULL, 0, NULL } };
+static const emu_line_desc inverter_out[] = { { "out", 1, "not input" }, { NULL, 0, NULL } };
+
+static const emu_type inverter_type = {
+    .struct_size = sizeof(emu_type), .kind = EMU_KIND_DEVICE, .name = "inverter",
+    .summary = "test device", .instance_size = sizeof(emu_device), .inputs = inverter_in,
+    .outputs = inverter_out, .set_input = inverter_input,
 };
 
 int main(void)
@@ -163,6 +182,26 @@ int main(void)
     emu_line_set(b->out[0], 0);
     ok(c->levels[2] == 0, "wired-OR: low when all drivers are low");
     ok(emu_line_level(a->out[1]) == 0, "line level readable");
+
+    /* A loop of lines that never settles is cut, not recursed into until the stack ends. */
+    emu_device *inv = emu_device_new(m, &inverter_type, "inv", &err);
+    ok(inv && emu_device_realize(inv, &err) == 0 &&
+       emu_line_connect(inv, "out", 0, inv, "in", 0, &err) == 0, "an inverter wired to itself");
+    char *logtext = NULL;
+    size_t loglen = 0;
+    FILE *logf = open_memstream(&logtext, &loglen);
+    emu_log_set_file(logf);
+    emu_line_set(emu_device_output(inv, "out", 0), 1);
+    emu_line_set(emu_device_output(inv, "out", 0), 0);
+    emu_log_set_file(NULL);
+    fclose(logf);
+    ok(1, "driving it returns");
+    has_str(logtext, "inv: output line 'out' 0 keeps changing through a loop", "and the loop is reported");
+    int reports = 0;
+    for (const char *at = logtext; at && (at = strstr(at, "keeps changing")); at++)
+        reports++;
+    is_u64(reports, 1, "once");
+    free(logtext);
 
     emu_machine_reset(m);
     ok(a->resets == 1 && b->resets == 1 && c->resets == 1, "machine reset reaches every device");
