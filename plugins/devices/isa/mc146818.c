@@ -50,7 +50,7 @@ static const emu_prop_desc rtc_props[] = {
 };
 
 static const emu_region_desc rtc_regions[] = {
-    { "io", "index (+0, bit 7 is the NMI mask) and data (+1) ports (PC: at 0x70)" },
+    { "io", "index (+0; bit 7, the PC's NMI mask, is ignored) and data (+1) ports (PC: at 0x70)" },
     { NULL, NULL },
 };
 

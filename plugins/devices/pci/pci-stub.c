@@ -23,7 +23,7 @@ typedef struct pci_stub {
 
 #define BAR_PROP(n, name) \
     EMU_PROP_STRING_DEF(name, pci_stub, bar[n], "", \
-                        "BAR " #n ": '' (none), io:SIZE, mem:SIZE, mem:SIZE:prefetch or mem64:SIZE")
+                        "BAR " #n ": '' (none), io:SIZE, mem:SIZE[:prefetch] or mem64:SIZE[:prefetch]")
 
 static const emu_prop_desc stub_props[] = {
     { "bus", EMU_PROP_LINK, offsetof(pci_stub, bus), NULL, "the PCI bus", NULL, 0, 0, NULL,
@@ -75,7 +75,7 @@ static int parse_bar(const char *text, bool rom, unsigned *type, uint64_t *size,
     if (!rom) {
         const char *colon = strchr(text, ':');
         if (!colon || (size_t)(colon - text) >= sizeof kind) {
-            emu_error_set(err, "'%s' is not io:SIZE, mem:SIZE[:prefetch] or mem64:SIZE", text);
+            emu_error_set(err, "'%s' is not io:SIZE, mem:SIZE[:prefetch] or mem64:SIZE[:prefetch]", text);
             return -1;
         }
         memcpy(kind, text, (size_t)(colon - text));
@@ -100,7 +100,11 @@ static int parse_bar(const char *text, bool rom, unsigned *type, uint64_t *size,
         emu_error_set(err, "'%s': '%s' is not 'prefetch'", text, extra);
         return -1;
     }
-    if (!strcmp(kind, "io") && !pref)
+    if (!strcmp(kind, "io") && pref) {
+        emu_error_set(err, "'%s': an io BAR cannot be prefetchable (only mem and mem64)", text);
+        return -1;
+    }
+    if (!strcmp(kind, "io"))
         *type = EMU_PCI_BAR_IO;
     else if (!strcmp(kind, "mem"))
         *type = EMU_PCI_BAR_MEM32 | (pref ? EMU_PCI_BAR_PREFETCH : 0);
