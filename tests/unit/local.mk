@@ -32,6 +32,11 @@ tests_unit_test_machine_file_SOURCES = tests/unit/test-machine-file.c
 tests_unit_test_machine_file_LDADD = core/libemu.la
 TESTS += tests/unit/test-machine-file
 
+check_PROGRAMS += tests/unit/test-machine-fuzz
+tests_unit_test_machine_fuzz_SOURCES = tests/unit/test-machine-fuzz.c
+tests_unit_test_machine_fuzz_LDADD = core/libemu.la
+TESTS += tests/unit/test-machine-fuzz
+
 check_PROGRAMS += tests/unit/test-chardev-tap
 tests_unit_test_chardev_tap_SOURCES = tests/unit/test-chardev-tap.c tests/unit/chardev-sink.h
 tests_unit_test_chardev_tap_LDADD = core/libemu.la
