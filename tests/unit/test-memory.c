@@ -733,6 +733,139 @@ static void test_dirty_api(emu_machine *m, emu_space *s)
     emu_mem_remove_code_write_handler(m, on_code, NULL);
 }
 
+
+/* ---- random layouts against a reference: what the documented rules say is at an address ---- */
+
+typedef struct ref_node {
+    emu_region *r;
+    int kind;                   /* 0 leaf (RAM), 1 container, 2 alias */
+    uint64_t size;
+    struct ref_node *target;    /* alias */
+    uint64_t toff;
+    struct ref_node *kids[8];
+    uint64_t kaddr[8];
+    int kprio[8];
+    unsigned nkids;
+    bool enabled;
+} ref_node;
+
+static uint64_t fz_state;
+static uint64_t fz_rand(void)
+{
+    fz_state = fz_state * 6364136223846793005ull + 1442695040888963407ull;
+    return fz_state >> 33;
+}
+
+/* The leaf and offset answering `a` inside node n, or NULL: children by priority, then the
+   one placed last; a child with nothing at `a` lets the next one show through. */
+static ref_node *ref_resolve(ref_node *n, uint64_t a, uint64_t *off, unsigned depth)
+{
+    if (!n->enabled || depth > 40 || a >= n->size)
+        return NULL;
+    if (n->kind == 0) {
+        *off = a;
+        return n;
+    }
+    if (n->kind == 2)
+        return ref_resolve(n->target, a + n->toff, off, depth + 1);
+    for (int i = (int)n->nkids - 1; i >= 0; i--) {   /* kids kept in precedence order */
+        ref_node *k = n->kids[i];
+        if (a < n->kaddr[i] || a - n->kaddr[i] >= k->size)
+            continue;
+        ref_node *hit = ref_resolve(k, a - n->kaddr[i], off, depth + 1);
+        if (hit)
+            return hit;
+    }
+    return NULL;
+}
+
+static void ref_place(ref_node *c, ref_node *k, uint64_t addr, int prio)
+{
+    unsigned i = c->nkids;
+    while (i > 0 && c->kprio[i - 1] > prio) {
+        c->kids[i] = c->kids[i - 1];
+        c->kaddr[i] = c->kaddr[i - 1];
+        c->kprio[i] = c->kprio[i - 1];
+        i--;
+    }
+    c->kids[i] = k;
+    c->kaddr[i] = addr;
+    c->kprio[i] = prio;
+    c->nkids++;
+}
+
+static void test_random_layouts(emu_machine *m)
+{
+    static ref_node nodes[64];
+    int bad = 0, checked = 0, hits = 0;
+    fz_state = 2026;
+    for (int layout = 0; layout < 40 && !bad; layout++) {
+        char name[32];
+        snprintf(name, sizeof name, "fuzz%d", layout);
+        emu_space *s = emu_space_new(m, name, 0x4000, NULL);
+        unsigned nn = 0;
+        ref_node *root = &nodes[nn++];
+        *root = (ref_node){ .r = emu_space_root(s), .kind = 1, .size = 0x4000, .enabled = true };
+        unsigned leaves = 0;
+        for (int step = 0; step < 80 && nn < 64; step++) {
+            ref_node *c = &nodes[fz_rand() % nn];
+            if (c->kind != 1 || c->nkids == 8)
+                continue;
+            ref_node *k = &nodes[nn];
+            int what = (int)(fz_rand() % 3);
+            uint64_t size = 0x100 * (1 + fz_rand() % 16);
+            if (size > c->size)
+                size = c->size;
+            *k = (ref_node){ .kind = what, .size = size, .enabled = true };
+            snprintf(name, sizeof name, "f%d-%u", layout, nn);
+            if (what == 0) {
+                k->r = emu_region_ram(m, name, size);
+                for (uint64_t i = 0; i < size; i += 0x10)
+                    emu_region_ram_ptr(k->r)[i] = (uint8_t)(nn * 7 + i / 0x10);
+                leaves++;
+            } else if (what == 1) {
+                k->r = emu_region_container(m, name, size);
+            } else {
+                ref_node *t = &nodes[fz_rand() % nn];
+                if (t == c || t->size < size)
+                    continue;
+                k->target = t;
+                k->toff = (fz_rand() % (t->size - size + 1)) & ~0xfull;
+                k->r = emu_region_alias(m, name, t->r, k->toff, size);
+            }
+            uint64_t addr = ((fz_rand() % (c->size - size + 1)) & ~0xfull);
+            int prio = (int)(fz_rand() % 3);
+            if (emu_region_map(c->r, addr, k->r, prio, NULL) < 0)
+                continue;   /* refused (RAM overlap at equal priority, cycle): not placed */
+            ref_place(c, k, addr, prio);
+            nn++;
+            if (fz_rand() % 8 == 0) {
+                k->enabled = false;
+                emu_region_set_enabled(k->r, false);
+            }
+        }
+        for (int probe = 0; probe < 400; probe++) {
+            uint64_t a = (fz_rand() % 0x400) * 0x10;
+            uint64_t off = 0;
+            ref_node *want = ref_resolve(root, a, &off, 0);
+            emu_mem_where w;
+            bool found = emu_mem_find(s, a, &w);
+            checked++;
+            hits += want != NULL;
+            if (found != (want != NULL) || (want && (w.region != want->r || w.offset != off))) {
+                tap_diag("layout %d addr 0x%llx: flat view says %s+0x%llx, reference %s+0x%llx", layout,
+                         (unsigned long long)a, found ? emu_region_name(w.region) : "-",
+                         (unsigned long long)w.offset, want ? emu_region_name(want->r) : "-",
+                         (unsigned long long)off);
+                bad++;
+                break;
+            }
+        }
+    }
+    ok(!bad, "40 random layouts (RAM, containers, aliases, priorities, disabled regions): "
+       "the flat view agrees with the rules at %d addresses (%d decoded)", checked, hits);
+}
+
 int main(void)
 {
     emu_error *err = NULL;
@@ -755,6 +888,7 @@ int main(void)
     test_remap(m, edge);
     test_top(m);
     test_dirty_api(m, edge);
+    test_random_layouts(m);
     test_logs(sys);
     emu_machine_free(m);
     return tap_done();
