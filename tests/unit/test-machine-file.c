@@ -343,6 +343,47 @@ static void test_positions(void)
                "out of range", "a property range checked before building");
 }
 
+/* Where a value came from: includes, variables, --set; and checking without building. */
+static void test_origins_and_check(void)
+{
+    write_file("sub/inner.yaml", "emu-machine: 1\nvars: { sz: 12Q }\nmemory:\n  r: { kind: ram, size: 0 }\n");
+    write_file("sub/outer.yaml", "emu-machine: 1\ninclude: inner.yaml\n");
+    write_file("notes.yaml", "emu-machine: 1\nname: notes\ninclude: sub/outer.yaml\n");
+    fails_with("notes.yaml", NULL, "sub/inner.yaml:4:25: ", "size must not be 0 (included from "
+               "sub/outer.yaml:2:10, included from notes.yaml:3:10)",
+               "an error two includes down names both include entries");
+    write_file("usevar.yaml", "emu-machine: 1\nname: usevar\ninclude: sub/outer.yaml\n"
+               "memory:\n  r: { size: \"${sz}\" }\n");
+    fails_with("usevar.yaml", NULL, "usevar.yaml:5:14: ", "'12Q': not a size",
+               "an error through a variable is at the value using it");
+    fails_with("usevar.yaml", NULL, "usevar.yaml:5:14: ", "(from variable 'sz' at sub/inner.yaml:2:13, "
+               "included from sub/outer.yaml:2:10", "and names where the variable is defined");
+    fails_with("usevar.yaml", "sz=abc", "--set sz=abc: usevar.yaml:5:14: ", "'abc': not a size",
+               "a bad variable value from --set starts with the option");
+    write_file("two.yaml", "emu-machine: 1\nname: two\ndevices:\n  a: { type: mft-dev }\n"
+               "  b: { type: mft-dev }\n");
+    fails_with("two.yaml", "devices.c.props.count=1", "--set devices.c.props.count=1: ",
+               "the machine has no device 'c' (devices: a, b; to add one, set devices.c.type first)",
+               "--set into a device that does not exist lists the devices");
+    emu_machine *m = load("two.yaml", "devices.c.type=mft-dev", NULL);
+    ok(m && emu_machine_device(m, "c"), "--set devices.ID.type adds a device");
+    emu_machine_free(m);
+
+    write_file("check.yaml", "emu-machine: 1\nname: check\nchardevs: { out: \"file:made.log\" }\n"
+               "devices:\n  a: { type: mft-dev, props: { chardev: out } }\n");
+    emu_error *err = NULL;
+    ok(emu_machine_check("check.yaml", NULL, 0, &err) == 0 && access("made.log", F_OK) < 0,
+       "emu_machine_check accepts a good machine and opens none of its backends");
+    emu_error_free(err);
+    err = NULL;
+    const char *set = "devices.a.props.count=9";
+    ok(emu_machine_check("check.yaml", &set, 1, &err) < 0 && err &&
+           !strcmp(emu_error_message(err), "--set devices.a.props.count=9: device 'a': property "
+                   "'count': value out of range (expected -8..8)"),
+       "emu_machine_check refuses with the message emu_machine_load gives");
+    emu_error_free(err);
+}
+
 int main(void)
 {
     char dir[] = "/tmp/emu-test-mf-XXXXXX";
@@ -365,6 +406,7 @@ int main(void)
     test_paths();
     test_vars_and_sets();
     test_positions();
+    test_origins_and_check();
     free(last_error);
     emu_plugins_shutdown();
     char *rm = emu_asprintf("rm -rf '%s'", dir);
