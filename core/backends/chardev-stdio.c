@@ -107,11 +107,30 @@ static void restore_at_exit(void)
     emu_backends_restore_terminal();
 }
 
+/*
+ * The fatal-signal handler runs on a stack of its own, so a stack overflow (a SIGSEGV with no
+ * stack left to run a handler on) still puts the terminal back.  A stack set up already (a
+ * sanitizer's) is used as it is.
+ */
+static void ensure_signal_stack(void)
+{
+    static void *stack_mem;
+    stack_t cur;
+    if (stack_mem || (sigaltstack(NULL, &cur) == 0 && !(cur.ss_flags & SS_DISABLE)))
+        return;
+    const size_t size = 64 * 1024;
+    stack_mem = emu_xmalloc(size);
+    stack_t ss = { .ss_sp = stack_mem, .ss_size = size, .ss_flags = 0 };
+    sigaltstack(&ss, NULL);
+}
+
 static void install_handlers(void)
 {
+    ensure_signal_stack();
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_fatal_signal;
+    sa.sa_flags = SA_ONSTACK;
     sigemptyset(&sa.sa_mask);
     for (size_t i = 0; i < EMU_ARRAY_SIZE(fatal_signals); i++)
         sigaction(fatal_signals[i], &sa, &old_fatal[i]);

@@ -279,7 +279,17 @@ static void test_stdio_pipes(void)
 
 /* ---- stdio on a terminal: raw mode, restored on every way out ---- */
 
-enum { EXIT_NORMAL, EXIT_SEGV, EXIT_TERM, EXIT_ABORT };
+enum { EXIT_NORMAL, EXIT_SEGV, EXIT_TERM, EXIT_ABORT, EXIT_STACK_OVERFLOW };
+
+/* Deep enough to overflow any stack (the bound only keeps the compiler from calling it endless). */
+static size_t recurse(volatile char *up, size_t depth)
+{
+    volatile char frame[1024];
+    frame[0] = up ? up[0] : 1;
+    if (!depth)
+        return frame[0];
+    return recurse(frame, depth - 1) + frame[0];
+}
 
 /* In a child: make the pty our controlling terminal and stdin, open stdio, then end as told. */
 static void tty_child(const char *slave, int ready_fd, int go_fd, int how)
@@ -306,13 +316,14 @@ static void tty_child(const char *slave, int ready_fd, int go_fd, int how)
     case EXIT_SEGV: raise(SIGSEGV); break;
     case EXIT_ABORT: abort();
     case EXIT_TERM: pause(); break;                 /* the parent sends SIGTERM */
+    case EXIT_STACK_OVERFLOW: recurse(NULL, SIZE_MAX); break;
     }
     _exit(93);
 }
 
 static void test_stdio_tty(void)
 {
-    static const char *const names[] = { "exit()", "SIGSEGV", "SIGTERM", "abort()" };
+    static const char *const names[] = { "exit()", "SIGSEGV", "SIGTERM", "abort()", "a stack overflow" };
     int master = posix_openpt(O_RDWR | O_NOCTTY);
     char slave[128];
     if (master < 0 || grantpt(master) < 0 || unlockpt(master) < 0 ||
@@ -321,7 +332,7 @@ static void test_stdio_tty(void)
         return;
     }
     int sfd = open(slave, O_RDWR | O_NOCTTY);
-    for (int how = EXIT_NORMAL; how <= EXIT_ABORT; how++) {
+    for (int how = EXIT_NORMAL; how <= EXIT_STACK_OVERFLOW; how++) {
         int p[2], g[2];
         if (pipe(p) < 0 || pipe(g) < 0)
             break;
