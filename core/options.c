@@ -260,6 +260,8 @@ int emu_options_parse(int argc, char **argv, emu_options *o)
             break;
         case 'u':
             o->user_program = optarg;
+            /* The program's argv[0] is PROGRAM, also when it was given as --user=PROGRAM or -uPROGRAM. */
+            argv[optind - 1] = optarg;
             o->user_argv = argv + optind - 1;
             o->user_argc = argc - optind + 1;
             optind = argc;   /* the rest is the program's */

@@ -147,6 +147,16 @@ is "$st:$(cat "$work/log.txt")" "0:" "with stdout closed, console output does no
 out=$("$EMU" --machine "$work/two.yaml" --lua "$work/say.lua" <&-); st=$?
 is "$st:$out" "0:console" "with stdin closed, the console still writes stdout and the run ends"
 
+# The user-mode program's argv[0] is PROGRAM however --user was written.
+if [ -n "${PPC_CC:-}" ] && printf '#include <stdio.h>\nint main(int c, char **v) { printf("%%s %%d\\n", v[0], c); return 0; }\n' \
+        > "$work/argv0.c" && $PPC_CC -static -o "$work/argv0" "$work/argv0.c" 2>/dev/null; then
+    for form in "--user=$work/argv0" "-u$work/argv0" "--user $work/argv0" "-u $work/argv0"; do
+        is "$("$EMU" $form x 2>&1)" "$work/argv0 2" "emu $(echo "$form" | sed "s|$work/||") x: the program's argv[0] is the program"
+    done
+else
+    for t in 1 2 3 4; do tap_n=$((tap_n + 1)); echo "ok $tap_n # SKIP no PowerPC cross compiler"; done
+fi
+
 # stdin at its end and nothing scheduled: the machine can never wake up, so emu stops, in both
 # time modes (timeout only guards against the hang this checks for).
 for mode in "" --realtime; do
