@@ -27,7 +27,7 @@ static void usage(FILE *f)
 "  -m, --machine FILE     machine description (YAML, see docs/machine-format.md)\n"
 "  -u, --user PROGRAM     user mode: run PROGRAM with the rest of the arguments\n"
 "  -s, --set KEY=VALUE    override a machine variable or value (repeatable)\n"
-"  -l, --lua SCRIPT       run a Lua script with the guest (repeatable; SCRIPT,k=v,... passes arguments)\n"
+"  -l, --lua SCRIPT       run a Lua script (repeatable; SCRIPT,k=v,... passes arguments)\n"
 "  -P, --plugin-dir DIR   look for plugins in DIR first (repeatable)\n"
 "      --realtime         guest time follows the host clock (default: instruction count)\n"
 "      --load-state FILE  start from a device state snapshot (after reset, before scripts)\n"
