@@ -6,6 +6,11 @@
  * counter's value and OUT are computed from the virtual time elapsed since
  * the count was loaded, and a timer is armed for the next OUT edge only.
  *
+ * Region "port61" (1 byte, optional to map): the PC's port 0x61 view of
+ * counter 2 (bit 0 drives its GATE like the gate input line: the last change
+ * of either wins; bit 5 reads its OUT; bit 4 toggles every 15.085 us of
+ * virtual time like the DRAM refresh request; bits 1-3 read back as written).
+ *
  * Modes (8254 data sheet): 0 interrupt on terminal count, 1 retriggerable
  * one-shot (GATE rising edge), 2 rate generator (OUT low for one clock per
  * period), 3 square wave, 4 software strobe, 5 hardware strobe.  GATE low
@@ -73,6 +78,7 @@ typedef struct i8254 {
     int64_t clock_hz;
     int64_t gates;
     channel ch[3];
+    uint8_t port61;               /* bits 0-3 of the PC's port 0x61 as last written */
 } i8254;
 
 /* ---- time ---- */
@@ -472,11 +478,8 @@ static const emu_mmio_ops pit_ops = {
 
 /* ---- GATE inputs ---- */
 
-static void pit_set_input(emu_device *dev, unsigned line, unsigned index, int level)
+static void set_gate(i8254 *p, unsigned index, int level)
 {
-    i8254 *p = (i8254 *)dev;
-    if (index >= 3)
-        return;
     channel *c = &p->ch[index];
     bool rising = level && !c->gate, falling = !level && c->gate;
     c->gate = level;
@@ -518,11 +521,48 @@ static void pit_set_input(emu_device *dev, unsigned line, unsigned index, int le
     update_output(c);
 }
 
+static void pit_set_input(emu_device *dev, unsigned line, unsigned index, int level)
+{
+    if (index < 3)
+        set_gate((i8254 *)dev, index, level);
+}
+
+/* ---- the PC's port 0x61 (NMI status and control): counter 2's GATE and OUT ---- */
+
+/* The DRAM refresh request seen in bit 4 toggles every 15.085 us (PC/AT timing). */
+#define REFRESH_NS 15085u
+
+static uint64_t port61_read(void *opaque, uint64_t offset, unsigned size)
+{
+    i8254 *p = opaque;
+    channel *c = &p->ch[2];
+    uint64_t tick = now_tick(p);
+    settle(c, tick);
+    unsigned refresh = (unsigned)(emu_clock_ns(p->dev.machine) / REFRESH_NS) & 1;
+    return (p->port61 & 0x0f) | refresh << 4 | (unsigned)current_out(c, tick) << 5;
+}
+
+static void port61_write(void *opaque, uint64_t offset, uint64_t value, unsigned size)
+{
+    i8254 *p = opaque;
+    p->port61 = (uint8_t)(value & 0x0f);
+    set_gate(p, 2, (int)(value & 1));
+}
+
+static const emu_mmio_ops port61_ops = {
+    .struct_size = sizeof(emu_mmio_ops),
+    .read = port61_read,
+    .write = port61_write,
+    .endian = EMU_LITTLE_ENDIAN,
+    .impl_min = 1, .impl_max = 1,
+};
+
 /* ---- lifecycle ---- */
 
 static void pit_reset(emu_device *dev)
 {
     i8254 *p = (i8254 *)dev;
+    p->port61 = (uint8_t)((p->gates >> 2) & 1);
     for (unsigned i = 0; i < 3; i++) {
         channel *c = &p->ch[i];
         c->gate = (p->gates >> i) & 1;
@@ -540,7 +580,8 @@ static void pit_reset(emu_device *dev)
 static int pit_realize(emu_device *dev, emu_error **err)
 {
     i8254 *p = (i8254 *)dev;
-    if (!emu_device_mmio(dev, "io", 4, &pit_ops, p)) {
+    if (!emu_device_mmio(dev, "io", 4, &pit_ops, p) ||
+        !emu_device_mmio(dev, "port61", 1, &port61_ops, p)) {
         emu_error_set(err, "cannot create the register region");
         return -1;
     }
@@ -606,6 +647,7 @@ static int pit_save(emu_device *dev, emu_state_writer *w)
             emu_state_put_u64(w, name, v[k]);
         }
     }
+    emu_state_put_u64(w, "port61", p->port61);
     return 0;
 }
 
@@ -660,6 +702,10 @@ static int pit_load(emu_device *dev, emu_state_reader *r, emu_error **err)
         c->switch_load = now - v[23];
         update_output(c);
     }
+    uint64_t port61;
+    if (emu_state_get_u64(r, "port61", &port61) < 0)
+        port61 = p->ch[2].gate;   /* saved before port 0x61 existed */
+    p->port61 = (uint8_t)(port61 & 0x0f);
     return 0;
 }
 
@@ -674,6 +720,8 @@ static const emu_prop_desc pit_props[] = {
 
 static const emu_region_desc pit_regions[] = {
     { "io", "counters 0-2 at offsets 0-2, control word at 3 (PC: 0x40-0x43), byte access" },
+    { "port61", "PC port 0x61 (NMI status and control): bit 0 GATE of counter 2, bit 1 speaker "
+                "data enable, bits 2-3 kept, bit 4 refresh toggle (15 us), bit 5 OUT of counter 2" },
     { NULL, NULL },
 };
 

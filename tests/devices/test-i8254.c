@@ -447,6 +447,41 @@ static void test_programming(void)
 
 /* Random programming, reads, GATE changes and time: nothing may crash or stall, every status
    byte keeps the programmed access and mode bits, OUT edges stay in step with the status. */
+
+/* Port 0x61: counter 2's GATE (bit 0) and OUT (bit 5), the refresh toggle (bit 4). */
+static void test_port61(void)
+{
+    dt_out(io, 0x61, 0x00);
+    gate2(0);
+    start(0xb0, 0x42, 50);                    /* counter 2, mode 0 */
+    run_ticks(100.5);
+    is_u64(dt_in(io, 0x61) & 0x23, 0x00, "port 0x61: GATE 2 low, OUT 2 low, speaker off");
+    align();
+    dt_out(io, 0x61, 0x03);                   /* GATE 2 on, speaker data on */
+    run_ticks(49.5);
+    is_u64(dt_in(io, 0x61) & 0x2f, 0x03, "bit 0 opens GATE 2: counting, OUT still low; bits 0-3 read back");
+    run_ticks(50.5);
+    ok(dt_in(io, 0x61) & 0x20, "bit 5 shows OUT 2 at terminal count");
+    ok(probe->level[2], "the same OUT on the output line");
+    unsigned seen0 = 0, seen1 = 0;
+    for (int i = 0; i < 8; i++) {
+        dt_run_to(m, emu_clock_ns(m) + 7600);
+        if (dt_in(io, 0x61) & 0x10)
+            seen1++;
+        else
+            seen0++;
+    }
+    ok(seen0 && seen1, "bit 4 toggles with virtual time (refresh)");
+    dt_out(io, 0x61, 0x00);
+    start(0xb0, 0x42, 10);
+    run_ticks(20.5);
+    is_u64(dt_in(io, 0x61) & 0x20, 0, "bit 0 clear: GATE 2 low holds the count");
+    gate2(0);
+    gate2(1);
+    run_ticks(31);
+    ok(dt_in(io, 0x61) & 0x21, "the gate line moves GATE 2 as well (last change wins)");
+}
+
 static void test_random(void)
 {
     uint64_t st = 8254;
@@ -504,6 +539,7 @@ int main(void)
     m = dt_machine(&io);
     emu_device *pit = dt_device(m, "i8254", "pit", NULL);
     dt_map(pit, "io", io, 0x40);
+    dt_map(pit, "port61", io, 0x61);
     probe = dt_new_probe(m);
     for (unsigned i = 0; i < 3; i++) {
         dt_connect(pit, "out", i, &probe->dev, "in", i);
@@ -521,6 +557,7 @@ int main(void)
     test_one_shots();
     test_gate_modes();
     test_programming();
+    test_port61();
     test_random();
 
     emu_machine_free(m);
