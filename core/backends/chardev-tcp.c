@@ -29,7 +29,7 @@ static int parse_addr(const char *arg, uint16_t *port, emu_error **err)
     char *end;
     errno = 0;
     unsigned long v = strtoul(p, &end, 10);
-    if (!*p || *end || *p == '-' || *p == '+' || errno || v > 65535) {
+    if (*p < '0' || *p > '9' || *end || errno || v > 65535) {   /* digits only: no sign, no space */
         emu_error_set(err, "chardev 'tcp:%s': port '%s' is not a number from 0 to 65535 "
                       "(0 picks a free port)", arg, p);
         return -1;

@@ -58,6 +58,12 @@ static void test_specs(void)
     ok(emu_chardev_spec_check("tcp:127.0.0.1:70000", &e) < 0 &&
        emu_chardev_spec_check("tcp:127.0.0.1:", NULL) < 0 &&
        emu_chardev_spec_check("tcp:4444", NULL) < 0, "bad tcp ports refused");
+    ok(emu_chardev_spec_check("tcp:127.0.0.1: 80", NULL) < 0 &&
+       emu_chardev_spec_check("tcp:127.0.0.1:+80", NULL) < 0 &&
+       emu_chardev_spec_check("tcp:127.0.0.1:-0", NULL) < 0 &&
+       emu_chardev_spec_check("tcp:127.0.0.1:0x50", NULL) < 0 &&
+       emu_chardev_spec_check("tcp:127.0.0.1:99999999999999999999", NULL) < 0 &&
+       emu_chardev_spec_check("tcp:127.0.0.1:080", NULL) == 0, "a port is decimal digits only");
     has_str(emu_error_message(e), "0 to 65535", "port message names the range");
     emu_error_free(e);
     ok(emu_chardev_spec_check("file:", NULL) < 0 && emu_chardev_spec_check("file", NULL) < 0,
