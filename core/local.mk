@@ -4,7 +4,7 @@ lib_LTLIBRARIES += core/libemu.la
 core_libemu_la_SOURCES = \
 	core/util.c core/util.h core/error.c core/log.c core/log.h \
 	core/plugins.c core/plugins.h core/object.c core/object.h \
-	core/machine.c core/machine.h core/run.c core/run.h \
+	core/machine.c core/machine.h core/machine-lines.c core/machine-reset.c core/run.c core/run.h \
 	core/session.c core/session.h core/describe.c core/describe.h core/options.c core/options.h \
 	core/state.c core/state.h
 core_libemu_la_CPPFLAGS = $(AM_CPPFLAGS) $(YAML_CFLAGS) $(LUA_CFLAGS) $(CAPSTONE_CFLAGS)

@@ -34,6 +34,7 @@ struct emu_machine {
     bool realtime;                /* --realtime: clock follows the host */
     volatile int quit_requested;
     int exit_code;
+    volatile int reset_requested; /* emu_machine_request_reset: the run loop resets soon */
 
     struct emu_hooks *hooks;      /* instrumentation hooks (hooks.h), created by the first one */
     uint32_t hook_mask;           /* bit k: a live hook of kind k exists (see emu_hooks_any) */
@@ -47,6 +48,18 @@ void emu_machine_free(emu_machine *m);
 void emu_machine_reset(emu_machine *m);
 /* Ask the run loop to stop with `code` (safe from signal handlers). */
 void emu_machine_request_quit(emu_machine *m, int code);
+/* Ask the run loop for a machine-wide reset at its next turn (machine-reset.c; SDK). */
+void emu_machine_request_reset(emu_machine *m);
+/* Do it now (the run loop, between blocks): every device and CPU in creation order as at
+   power-on, then the CPUs' TLBs and lookup caches; RAM and the clock are kept. */
+void emu_machine_system_reset(emu_machine *m);
+
+/* The machine's own input lines (machine-lines.c), reserved id "machine" in machine files. */
+#define EMU_MACHINE_ID "machine"
+/* Its input table: "reset", "poweroff". */
+const emu_line_desc *emu_machine_inputs(void);
+/* The device that owns them, created (after the others) on first use. */
+emu_device *emu_machine_lines(emu_machine *m, emu_error **err);
 
 /* Subsystem constructors/destructors, called by emu_machine_new/free. */
 int emu_mem_init(emu_machine *m, emu_error **err);

@@ -1,4 +1,5 @@
-/* The run loop: CPUs execute until the next timer deadline, timers fire, host input is delivered. */
+/* The run loop: CPUs execute until the next timer deadline, timers fire, host input is delivered,
+ * machine resets are done between blocks. */
 #include <stdint.h>
 #include <time.h>
 #include "backends/backends.h"
@@ -12,6 +13,10 @@
 int emu_machine_run(emu_machine *m)
 {
     while (!m->quit_requested) {
+        /* A reset asked for by a device, line or script since the last turn: the CPUs are
+           between blocks here.  Guest time goes on. */
+        if (m->reset_requested)
+            emu_machine_system_reset(m);
         uint64_t now = emu_clock_ns(m);
         uint64_t deadline = emu_clock_next_deadline(m);
         uint64_t slice = deadline > now ? deadline - now : 0;
@@ -24,7 +29,8 @@ int emu_machine_run(emu_machine *m)
         if (st == EMU_EXEC_STOPPED || m->quit_requested)
             break;
         /* Nothing will ever happen unless the host sends input (in either time mode). */
-        if (st == EMU_EXEC_IDLE && deadline == UINT64_MAX && !emu_backends_input_possible(m)) {
+        if (st == EMU_EXEC_IDLE && deadline == UINT64_MAX && !m->reset_requested &&
+            !emu_backends_input_possible(m)) {
             emu_log(NULL, EMU_LOG_WARN, "the machine is idle: no CPU is running, nothing "
                     "is scheduled and no input can arrive; stopping");
             break;

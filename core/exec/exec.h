@@ -16,6 +16,9 @@ typedef enum emu_exec_status {
 emu_exec_status emu_exec_run(emu_machine *m, uint64_t budget, uint64_t *executed);
 /* Make emu_exec_run return soon (from a device callback or timer). */
 void emu_exec_kick(emu_machine *m);
+/* After a machine reset (the CPU plugins reset their state): every CPU runs again, nothing
+   left of its software TLB, lookup cache or a pending exception. */
+void emu_exec_reset(emu_machine *m);
 
 /* Debug output (to the log file, category-independent):
    EMU_EXEC_TRACE_INSNS  each translated block disassembled (Capstone) and

@@ -79,7 +79,7 @@ static void run_blocks(void *opaque)
             if (emu_hooks_any(hm, EMU_HOOK_EXCEPTION))
                 emu_hooks_fire_exception(hm, cpu, EMU_EXCP_ARCH, (uint32_t)(cpu_get_pc(cpu) & 0xffff), before);
         }
-        if (cpu->halted || m->quit_requested || cpu->budget <= 0)
+        if (cpu->halted || m->quit_requested || m->reset_requested || cpu->budget <= 0)
             break;
         hooks_sync(cpu);
         if (!from)
@@ -150,7 +150,7 @@ emu_exec_status emu_exec_run(emu_machine *m, uint64_t budget, uint64_t *executed
     if (share < 1)
         share = 1;
     bool ran = false;
-    for (size_t i = 0; i < ex->ncpus && !m->quit_requested; i++) {
+    for (size_t i = 0; i < ex->ncpus && !m->quit_requested && !m->reset_requested; i++) {
         emu_cpu *cpu = ex->cpus[(ex->rr + i) % ex->ncpus];
         if (cpu->halted && !cpu->ops->check_interrupts(cpu->env))
             continue;
@@ -171,4 +171,19 @@ void emu_exec_kick(emu_machine *m)
     struct emu_exec *ex = m->exec;
     for (size_t i = 0; ex && i < ex->ncpus; i++)
         atomic_store(&ex->cpus[i]->exit_request, 1);
+}
+
+void emu_exec_reset(emu_machine *m)
+{
+    struct emu_exec *ex = m->exec;
+    if (!ex || ex->space)
+        return;
+    for (size_t i = 0; i < ex->ncpus; i++) {
+        emu_cpu *cpu = ex->cpus[i];
+        cpu->halted = false;
+        cpu->excp = EMU_EXCP_NONE;
+        tlb_flush_cpu(cpu);
+        tb_jc_clear(cpu);
+        atomic_store(&cpu->exit_request, 1);
+    }
 }

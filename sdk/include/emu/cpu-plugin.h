@@ -131,6 +131,10 @@ EMU_API void emu_cpu_interrupt_request(emu_cpu *cpu);
 /* End the run with exit status `code` once the current slice stops (a CPU that can never
    continue, e.g. a checkstop, after logging why).  Safe from any callback. */
 EMU_API void emu_machine_request_quit(emu_machine *m, int code);
+/* Reset the whole machine once the current slice stops (since ABI 1.2): every device and CPU
+   returns to its power-on state in the order of power-on, RAM keeps its contents and the clock
+   keeps running.  Safe from any callback; requests before the reset happens make one reset. */
+EMU_API void emu_machine_request_reset(emu_machine *m);
 
 #ifdef __cplusplus
 }

@@ -16,7 +16,7 @@ extern "C" {
  * core is refused.
  */
 #define EMU_ABI_MAJOR 1
-#define EMU_ABI_MINOR 1
+#define EMU_ABI_MINOR 2
 
 typedef struct emu_plugin_desc {
     uint32_t struct_size;          /* sizeof(emu_plugin_desc) when built */
