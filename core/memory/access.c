@@ -22,6 +22,7 @@
  *    DMAing into its own registers) is refused and logged, never recursed.
  */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 #include "hooks.h"
 #include "memory-private.h"
@@ -215,13 +216,47 @@ static emu_mem_result leaf_access(emu_space *s, emu_region *r, uint64_t off, uin
     }
 }
 
-/* Walk [addr, addr+len) through the flat view (wrapping at 2^64).  Unassigned
-   parts leave buf as the caller pre-filled it.  *unassigned counts their bytes. */
+static uint64_t size_mask(unsigned size)
+{
+    return size == 8 ? UINT64_MAX : (1ull << (8 * size)) - 1;
+}
+
+/* The unassigned bytes an access met: how many, and the space and address of the first
+   (a hole inside a window onto another space belongs to that space). */
+typedef struct holes {
+    uint64_t bytes;
+    emu_space *space;
+    uint64_t addr;
+} holes;
+
+/* How a read answers unassigned bytes: with the bytes of the unassigned value of the space
+   they belong to, at their place in a `size`-byte access in byte order `e`; size 0 (byte
+   copies): every byte is the value's low byte. */
+typedef struct fill {
+    unsigned size;
+    emu_endian e;
+} fill;
+
+static void fill_hole(const emu_space *hs, uint8_t *buf, uint64_t pos, uint64_t n, const fill *f)
+{
+    if (!f->size) {
+        memset(buf, (uint8_t)hs->unassigned, n);
+        return;
+    }
+    uint8_t tmp[8];
+    value_to_bytes(hs->unassigned & size_mask(f->size), tmp, f->size, f->e);
+    memcpy(buf, tmp + pos, n);
+}
+
+/* Walk [addr, addr+len) through the flat view (wrapping at 2^64).  Holes of s itself
+   leave buf as the caller pre-filled it (with s's unassigned value); holes inside a
+   window onto another space are filled per `f` on reads. */
 static emu_mem_result space_access(emu_space *s, uint64_t addr, uint8_t *buf, uint64_t len,
-                                   bool write, access_mode mode, uint64_t *unassigned)
+                                   bool write, access_mode mode, holes *h, const fill *f)
 {
     emu_mem_result res = EMU_MEM_OK;
-    *unassigned = 0;
+    uint64_t pos = 0;
+    *h = (holes){ 0 };
     while (len) {
         flat_range fr;
         /* Copied: a callback may remap and free the view under us. */
@@ -234,10 +269,17 @@ static emu_mem_result space_access(emu_space *s, uint64_t addr, uint8_t *buf, ui
             res = worse(res, leaf_access(s, fr.leaf, off, buf, n, write, mode, whole));
         } else {
             res = worse(res, EMU_MEM_UNASSIGNED);
-            *unassigned += n;
+            if (!h->bytes) {
+                h->space = fr.hole ? fr.hole : s;
+                h->addr = fr.hole ? fr.offset + (addr - fr.start) : addr;
+            }
+            h->bytes += n;
+            if (!write && fr.hole && fr.hole->unassigned != s->unassigned)
+                fill_hole(fr.hole, buf, pos, n, f);
         }
         addr += n;
         buf += n;
+        pos += n;
         len -= n;
     }
     return res;
@@ -248,9 +290,14 @@ static bool valid_size(unsigned size)
     return size == 1 || size == 2 || size == 4 || size == 8;
 }
 
-static uint64_t size_mask(unsigned size)
+/* " (at 0x... in space '...')" when the first unassigned byte is in another space
+   seen through a window, else "". */
+static char *where_else(const emu_space *s, const holes *h)
 {
-    return size == 8 ? UINT64_MAX : (1ull << (8 * size)) - 1;
+    if (h->space == s)
+        return NULL;
+    return emu_asprintf(" (at 0x%" PRIx64 " in space '%s', seen through a window)", h->addr,
+                        h->space->name);
 }
 
 emu_mem_result emu_space_read(emu_space *s, uint64_t addr, unsigned size, emu_endian e,
@@ -263,12 +310,16 @@ emu_mem_result emu_space_read(emu_space *s, uint64_t addr, unsigned size, emu_en
     uint8_t buf[8];
     /* Unassigned or refused bytes answer the space's value, truncated to the size. */
     value_to_bytes(s->unassigned & size_mask(size), buf, size, e);
-    uint64_t holes;
-    emu_mem_result res = space_access(s, addr, buf, size, false, MODE_SIZED, &holes);
+    holes h;
+    emu_mem_result res = space_access(s, addr, buf, size, false, MODE_SIZED, &h,
+                                      &(fill){ size, e });
     *value = bytes_to_value(buf, size, e);
-    if (holes)
-        emu_log(NULL, EMU_LOG_UNASSIGNED, "unassigned %u-byte read at 0x%" PRIx64 " in space '%s'",
-                size, addr, s->name);
+    if (h.bytes && emu_log_enabled(EMU_LOG_UNASSIGNED)) {
+        char *other = where_else(s, &h);
+        emu_log(NULL, EMU_LOG_UNASSIGNED, "unassigned %u-byte read at 0x%" PRIx64 " in space '%s'%s",
+                size, addr, s->name, other ? other : "");
+        free(other);
+    }
     return res;
 }
 
@@ -279,11 +330,15 @@ emu_mem_result emu_space_write(emu_space *s, uint64_t addr, unsigned size, emu_e
         return EMU_MEM_BAD_SIZE;
     uint8_t buf[8];
     value_to_bytes(value, buf, size, e);
-    uint64_t holes;
-    emu_mem_result res = space_access(s, addr, buf, size, true, MODE_SIZED, &holes);
-    if (holes)
+    holes h;
+    emu_mem_result res = space_access(s, addr, buf, size, true, MODE_SIZED, &h, NULL);
+    if (h.bytes && emu_log_enabled(EMU_LOG_UNASSIGNED)) {
+        char *other = where_else(s, &h);
         emu_log(NULL, EMU_LOG_UNASSIGNED, "unassigned %u-byte write at 0x%" PRIx64 " in space '%s'"
-                " (value 0x%" PRIx64 ")", size, addr, s->name, value & size_mask(size));
+                " (value 0x%" PRIx64 ")%s", size, addr, s->name, value & size_mask(size),
+                other ? other : "");
+        free(other);
+    }
     return res;
 }
 
@@ -292,11 +347,11 @@ int emu_space_read_bytes(emu_space *s, uint64_t addr, void *buf, size_t len)
     if (!len)
         return 0;
     memset(buf, (uint8_t)s->unassigned, len);
-    uint64_t holes;
-    space_access(s, addr, buf, len, false, MODE_BYTES, &holes);
-    if (holes) {
+    holes h;
+    space_access(s, addr, buf, len, false, MODE_BYTES, &h, &(fill){ 0, EMU_LITTLE_ENDIAN });
+    if (h.bytes) {
         emu_log(NULL, EMU_LOG_UNASSIGNED, "read of %zu bytes at 0x%" PRIx64 " in space '%s': %"
-                PRIu64 " of them unassigned", len, addr, s->name, holes);
+                PRIu64 " of them unassigned", len, addr, s->name, h.bytes);
         return -1;
     }
     return 0;
@@ -306,12 +361,12 @@ int emu_space_write_bytes(emu_space *s, uint64_t addr, const void *buf, size_t l
 {
     if (!len)
         return 0;
-    uint64_t holes;
+    holes h;
     /* space_access never writes into buf on a write. */
-    space_access(s, addr, (uint8_t *)buf, len, true, force ? MODE_FORCE : MODE_BYTES, &holes);
-    if (holes) {
+    space_access(s, addr, (uint8_t *)buf, len, true, force ? MODE_FORCE : MODE_BYTES, &h, NULL);
+    if (h.bytes) {
         emu_log(NULL, EMU_LOG_UNASSIGNED, "write of %zu bytes at 0x%" PRIx64 " in space '%s': %"
-                PRIu64 " of them unassigned", len, addr, s->name, holes);
+                PRIu64 " of them unassigned", len, addr, s->name, h.bytes);
         return -1;
     }
     return 0;

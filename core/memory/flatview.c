@@ -19,9 +19,11 @@ typedef struct fragment {
     uint64_t start, last;
     emu_region *leaf;
     uint64_t offset;
+    emu_space *hole;            /* a window's background: unassigned in this space */
 } fragment;
 
 typedef struct render_ctx {
+    const emu_space *space;     /* the space being rendered */
     fragment *frags;
     size_t nfrags, cap;
     bool truncated;
@@ -40,6 +42,17 @@ static void render(emu_region *r, uint64_t delta, uint64_t lo, uint64_t hi, unsi
     }
     switch (r->kind) {
     case EMU_REGION_CONTAINER:
+        /* The root of another space seen through a window: what nothing in it decodes
+           is unassigned in that space, answered by its rule.  Emitted before the
+           children, so everything mapped in it beats this background. */
+        if (r->root_of && r->root_of != ctx->space) {
+            if (ctx->nfrags >= EMU_MEM_MAX_RANGES) {
+                ctx->truncated = true;
+                return;
+            }
+            EMU_PUSH(ctx->frags, ctx->nfrags, ctx->cap,
+                     ((fragment){ lo + delta, hi + delta, NULL, lo, r->root_of }));
+        }
         for (size_t i = 0; i < r->nchildren; i++) {
             emu_region *c = r->children[i];
             uint64_t cs = c->addr, cl = c->addr + c->last;
@@ -59,7 +72,7 @@ static void render(emu_region *r, uint64_t delta, uint64_t lo, uint64_t hi, unsi
             return;
         }
         EMU_PUSH(ctx->frags, ctx->nfrags, ctx->cap,
-                 ((fragment){ lo + delta, hi + delta, r, lo }));
+                 ((fragment){ lo + delta, hi + delta, r, lo, NULL }));
         return;
     }
 }
@@ -120,12 +133,13 @@ static void emit(flat_out *o, uint64_t start, uint64_t last, const fragment *f)
     uint64_t off = f->offset + (start - f->start);
     if (o->n) {
         flat_range *p = &o->v[o->n - 1];
-        if (p->leaf == f->leaf && p->last + 1 == start && p->offset + (start - p->start) == off) {
+        if (p->leaf == f->leaf && p->hole == f->hole && p->last + 1 == start &&
+            p->offset + (start - p->start) == off) {
             p->last = last;
             return;
         }
     }
-    EMU_PUSH(o->v, o->n, o->cap, ((flat_range){ start, last, f->leaf, off }));
+    EMU_PUSH(o->v, o->n, o->cap, ((flat_range){ start, last, f->leaf, off, f->hole }));
 }
 
 static void sweep(render_ctx *ctx, flat_out *out)
@@ -163,7 +177,7 @@ static void sweep(render_ctx *ctx, flat_out *out)
 
 void emu_flat_render(emu_space *s)
 {
-    render_ctx ctx = { 0 };
+    render_ctx ctx = { .space = s };
     render(s->root, 0, 0, s->root->last, 0, &ctx);
     flat_out out = { 0 };
     sweep(&ctx, &out);
@@ -211,6 +225,7 @@ void emu_flat_lookup(emu_space *s, uint64_t addr, flat_range *out)
     }
     out->leaf = NULL;
     out->offset = 0;
+    out->hole = NULL;
     out->start = lo > 0 ? r[lo - 1].last + 1 : 0;
     out->last = lo < n ? r[lo].start - 1 : UINT64_MAX;
 }
@@ -280,6 +295,11 @@ void emu_space_dump(emu_space *s, FILE *f)
     fprintf(f, "flat view of %s (%zu ranges):\n", s->name, s->nranges);
     for (size_t i = 0; i < s->nranges; i++) {
         const flat_range *r = &s->ranges[i];
+        if (!r->leaf) {
+            fprintf(f, "  %016" PRIx64 "-%016" PRIx64 " unassigned in space %s @%016" PRIx64 "\n",
+                    r->start, r->last, r->hole->name, r->offset);
+            continue;
+        }
         fprintf(f, "  %016" PRIx64 "-%016" PRIx64 " %-4s %s", r->start, r->last,
                 emu_region_kind_name(r->leaf->kind), r->leaf->name);
         if (r->offset)

@@ -4,11 +4,14 @@
 
 #include "memory-internal.h"
 
-/* One piece of a space's flat view: [start, last] answered by `leaf` from `offset` on. */
+/* One piece of a space's flat view: [start, last] answered by `leaf` from `offset` on.
+   A range with no leaf is a hole inside a window onto another space: it is unassigned
+   there, `hole` is that space and `offset` the address in it (answered by its rule). */
 typedef struct flat_range {
     uint64_t start, last;
     emu_region *leaf;
     uint64_t offset;
+    emu_space *hole;
 } flat_range;
 
 /* A (space, delta) through which code of a RAM/ROM region was marked:
@@ -101,7 +104,8 @@ void emu_region_free_all(struct emu_mem *mem);
 /* flatview.c */
 void emu_flat_render(emu_space *s);
 /* Find the range holding addr (copied to *out), or a hole: out->leaf NULL,
-   [start, last] the hole's extent. */
+   [start, last] the hole's extent, out->hole the space it belongs to when it lies
+   inside a window onto another space (else NULL: the looked-up space's own hole). */
 void emu_flat_lookup(emu_space *s, uint64_t addr, flat_range *out);
 /* The map changed: drop every rendered view and tell the map listeners. */
 void emu_flat_invalidate_all(struct emu_mem *mem);

@@ -226,7 +226,7 @@ static void walk_region(emu_region *r, unsigned depth, walk *w)
         w->too_deep = true;
         return;
     }
-    uint64_t leaves = 0;
+    uint64_t leaves = r->root_of ? 1 : 0;   /* a space's root seen through a window: its hole range */
     unsigned height = 0;
     if (r->kind == EMU_REGION_CONTAINER) {
         for (size_t i = 0; i < r->nchildren && !w->too_deep; i++) {

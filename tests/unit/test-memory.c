@@ -866,6 +866,56 @@ static void test_random_layouts(emu_machine *m)
        "the flat view agrees with the rules at %d addresses (%d decoded)", checked, hits);
 }
 
+
+/* A window onto another space: what nothing decodes behind it follows that space's rule. */
+static void test_window_rule(emu_machine *m)
+{
+    char *logtext = NULL;
+    size_t loglen = 0;
+    FILE *logf = open_memstream(&logtext, &loglen);
+    const char *bad;
+    emu_log_enable_list("unassigned", &bad);
+    emu_log_set_file(logf);
+    emu_space *outer = emu_space_new(m, "outer", 0, NULL);
+    emu_space *isa = emu_space_new(m, "isa", 0x10000, NULL);
+    emu_space_set_unassigned_value(isa, 0);
+    emu_region *win = emu_region_alias(m, "space:isa", emu_space_root(isa), 0, 0x10000);
+    map(emu_space_root(outer), 0x80000000ull, win, 0);
+    emu_region *port = ram_pattern(m, "isa-port", 0x10, 0x61);
+    map(emu_space_root(isa), 0x3f8, port, 0);
+    uint64_t v;
+    ok(emu_space_read(outer, 0x80000300ull, 4, EMU_LITTLE_ENDIAN, &v) == EMU_MEM_UNASSIGNED && v == 0,
+       "a hole behind a window answers the inner space's value (0), not the outer one's");
+    ok(emu_space_read(outer, 0x7ffffffeull, 4, EMU_BIG_ENDIAN, &v) == EMU_MEM_UNASSIGNED && v == 0xffff0000,
+       "an access straddling the window's edge: outer bytes all ones, inner bytes 0");
+    is_u64(rd(outer, 0x800003f6ull, 4, EMU_LITTLE_ENDIAN), 0x62610000, "a hole and a device behind the window");
+    is_u64(rd(outer, 0x90000000ull, 2, EMU_LITTLE_ENDIAN), 0xffff, "outside the window: the outer value");
+    uint8_t buf[4];
+    ok(emu_space_read_bytes(outer, 0x800003f6ull, buf, 4) < 0 && buf[0] == 0 && buf[1] == 0 && buf[2] == 0x61,
+       "byte copies too");
+    emu_space_set_unassigned_value(isa, 0xff);
+    is_u64(rd(outer, 0x80000300ull, 2, EMU_LITTLE_ENDIAN), 0x00ff, "the inner value changed: seen at once");
+
+    rd(outer, 0x80000300ull, 1, EMU_LITTLE_ENDIAN);
+    emu_space_write(outer, 0x80000302ull, 1, EMU_LITTLE_ENDIAN, 7);
+    rd(outer, 0x90000000ull, 1, EMU_LITTLE_ENDIAN);
+    emu_log_set_file(NULL);
+    fclose(logf);
+    has_str(logtext, "unassigned 1-byte read at 0x80000300 in space 'outer' (at 0x300 in space 'isa', "
+            "seen through a window)", "the log names the space behind the window and the address there");
+    has_str(logtext, "unassigned 1-byte write at 0x80000302 in space 'outer' (value 0x7) (at 0x302 in space 'isa'",
+            "writes too");
+    has_str(logtext, "unassigned 1-byte read at 0x90000000 in space 'outer'\n", "outer holes as before");
+    free(logtext);
+    char *dump = NULL;
+    size_t dlen = 0;
+    FILE *df = open_memstream(&dump, &dlen);
+    emu_space_dump(outer, df);
+    fclose(df);
+    has_str(dump, "unassigned in space isa", "the flat view shows the window's background");
+    free(dump);
+}
+
 int main(void)
 {
     emu_error *err = NULL;
@@ -889,6 +939,7 @@ int main(void)
     test_top(m);
     test_dirty_api(m, edge);
     test_random_layouts(m);
+    test_window_rule(m);
     test_logs(sys);
     emu_machine_free(m);
     return tap_done();

@@ -66,7 +66,9 @@ EMU_API emu_space *emu_machine_space(emu_machine *m, const char *name);
 EMU_API emu_space *emu_space_new(emu_machine *m, const char *name, uint64_t size, emu_error **err);
 /* Its name. */
 EMU_API const char *emu_space_name(const emu_space *s);
-/* The value an unassigned read answers (default all ones), per space. */
+/* The value an unassigned read answers (default all ones), per space.  It also
+   answers for holes of this space seen through a window (an alias of its root)
+   from another space, and such accesses are logged with this space's address. */
 EMU_API void emu_space_set_unassigned_value(emu_space *s, uint64_t value);
 
 /* Accesses: `size` in 1,2,4,8 (others: EMU_MEM_BAD_SIZE); `e` is the byte
