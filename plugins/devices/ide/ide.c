@@ -350,8 +350,14 @@ static void ide_reset(emu_device *dev)
 {
     ide_channel *ch = (ide_channel *)dev;
     for (unsigned i = 0; i < 2; i++) {
-        drive_reset(&ch->drive[i]);
-        ch->drive[i].dma_mode = 0;   /* a software reset keeps the transfer mode */
+        ide_drive *d = &ch->drive[i];
+        drive_reset(d);
+        /* A software reset keeps the transfer mode and the geometry INITIALIZE DEVICE
+           PARAMETERS set; this reset (power-on, or the bus's hardware reset when the machine
+           is reset) brings back the defaults. */
+        d->dma_mode = 0;
+        if (d->blk && !d->cdrom)
+            ata_init_geometry(d);
     }
     ch->cur = 0;
     ch->ctl = 0;

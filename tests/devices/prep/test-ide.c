@@ -1,6 +1,7 @@
 /* IDE tests through the channel's ports: empty channels (QEMU's all-zero answers), OpenBIOS's
  * probe, ATA identify/read/write (LBA28, LBA48, CHS, multiple), range and read-only checks,
- * interrupts, and ATAPI packets (capacity, READ(10) in DRQ blocks, sense, TOC, empty drive). */
+ * interrupts, the geometry across resets, and ATAPI packets (capacity, READ(10) in DRQ blocks,
+ * sense, TOC, empty drive). */
 #include <fcntl.h>
 #include <unistd.h>
 #include "prep-test.h"
@@ -196,6 +197,38 @@ static void test_ata(pt_sink *sink, const char *disk_path)
     is_u64(pt_rd8(io, CMD(b)), 0x50, "FLUSH CACHE");
 }
 
+/* The current heads and sectors per track (IDENTIFY words 55 and 56) of drive 0 at `base`. */
+static unsigned current_geometry(unsigned base, unsigned *secs)
+{
+    uint8_t id[512];
+    lba28(base, 0, 0, 0, 0xec);
+    pt_rd8(io, CMD(base));
+    read_data(base, id, 512);
+    *secs = id[112] | id[113] << 8;
+    return id[110] | id[111] << 8;
+}
+
+/* INITIALIZE DEVICE PARAMETERS survives a software reset, not a machine reset. */
+static void test_geometry_reset(emu_machine *m)
+{
+    const unsigned b = 0x1f0;
+    unsigned heads, secs;
+    pt_wr8(io, DEV(b), 0xa7);
+    pt_wr8(io, COUNT(b), 32);
+    pt_wr8(io, CMD(b), 0x91);
+    is_u64(pt_rd8(io, CMD(b)), 0x50, "INITIALIZE DEVICE PARAMETERS 8 heads, 32 sectors");
+    heads = current_geometry(b, &secs);
+    ok(heads == 8 && secs == 32, "IDENTIFY shows the current geometry 8/32 (%u/%u)", heads, secs);
+    pt_wr8(io, 0x3f6, 0x04);
+    pt_wr8(io, 0x3f6, 0x00);
+    heads = current_geometry(b, &secs);
+    ok(heads == 8 && secs == 32, "SRST keeps it (%u/%u)", heads, secs);
+    emu_machine_reset(m);
+    heads = current_geometry(b, &secs);
+    ok(heads == 16 && secs == 63, "a machine reset brings back the default 16/63 (%u/%u)", heads,
+       secs);
+}
+
 static void test_readonly(void)
 {
     const unsigned b = 0x1e8;
@@ -318,6 +351,7 @@ int main(void)
 
     test_empty();
     test_ata(sink, disk);
+    test_geometry_reset(m);
     test_readonly();
     test_atapi();
 
