@@ -26,14 +26,15 @@ typedef struct composer {
 static mf_node *strip_nulls(mf_node *n)
 {
     if (n->kind == MF_MAP) {
-        for (size_t i = 0; i < n->npairs;) {
+        for (size_t i = 0; i < n->npairs; i++) {
             if (n->pairs[i].value->kind == MF_NULL) {
-                mf_map_remove(n, n->pairs[i].key);
-                continue;
+                mf_node_free(n->pairs[i].value);
+                n->pairs[i].value = NULL;
+            } else {
+                strip_nulls(n->pairs[i].value);
             }
-            strip_nulls(n->pairs[i].value);
-            i++;
         }
+        mf_map_compact(n);
     } else if (n->kind == MF_SEQ) {
         for (size_t i = 0; i < n->nitems; i++)
             strip_nulls(n->items[i]);
@@ -50,11 +51,15 @@ static mf_node *merge(mf_node *base, mf_node *over)
         mf_node_free(base);
         return strip_nulls(over);
     }
+    /* Deleted entries are emptied (NULL) first and removed in one pass at the end. */
     for (size_t i = 0; i < over->npairs; i++) {
         mf_pair *o = &over->pairs[i];
         mf_pair *b = mf_map_find(base, o->key);
         if (o->value->kind == MF_NULL) {
-            mf_map_remove(base, o->key);
+            if (b) {
+                mf_node_free(b->value);
+                b->value = NULL;
+            }
             continue;
         }
         if (b) {
@@ -65,12 +70,8 @@ static mf_node *merge(mf_node *base, mf_node *over)
         }
         o->value = NULL;             /* now owned by base */
     }
-    for (size_t i = 0; i < over->npairs; i++) {
-        free(over->pairs[i].key);
-        mf_node_free(over->pairs[i].value);
-    }
-    free(over->pairs);
-    free(over);
+    mf_map_compact(base);
+    mf_node_free(over);
     return base;
 }
 
@@ -192,13 +193,7 @@ mf_node *mf_compose(mf_strings *pool, const char *file, emu_error **err)
 
 static char *declared_names(const mf_node *map)
 {
-    char *s = emu_xstrdup("");
-    for (size_t i = 0; map && i < map->npairs; i++) {
-        char *t = emu_asprintf("%s%s%s", s, i ? ", " : "", map->pairs[i].key);
-        free(s);
-        s = t;
-    }
-    return s;
+    return mf_map_keys(map);
 }
 
 static int set_variable(mf_node *doc, const mf_pos *pos, const char *name, const char *value,

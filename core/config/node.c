@@ -13,6 +13,12 @@ const char *mf_intern(mf_strings *pool, const char *s)
     return copy;
 }
 
+const char *mf_keep(mf_strings *pool, char *s)
+{
+    EMU_PUSH(pool->s, pool->n, pool->cap, s);
+    return s;
+}
+
 void mf_strings_free(mf_strings *pool)
 {
     for (size_t i = 0; i < pool->n; i++)
@@ -47,6 +53,7 @@ void mf_node_free(mf_node *n)
         mf_node_free(n->pairs[i].value);
     }
     free(n->pairs);
+    free(n->index);
     for (size_t i = 0; i < n->nitems; i++)
         mf_node_free(n->items[i]);
     free(n->items);
@@ -87,14 +94,69 @@ size_t mf_node_text_bytes(const mf_node *n)
     return bytes;
 }
 
-mf_pair *mf_map_find(const mf_node *map, const char *key)
+/* Maps smaller than this are searched one by one. */
+#define INDEX_MIN_PAIRS 8u
+
+static size_t hash_key(const char *key, size_t len)
+{
+    uint64_t h = 0xcbf29ce484222325ull;             /* FNV-1a */
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)key[i]) * 0x100000001b3ull;
+    return (size_t)h;
+}
+
+static void index_put(mf_node *map, size_t i)
+{
+    size_t mask = map->index_cap - 1;
+    size_t h = hash_key(map->pairs[i].key, strlen(map->pairs[i].key)) & mask;
+    while (map->index[h])
+        h = (h + 1) & mask;
+    map->index[h] = i + 1;
+}
+
+static void index_build(mf_node *map)
+{
+    free(map->index);
+    map->index_cap = 16;
+    while (map->index_cap < 2 * map->npairs)
+        map->index_cap *= 2;
+    map->index = emu_xcalloc(map->index_cap, sizeof *map->index);
+    for (size_t i = 0; i < map->npairs; i++)
+        index_put(map, i);
+}
+
+static void index_drop(mf_node *map)
+{
+    free(map->index);
+    map->index = NULL;
+    map->index_cap = 0;
+}
+
+mf_pair *mf_map_find_len(const mf_node *map, const char *key, size_t len)
 {
     if (!map || map->kind != MF_MAP)
         return NULL;
-    for (size_t i = 0; i < map->npairs; i++)
-        if (!strcmp(map->pairs[i].key, key))
-            return &map->pairs[i];
+    if (map->npairs < INDEX_MIN_PAIRS) {
+        for (size_t i = 0; i < map->npairs; i++)
+            if (strlen(map->pairs[i].key) == len && !memcmp(map->pairs[i].key, key, len))
+                return &map->pairs[i];
+        return NULL;
+    }
+    mf_node *m = (mf_node *)map;                    /* the index is a cache */
+    if (!m->index)
+        index_build(m);
+    size_t mask = m->index_cap - 1;
+    for (size_t h = hash_key(key, len) & mask; m->index[h]; h = (h + 1) & mask) {
+        mf_pair *p = &m->pairs[m->index[h] - 1];
+        if (strlen(p->key) == len && !memcmp(p->key, key, len))
+            return p;
+    }
     return NULL;
+}
+
+mf_pair *mf_map_find(const mf_node *map, const char *key)
+{
+    return mf_map_find_len(map, key, strlen(key));
 }
 
 mf_node *mf_map_get(const mf_node *map, const char *key)
@@ -107,6 +169,10 @@ void mf_map_add(mf_node *map, const char *key, mf_pos key_pos, mf_node *value)
 {
     mf_pair p = { emu_xstrdup(key), key_pos, value };
     EMU_PUSH(map->pairs, map->npairs, map->pairs_cap, p);
+    if (map->index && 2 * map->npairs > map->index_cap)
+        index_build(map);
+    else if (map->index)
+        index_put(map, map->npairs - 1);
 }
 
 void mf_map_remove(mf_node *map, const char *key)
@@ -114,11 +180,46 @@ void mf_map_remove(mf_node *map, const char *key)
     mf_pair *p = mf_map_find(map, key);
     if (!p)
         return;
-    free(p->key);
     mf_node_free(p->value);
-    size_t i = (size_t)(p - map->pairs);
-    memmove(&map->pairs[i], &map->pairs[i + 1], (map->npairs - i - 1) * sizeof *p);
-    map->npairs--;
+    p->value = NULL;
+    mf_map_compact(map);
+}
+
+void mf_map_compact(mf_node *map)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < map->npairs; i++) {
+        if (!map->pairs[i].value) {
+            free(map->pairs[i].key);
+            continue;
+        }
+        map->pairs[kept++] = map->pairs[i];
+    }
+    if (kept != map->npairs)
+        index_drop(map);
+    map->npairs = kept;
+}
+
+char *mf_map_keys(const mf_node *map)
+{
+    char *list = NULL;
+    size_t count = 0;
+    for (size_t i = 0; map && map->kind == MF_MAP && i < map->npairs; i++)
+        mf_list_add(&list, &count, map->pairs[i].key, strlen(map->pairs[i].key));
+    return list ? list : emu_xstrdup("");
+}
+
+void mf_list_add(char **list, size_t *count, const char *name, size_t len)
+{
+    char *old = *list;
+    if (*count < MF_LIST_MAX)
+        *list = emu_asprintf("%s%s%.*s", old ? old : "", old ? ", " : "", (int)len, name);
+    else if (*count == MF_LIST_MAX)
+        *list = emu_asprintf("%s, ...", old ? old : "");
+    else
+        return;
+    (*count)++;
+    free(old);
 }
 
 void mf_seq_add(mf_node *seq, mf_node *item)
@@ -157,10 +258,8 @@ const char *mf_note_from(mf_strings *pool, const char *what, const mf_pos *pos)
     char *where = mf_pos_text(pos);
     char *note = pos->note ? emu_asprintf("%s %s, %s", what, where, pos->note)
                            : emu_asprintf("%s %s", what, where);
-    const char *interned = mf_intern(pool, note);
-    free(note);
     free(where);
-    return interned;
+    return mf_keep(pool, note);
 }
 
 int mf_verror(emu_error **err, const mf_pos *pos, const char *fmt, va_list ap)

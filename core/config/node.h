@@ -44,6 +44,11 @@ struct mf_node {
     char *text;                  /* MF_SCALAR */
     mf_pair *pairs;              /* MF_MAP, in the order written */
     size_t npairs, pairs_cap;
+    /* MF_MAP: a hash table of pair numbers + 1 (0: free), built when a
+       large map is first searched, so that maps of thousands of entries
+       are not searched one by one; NULL when not built. */
+    size_t *index;
+    size_t index_cap;
     mf_node **items;             /* MF_SEQ */
     size_t nitems, items_cap;
 };
@@ -55,6 +60,8 @@ typedef struct mf_strings {
 } mf_strings;
 
 const char *mf_intern(mf_strings *pool, const char *s);
+/* Keep `s` (allocated) until the pool is freed, without looking for a copy. */
+const char *mf_keep(mf_strings *pool, char *s);
 void mf_strings_free(mf_strings *pool);
 
 mf_node *mf_node_new(mf_kind kind, mf_pos pos);
@@ -65,17 +72,31 @@ mf_node *mf_node_copy(const mf_node *n);
 size_t mf_node_count(const mf_node *n);
 size_t mf_node_text_bytes(const mf_node *n);
 
-/* Map access.  mf_map_find returns the pair or NULL. */
+/* Map access.  mf_map_find returns the pair or NULL (`map` may be NULL or
+   not a map); mf_map_find_len takes a key that is not NUL-terminated. */
 mf_pair *mf_map_find(const mf_node *map, const char *key);
+mf_pair *mf_map_find_len(const mf_node *map, const char *key, size_t len);
 mf_node *mf_map_get(const mf_node *map, const char *key);
 void mf_map_add(mf_node *map, const char *key, mf_pos key_pos, mf_node *value);
 /* Remove and free the entry `key` (no-op when absent). */
 void mf_map_remove(mf_node *map, const char *key);
+/* Remove, in one pass, the entries whose value is NULL (their values
+   already freed or moved elsewhere). */
+void mf_map_compact(mf_node *map);
 void mf_seq_add(mf_node *seq, mf_node *item);
 
 /* `rel` made relative to the directory of `base_file` (unchanged when
    absolute or when base_file is NULL: the current directory). */
 char *mf_resolve_path(const char *base_file, const char *rel);
+
+/* Append `name` (`len` bytes) to the list "a, b, c" *list (NULL to start),
+   counting in *count; past MF_LIST_MAX names only ", ..." is added, once, so
+   that a message about a machine of thousands of devices stays one line. */
+#define MF_LIST_MAX 32u
+void mf_list_add(char **list, size_t *count, const char *name, size_t len);
+
+/* The keys of `map` as such a list ("" when none). */
+char *mf_map_keys(const mf_node *map);
 
 /* "a map", "a list", ... for messages. */
 const char *mf_kind_name(mf_kind k);
@@ -88,7 +109,7 @@ int mf_verror(emu_error **err, const mf_pos *pos, const char *fmt, va_list ap);
 /* "FILE:LINE:COL" (or the option) as a new string, for "first at ..." notes. */
 char *mf_pos_text(const mf_pos *pos);
 /* A note for values read from `pos` onwards: "WHAT FILE:LINE:COL", followed
-   by pos's own note (interned in pool). */
+   by pos's own note (kept in pool). */
 const char *mf_note_from(mf_strings *pool, const char *what, const mf_pos *pos);
 
 #endif

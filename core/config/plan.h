@@ -73,6 +73,8 @@ typedef struct mf_chardev_plan {
     const char *name;
     const char *spec;
     mf_pos pos;
+    const char *used_by;         /* the id of the device whose property names it, or NULL */
+    mf_pos used_at;
 } mf_chardev_plan;
 
 typedef struct mf_blockdev_plan {
@@ -80,6 +82,8 @@ typedef struct mf_blockdev_plan {
     char *path;
     emu_block_mode mode;
     mf_pos pos;
+    const char *used_by;         /* as for chardevs */
+    mf_pos used_at;
 } mf_blockdev_plan;
 
 typedef struct mf_plan {

@@ -15,23 +15,30 @@ typedef struct entry {
     char *what;                  /* "cpu 'cpu0'", "device 'com1'", "board" */
 } entry;
 
-static int find_device(const mf_plan *p, const char *id, size_t len)
+/* The plan number of cpu or device `id`: the plan holds the entries of cpus: then those of
+   devices:, in the order of their maps, so the maps' indexes find them. */
+static int find_device(const mf_vctx *v, const char *id, size_t len)
 {
-    for (size_t i = 0; i < p->ndevices; i++)
-        if (strlen(p->devices[i].id) == len && !memcmp(p->devices[i].id, id, len))
-            return (int)i;
-    return -1;
+    const mf_node *cpus = mf_map_get(v->doc, "cpus"), *devices = mf_map_get(v->doc, "devices");
+    size_t ncpus = cpus && cpus->kind == MF_MAP ? cpus->npairs : 0;
+    const mf_pair *p = mf_map_find_len(cpus, id, len);
+    size_t i;
+    if (p)
+        i = (size_t)(p - cpus->pairs);
+    else if ((p = mf_map_find_len(devices, id, len)))
+        i = ncpus + (size_t)(p - devices->pairs);
+    else
+        return -1;
+    return i < v->plan->ndevices ? (int)i : -1;
 }
 
 static char *device_ids(const mf_plan *p)
 {
-    char *s = emu_xstrdup("");
-    for (size_t i = 0; i < p->ndevices; i++) {
-        char *t = emu_asprintf("%s%s%s", s, i ? ", " : "", p->devices[i].id);
-        free(s);
-        s = t;
-    }
-    return s;
+    char *s = NULL;
+    size_t count = 0;
+    for (size_t i = 0; i < p->ndevices; i++)
+        mf_list_add(&s, &count, p->devices[i].id, strlen(p->devices[i].id));
+    return s ? s : emu_xstrdup("");
 }
 
 static char *line_names(const emu_line_desc *l)
@@ -55,7 +62,7 @@ static int add_entry(mf_vctx *v, const mf_pair *e, emu_kind kind, entry *ent)
         return -1;
     if (!strcmp(e->key, "board"))
         return mf_error(v->err, &e->key_pos, "the id 'board' is reserved for the machine's board");
-    int dup = find_device(v->plan, e->key, strlen(e->key));
+    int dup = find_device(v, e->key, strlen(e->key));
     if (dup >= 0) {
         char *first = mf_pos_text(&v->plan->devices[dup].pos);
         mf_error(v->err, &e->key_pos, "duplicate id '%s' (first at %s; ids are unique across "
@@ -94,37 +101,13 @@ fail:
 
 /* ---- properties ---- */
 
-/* A chardev or blockdev serves one device: two UARTs reading one terminal, or two disk
-   controllers writing one image, would corrupt each other's data. */
-static int check_single_user(mf_vctx *v, const emu_prop_desc *p, const mf_node *value,
-                             const char *what)
+static int check_reference(mf_vctx *v, const mf_device_plan *d, const emu_prop_desc *p,
+                           const mf_node *value, const char *what)
 {
-    const mf_plan *pl = v->plan;
-    for (size_t i = 0; i < pl->ndevices; i++) {
-        const mf_device_plan *d = &pl->devices[i];
-        for (size_t k = 0; k < d->nprops; k++) {
-            const emu_prop_desc *q = emu_type_prop(d->type, d->props[k].name);
-            if (!q || q->type != p->type || strcmp(d->props[k].text, value->text))
-                continue;
-            char *first = mf_pos_text(&d->props[k].pos);
-            mf_error(v->err, &value->pos, "%s: property '%s': %s '%s' is already used by '%s' "
-                     "(at %s); declare one for each device", what, p->name,
-                     p->type == EMU_PROP_CHARDEV ? "chardev" : "blockdev", value->text, d->id,
-                     first);
-            free(first);
-            return -1;
-        }
-    }
-    return 0;
-}
-
-static int check_reference(mf_vctx *v, const emu_prop_desc *p, const mf_node *value,
-                           const char *what)
-{
-    const mf_plan *pl = v->plan;
+    mf_plan *pl = v->plan;
     const char *name = value->text;
     if (p->type == EMU_PROP_LINK) {
-        int t = find_device(pl, name, strlen(name));
+        int t = find_device(v, name, strlen(name));
         if (t < 0) {
             char *ids = device_ids(pl);
             mf_error(v->err, &value->pos, "%s: property '%s': no cpu or device '%s' (ids: %s)",
@@ -137,25 +120,35 @@ static int check_reference(mf_vctx *v, const emu_prop_desc *p, const mf_node *va
                             what, p->name, name, pl->devices[t].type->name, p->link_type);
         return 0;
     }
+    /* The plan holds the entries of chardevs: and blockdevs: in the order of their maps. */
     bool chardev = p->type == EMU_PROP_CHARDEV;
-    size_t n = chardev ? pl->nchardevs : pl->nblockdevs;
-    char *names = emu_xstrdup("");
-    for (size_t i = 0; i < n; i++) {
-        const char *have = chardev ? pl->chardevs[i].name : pl->blockdevs[i].name;
-        if (!strcmp(have, name)) {
-            free(names);
-            return check_single_user(v, p, value, what);
-        }
-        char *t = emu_asprintf("%s%s%s", names, i ? ", " : "", have);
+    const mf_node *section = mf_map_get(v->doc, chardev ? "chardevs" : "blockdevs");
+    const mf_pair *e = mf_map_find(section, name);
+    if (!e) {
+        char *names = mf_map_keys(section);
+        mf_error(v->err, &value->pos, "%s: property '%s': no %s '%s' (%s%s%s)", what, p->name,
+                 chardev ? "chardev" : "blockdev", name, *names ? "declared: " : "declare it under ",
+                 *names ? names : chardev ? "chardevs:" : "blockdevs:",
+                 chardev ? "; the null chardev is written 'null' in quotes, a bare null deletes" : "");
         free(names);
-        names = t;
+        return -1;
     }
-    mf_error(v->err, &value->pos, "%s: property '%s': no %s '%s' (%s%s%s)", what, p->name,
-             chardev ? "chardev" : "blockdev", name, *names ? "declared: " : "declare it under ",
-             *names ? names : chardev ? "chardevs:" : "blockdevs:",
-             chardev ? "; the null chardev is written 'null' in quotes, a bare null deletes" : "");
-    free(names);
-    return -1;
+    size_t i = (size_t)(e - section->pairs);
+    const char **used_by = chardev ? &pl->chardevs[i].used_by : &pl->blockdevs[i].used_by;
+    mf_pos *used_at = chardev ? &pl->chardevs[i].used_at : &pl->blockdevs[i].used_at;
+    /* A chardev or blockdev serves one device: two UARTs reading one terminal, or two disk
+       controllers writing one image, would corrupt each other's data. */
+    if (*used_by) {
+        char *first = mf_pos_text(used_at);
+        mf_error(v->err, &value->pos, "%s: property '%s': %s '%s' is already used by '%s' (at "
+                 "%s); declare one for each device", what, p->name, chardev ? "chardev" : "blockdev",
+                 name, *used_by, first);
+        free(first);
+        return -1;
+    }
+    *used_by = d->id;
+    *used_at = value->pos;
+    return 0;
 }
 
 static int add_prop(mf_vctx *v, mf_device_plan *d, const char *what, const char *name,
@@ -191,7 +184,7 @@ static int add_prop(mf_vctx *v, mf_device_plan *d, const char *what, const char 
         return -1;
     }
     if ((p->type == EMU_PROP_LINK || p->type == EMU_PROP_CHARDEV || p->type == EMU_PROP_BLOCK) &&
-        check_reference(v, p, value, what) < 0)
+        check_reference(v, d, p, value, what) < 0)
         return -1;
     mf_prop_plan pp = { p->name, value->text, value->pos };
     EMU_PUSH(d->props, d->nprops, d->props_cap, pp);
@@ -345,7 +338,7 @@ static int add_wire(mf_vctx *v, mf_device_plan *d, const char *what, const char 
     if (!id_len || (dot && !dot[1]))
         return mf_error(v->err, &target->pos, "%s: irq: '%s' is not a target (expected DEVICE, "
                         "DEVICE.N, DEVICE.INPUT or DEVICE.INPUT[N], e.g. pic.4)", what, t);
-    int dst = find_device(v->plan, t, id_len);
+    int dst = find_device(v, t, id_len);
     if (dst < 0) {
         char *ids = device_ids(v->plan);
         mf_error(v->err, &target->pos, "%s: irq: no cpu or device '%.*s' (ids: %s)", what,

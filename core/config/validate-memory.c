@@ -93,10 +93,11 @@ static int resolve_alias(mf_vctx *v, const mf_node *memory, size_t i)
     mf_memory_plan *mp = &v->plan->memory[i];
     const mf_node *target = mf_map_get(memory->pairs[i].value, "target");
     const mf_node *size = mf_map_get(memory->pairs[i].value, "size");
-    for (size_t k = 0; k < v->plan->nmemory; k++) {
+    /* The plan holds the entries of memory: in the order of the map. */
+    const mf_pair *found = mf_map_find(memory, target->text);
+    if (found) {
+        size_t k = (size_t)(found - memory->pairs);
         const mf_memory_plan *t = &v->plan->memory[k];
-        if (strcmp(t->name, target->text))
-            continue;
         if (t->kind == MF_MEM_ALIAS)
             return mf_error(v->err, &target->pos, "memory '%s': target '%s' is an alias (alias "
                             "a ram or rom entry)", mp->name, t->name);
@@ -118,30 +119,57 @@ static int resolve_alias(mf_vctx *v, const mf_node *memory, size_t i)
                     target->text);
 }
 
+static int by_place(const void *x, const void *y)
+{
+    const mf_memory_plan *a = *(const mf_memory_plan *const *)x;
+    const mf_memory_plan *b = *(const mf_memory_plan *const *)y;
+    int c = strcmp(a->place.space, b->place.space);
+    if (c)
+        return c;
+    if (a->place.priority != b->place.priority)
+        return a->place.priority < b->place.priority ? -1 : 1;
+    if (a->place.addr != b->place.addr)
+        return a->place.addr < b->place.addr ? -1 : 1;
+    return a < b ? -1 : a > b;
+}
+
+/* Mapped entries sorted by space, priority and address: an entry overlaps an earlier one of
+   its group exactly when it starts before the furthest end seen so far in the group. */
 static int check_overlaps(mf_vctx *v)
 {
     const mf_plan *p = v->plan;
-    for (size_t j = 0; j < p->nmemory; j++) {
-        const mf_memory_plan *b = &p->memory[j];
-        for (size_t i = 0; i < j && b->mapped; i++) {
-            const mf_memory_plan *a = &p->memory[i];
-            if (!a->mapped || strcmp(a->place.space, b->place.space) ||
-                a->place.priority != b->place.priority)
-                continue;
+    const mf_memory_plan **sorted = emu_xcalloc(p->nmemory + 1, sizeof *sorted);
+    size_t n = 0;
+    for (size_t i = 0; i < p->nmemory; i++)
+        if (p->memory[i].mapped)
+            sorted[n++] = &p->memory[i];
+    qsort(sorted, n, sizeof *sorted, by_place);
+    const mf_memory_plan *furthest = NULL;     /* of the group: the entry ending last */
+    int rc = 0;
+    for (size_t k = 0; k < n && rc == 0; k++) {
+        const mf_memory_plan *cur = sorted[k];
+        if (furthest && (strcmp(furthest->place.space, cur->place.space) ||
+                         furthest->place.priority != cur->place.priority))
+            furthest = NULL;
+        uint64_t cur_end = cur->place.addr + (cur->size - 1);
+        if (furthest && cur->place.addr <= furthest->place.addr + (furthest->size - 1)) {
+            /* Name the one written later as the one that overlaps. */
+            const mf_memory_plan *a = furthest < cur ? furthest : cur;
+            const mf_memory_plan *b = furthest < cur ? cur : furthest;
             uint64_t a_end = a->place.addr + (a->size - 1), b_end = b->place.addr + (b->size - 1);
-            if (b->place.addr > a_end || a->place.addr > b_end)
-                continue;
             char *first = mf_pos_text(&a->place.pos);
-            mf_error(v->err, &b->place.pos, "memory '%s' (0x%llx..0x%llx) overlaps memory '%s' "
-                     "(0x%llx..0x%llx, mapped at %s) in space '%s' at the same priority", b->name,
-                     (unsigned long long)b->place.addr, (unsigned long long)b_end, a->name,
-                     (unsigned long long)a->place.addr, (unsigned long long)a_end, first,
-                     b->place.space);
+            rc = mf_error(v->err, &b->place.pos, "memory '%s' (0x%llx..0x%llx) overlaps memory "
+                          "'%s' (0x%llx..0x%llx, mapped at %s) in space '%s' at the same priority",
+                          b->name, (unsigned long long)b->place.addr, (unsigned long long)b_end,
+                          a->name, (unsigned long long)a->place.addr, (unsigned long long)a_end,
+                          first, b->place.space);
             free(first);
-            return -1;
         }
+        if (!furthest || cur_end > furthest->place.addr + (furthest->size - 1))
+            furthest = cur;
     }
-    return 0;
+    free(sorted);
+    return rc;
 }
 
 int mf_check_memory(mf_vctx *v, const mf_node *memory)

@@ -90,32 +90,39 @@ static int check_scripts(mf_vctx *v, const mf_node *list)
 
 /* ---- spaces and places ---- */
 
+/* The plan number of declared space `name`, or -1: the plan holds the entries of spaces: in
+   the order of the map, so the map's index finds them. */
+static long space_index(const mf_vctx *v, const char *name)
+{
+    const mf_node *spaces = mf_map_get(v->doc, "spaces");
+    const mf_pair *p = mf_map_find(spaces, name);
+    size_t i = p ? (size_t)(p - spaces->pairs) : SIZE_MAX;
+    return i < v->plan->nspaces ? (long)i : -1;
+}
+
 /* Size of space `name` (0 = 2^64), or -1 when there is no such space. */
-static int space_size(const mf_plan *p, const char *name, uint64_t *size)
+static int space_size(const mf_vctx *v, const char *name, uint64_t *size)
 {
     if (!strcmp(name, "system")) {
         *size = 0;
         return 0;
     }
-    for (size_t i = 0; i < p->nspaces; i++) {
-        if (!strcmp(p->spaces[i].name, name)) {
-            *size = p->spaces[i].size;
-            return 0;
-        }
-    }
-    return -1;
+    long i = space_index(v, name);
+    if (i < 0)
+        return -1;
+    *size = v->plan->spaces[i].size;
+    return 0;
 }
 
 int mf_check_place(mf_vctx *v, const mf_place *pl, uint64_t size, const char *what)
 {
     uint64_t space;
-    if (space_size(v->plan, pl->space, &space) < 0) {
-        char *names = emu_xstrdup("system");
-        for (size_t i = 0; i < v->plan->nspaces; i++) {
-            char *t = emu_asprintf("%s, %s", names, v->plan->spaces[i].name);
-            free(names);
-            names = t;
-        }
+    if (space_size(v, pl->space, &space) < 0) {
+        char *names = NULL;
+        size_t count = 0;
+        mf_list_add(&names, &count, "system", 6);
+        for (size_t i = 0; i < v->plan->nspaces; i++)
+            mf_list_add(&names, &count, v->plan->spaces[i].name, strlen(v->plan->spaces[i].name));
         mf_error(v->err, &pl->pos, "%s: no address space '%s' (spaces: %s)", what, pl->space, names);
         free(names);
         return -1;
@@ -129,6 +136,36 @@ int mf_check_place(mf_vctx *v, const mf_place *pl, uint64_t size, const char *wh
                         "(0x0..0x%llx)", what, (unsigned long long)size,
                         (unsigned long long)pl->addr, pl->space, (unsigned long long)last);
     return 0;
+}
+
+/* No space contains itself, directly or through others.  Each space is walked up its
+   parents once: a walk stops at a space already known to end in `system`. */
+static int check_space_cycles(mf_vctx *v)
+{
+    enum { UNSEEN, ON_WALK, ENDS_IN_SYSTEM };
+    size_t n = v->plan->nspaces;
+    unsigned char *state = emu_xcalloc(n + 1, 1);
+    long *walk = emu_xcalloc(n + 1, sizeof *walk);
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        size_t len = 0;
+        long at = (long)i;
+        while (at >= 0 && state[at] == UNSEEN) {
+            state[at] = ON_WALK;
+            walk[len++] = at;
+            at = v->plan->spaces[at].mapped ? space_index(v, v->plan->spaces[at].place.space) : -1;
+        }
+        if (at >= 0 && state[at] == ON_WALK) {
+            const mf_space_plan *sp = &v->plan->spaces[at];
+            rc = mf_error(v->err, &sp->place.pos, "space '%s' is mapped into itself (through "
+                          "'%s')", sp->name, v->plan->spaces[walk[len - 1]].name);
+        }
+        for (size_t k = 0; k < len; k++)
+            state[walk[k]] = ENDS_IN_SYSTEM;
+    }
+    free(state);
+    free(walk);
+    return rc;
 }
 
 static int check_spaces(mf_vctx *v, const mf_node *spaces)
@@ -172,7 +209,7 @@ next:
             return -1;
         }
     }
-    /* Windows: the parent exists, the window fits, and no space contains itself. */
+    /* Windows: the parent exists and the window fits. */
     for (size_t i = 0; i < v->plan->nspaces; i++) {
         mf_space_plan *sp = &v->plan->spaces[i];
         if (!sp->mapped)
@@ -182,19 +219,8 @@ next:
         free(what);
         if (rc < 0)
             return -1;
-        const mf_space_plan *at = sp;
-        for (size_t hops = 0; at && at->mapped; hops++) {
-            if (!strcmp(at->place.space, sp->name) || hops > v->plan->nspaces)
-                return mf_error(v->err, &sp->place.pos, "space '%s' is mapped into itself "
-                                "(through '%s')", sp->name, at->name);
-            const mf_space_plan *parent = NULL;
-            for (size_t k = 0; k < v->plan->nspaces; k++)
-                if (!strcmp(v->plan->spaces[k].name, at->place.space))
-                    parent = &v->plan->spaces[k];
-            at = parent;
-        }
     }
-    return 0;
+    return check_space_cycles(v);
 }
 
 /* ---- chardevs and blockdevs ---- */
@@ -245,7 +271,7 @@ static int check_chardevs(mf_vctx *v, const mf_node *map)
         free(what);
         if (rc < 0)
             return -1;
-        mf_chardev_plan c = { e->key, e->value->text, e->value->pos };
+        mf_chardev_plan c = { .name = e->key, .spec = e->value->text, .pos = e->value->pos };
         EMU_PUSH(v->plan->chardevs, v->plan->nchardevs, v->plan->chardevs_cap, c);
     }
     return 0;

@@ -11,7 +11,12 @@ typedef struct var {
     mf_node *value;              /* the scalar in `vars:` (its text is replaced when resolved) */
     var_state state;
     const char *base;            /* where relative paths in the value are relative to */
+    const char *note;            /* "from variable 'NAME' at FILE:LINE:COL", made when first used */
 } var;
+
+/* Variables that use variables that use variables...: deeper is refused (and would
+   otherwise recurse once per level). */
+#define MF_MAX_VAR_DEPTH 64u
 
 typedef struct subst {
     var *vars;
@@ -41,13 +46,7 @@ static int resolve(subst *s, size_t i, const mf_pos *used_at);
 
 static char *declared(const subst *s)
 {
-    char *names = emu_xstrdup("");
-    for (size_t i = 0; i < s->nvars; i++) {
-        char *t = emu_asprintf("%s%s%s", names, i ? ", " : "", s->vars[i].name);
-        free(names);
-        names = t;
-    }
-    return names;
+    return mf_map_keys(s->vars_map);
 }
 
 /* The text of `n` with every ${name} replaced; *only_var is set to the
@@ -83,10 +82,9 @@ static char *expand(subst *s, const mf_node *n, size_t *only_var, size_t *first)
                          "'_' and '-', not starting with a digit)", (int)name_len, name);
                 goto fail;
             }
-            size_t v = SIZE_MAX;
-            for (size_t k = 0; k < s->nvars; k++)
-                if (strlen(s->vars[k].name) == name_len && !memcmp(s->vars[k].name, name, name_len))
-                    v = k;
+            /* s->vars follows the order of the vars: map, so its index finds a variable. */
+            const mf_pair *found = mf_map_find_len(s->vars_map, name, name_len);
+            size_t v = found ? (size_t)(found - s->vars_map->pairs) : SIZE_MAX;
             if (v == SIZE_MAX) {
                 char *names = declared(s);
                 mf_error(s->err, &n->pos, "undefined variable '%.*s' (%s%s)", (int)name_len, name,
@@ -99,7 +97,7 @@ static char *expand(subst *s, const mf_node *n, size_t *only_var, size_t *first)
                 goto fail;
             piece = s->vars[v].value->text;
             piece_len = strlen(piece);
-            if (piece_len > s->bytes_left - out_n) {
+            if (out_n + piece_len > s->bytes_left) {
                 mf_error(s->err, &n->pos, "variables expand to more than %u bytes of text in all "
                          "(is a variable used many times inside another?)", MF_MAX_TEXT_BYTES);
                 goto fail;
@@ -124,6 +122,11 @@ static char *expand(subst *s, const mf_node *n, size_t *only_var, size_t *first)
     }
     out[out_n] = 0;
     *only_var = refs == 1 && !literal_text ? last : SIZE_MAX;
+    if (refs && out_n > s->bytes_left) {
+        mf_error(s->err, &n->pos, "variables expand to more than %u bytes of text in all "
+                 "(is a variable used many times inside another?)", MF_MAX_TEXT_BYTES);
+        goto fail;
+    }
     if (refs)
         s->bytes_left -= out_n;
     return out;
@@ -132,28 +135,29 @@ fail:
     return NULL;
 }
 
-/* Messages about a value made from variable `v` say where it came from:
-   the --set option that set it, or where the variable is defined. */
-static void note_origin(subst *s, mf_node *n, const var *v)
+/* Messages about a value made from variable `v` say where it came from: the --set option
+   that set it (also through other variables), or where the variable is defined.  Values of
+   variables only take the option: notes do not chain from variable to variable. */
+static void note_origin(subst *s, mf_node *n, var *v, bool in_vars)
 {
     const mf_pos *def = &v->value->pos;
     if (!def->line || def->option) {
         n->pos.option = def->option ? def->option : def->file;
         return;
     }
-    char *what = emu_asprintf("from variable '%s' at", v->name);
-    const char *note = mf_note_from(s->pool, what, def);
-    free(what);
-    if (n->pos.note) {
-        char *both = emu_asprintf("%s; %s", note, n->pos.note);
-        note = mf_intern(s->pool, both);
-        free(both);
+    if (in_vars)
+        return;
+    if (!v->note) {
+        char *what = emu_asprintf("from variable '%s' at", v->name);
+        v->note = mf_note_from(s->pool, what, def);
+        free(what);
     }
-    n->pos.note = note;
+    n->pos.note = n->pos.note ? mf_keep(s->pool, emu_asprintf("%s; %s", v->note, n->pos.note))
+                              : v->note;
 }
 
 /* Substitute in one scalar; its base follows a lone variable's. */
-static int substitute(subst *s, mf_node *n)
+static int substitute(subst *s, mf_node *n, bool in_vars)
 {
     size_t only, first;
     char *text = expand(s, n, &only, &first);
@@ -166,7 +170,7 @@ static int substitute(subst *s, mf_node *n)
         n->var = s->vars[only].name;
     }
     if (first != SIZE_MAX)
-        note_origin(s, n, &s->vars[first]);
+        note_origin(s, n, &s->vars[first], in_vars);
     return 0;
 }
 
@@ -189,9 +193,12 @@ static int resolve(subst *s, size_t i, const mf_pos *used_at)
         free(cycle);
         return -1;
     }
+    if (s->nstack >= MF_MAX_VAR_DEPTH)
+        return mf_error(s->err, used_at, "variables nested deeper than %u levels (a variable "
+                        "using a variable using a variable...)", MF_MAX_VAR_DEPTH);
     v->state = VAR_RESOLVING;
     EMU_PUSH(s->stack, s->nstack, s->stack_cap, i);
-    int rc = substitute(s, v->value);
+    int rc = substitute(s, v->value, true);
     s->nstack--;
     if (rc == 0) {
         v->base = v->value->base;
@@ -205,7 +212,7 @@ static int walk(subst *s, mf_node *n)
     if (n == s->vars_map)
         return 0;
     if (n->kind == MF_SCALAR)
-        return substitute(s, n);
+        return substitute(s, n, false);
     for (size_t i = 0; i < n->npairs; i++)
         if (walk(s, n->pairs[i].value) < 0)
             return -1;
@@ -240,7 +247,7 @@ int mf_substitute_vars(mf_node *doc, mf_strings *pool, emu_error **err)
                          p->key, mf_kind_name(p->value->kind));
                 goto out;
             }
-            s.vars[i] = (var){ p->key, p->value, VAR_NEW, p->value->base };
+            s.vars[i] = (var){ .name = p->key, .value = p->value, .base = p->value->base };
         }
         s.nvars = vars->npairs;
         for (size_t i = 0; i < s.nvars; i++)
