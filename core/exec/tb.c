@@ -270,7 +270,9 @@ tb *tb_find(emu_cpu *cpu, uint64_t pc, uint32_t flags)
     }
     if (!t)
         t = translate(cpu, pc, phys, flags);
-    pthread_mutex_unlock(&ex->lock);
+    /* Under the lock: a block another thread retires after this is cleared from every jump
+       cache by tb_remove; set after unlocking, the entry could outlive the block's reaping. */
     cpu->jc[j] = t;
+    pthread_mutex_unlock(&ex->lock);
     return t;
 }
