@@ -24,11 +24,12 @@
  * ICW1 with LTIM) requests at once when its line is already high; one
  * switched to edge mode waits for its next rising edge.
  *
- * An edge request stays in IRR when its line falls before the acknowledge
- * (as in QEMU): devices here signal with short pulses, which the data
- * sheet's "IR must stay high until the first INTA" would lose.  Spurious
- * IRQ 7 (15 on the slave) therefore comes from requests that vanish by
- * masking or from level requests whose line fell.
+ * An edge request whose line falls before the acknowledge vanishes from
+ * IRR (the data sheet's "IR must stay high until the first INTA"; QEMU
+ * keeps it), so a late acknowledge gets spurious IRQ 7 (15 on the slave), as
+ * for a request masked or a level request whose line fell.  A pulse within
+ * one instant of virtual time (emu_line_pulse) stands for a pulse long
+ * enough to be acknowledged and stays a request.
  */
 #include <emu/emu.h>
 #include <emu/intack.h>
@@ -41,6 +42,7 @@ enum { MASTER, SLAVE };
 typedef struct pic {
     uint8_t irr, imr, isr;
     uint8_t last_irr;             /* inputs seen high (edge detection) */
+    uint64_t rise_ns[8];          /* virtual time of each input's last rising edge */
     uint8_t elcr, elcr_mask;
     uint8_t priority_add;         /* the IRQ with the highest priority */
     uint8_t irq_base;             /* ICW2: vector of IRQ 0 */
@@ -90,8 +92,8 @@ static bool is_level(const pic *p, int irq)
     return p->ltim || (p->elcr & (1u << irq));
 }
 
-/* An input of one chip changes level. */
-static void chip_set_input(pic *p, int irq, int level)
+/* An input of one chip changes level at virtual time `now`. */
+static void chip_set_input(pic *p, int irq, int level, uint64_t now)
 {
     uint8_t mask = (uint8_t)(1u << irq);
     if (is_level(p, irq)) {
@@ -101,6 +103,11 @@ static void chip_set_input(pic *p, int irq, int level)
             p->irr &= ~mask;
     } else if (level && !(p->last_irr & mask)) {
         p->irr |= mask;   /* rising edge */
+        p->rise_ns[irq] = now;
+    } else if (!level && (p->last_irr & mask) && now != p->rise_ns[irq]) {
+        /* Withdrawn before the acknowledge: the request vanishes (the 8259A needs IR
+           high until the first INTA).  A pulse within one instant is a request. */
+        p->irr &= (uint8_t)~mask;
     }
     if (level)
         p->last_irr |= mask;
@@ -139,7 +146,8 @@ static void resample_levels(i8259 *d, pic *p)
 static void update(i8259 *d)
 {
     int slave_int = pending_irq(&d->chip[SLAVE], false) >= 0;
-    chip_set_input(&d->chip[MASTER], CASCADE_IRQ, slave_int || (d->inputs & (1u << CASCADE_IRQ)));
+    chip_set_input(&d->chip[MASTER], CASCADE_IRQ, slave_int || (d->inputs & (1u << CASCADE_IRQ)),
+                   emu_clock_ns(d->dev.machine));
     emu_line_set(d->int_out, pending_irq(&d->chip[MASTER], true) >= 0);
 }
 
@@ -367,7 +375,7 @@ static void i8259_set_input(emu_device *dev, unsigned line, unsigned index, int 
     else
         d->inputs &= (uint16_t)~(1u << index);
     if (index != CASCADE_IRQ)
-        chip_set_input(&d->chip[index >> 3], (int)(index & 7), level);
+        chip_set_input(&d->chip[index >> 3], (int)(index & 7), level, emu_clock_ns(dev->machine));
     update(d);
 }
 

@@ -372,6 +372,23 @@ static void test_spurious(void)
     eoi(0x20);
     irq(4, 0);
 
+    irq(3, 1);
+    dt_run_to(m, emu_clock_ns(m) + 1000);
+    irq(3, 0);
+    ok(!cpu_int(), "an edge request withdrawn before the acknowledge: INT drops");
+    is_u64(irr(0x20), 0x00, "and IRR forgets it");
+    is_u64(iack(), 0x0f, "a late acknowledge gets spurious IRQ 7");
+    irq(3, 1);
+    irq(3, 0);
+    ok(cpu_int(), "a pulse within one instant stays a request");
+    is_u64(iack(), 0x0b, "and is taken");
+    eoi(0x20);
+    irq(11, 1);
+    dt_run_to(m, emu_clock_ns(m) + 1000);
+    irq(11, 0);
+    ok(!cpu_int(), "an edge request on the slave withdrawn: the cascade input falls too");
+    is_u64(iack(), 0x0f, "the master has nothing: spurious IRQ 7");
+
     irq(7, 1);
     is_u64(iack(), 0x0f, "a real IRQ 7 has the same vector...");
     is_u64(isr(0x20), 0x80, "...but sets ISR bit 7 (how drivers tell them apart)");
