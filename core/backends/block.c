@@ -21,7 +21,10 @@ struct emu_blockdev {
     emu_block_mode mode;
     bool dirty;              /* rw: written since the last flush */
     int overlay_fd;          /* snapshot: unlinked sparse file holding written clusters */
-    uint64_t *in_overlay;    /* snapshot: one bit per cluster */
+    /* snapshot: the clusters the overlay holds, an open-addressing set of cluster numbers
+       sized by what the guest wrote, not by the image (a sparse image may be exabytes) */
+    uint64_t *written;
+    size_t written_cap, written_count;
 };
 
 /* ---- whole-buffer I/O ---- */
@@ -99,8 +102,6 @@ static int open_overlay(emu_blockdev *b, emu_error **err)
                       "(set TMPDIR to a writable directory)", b->name, dir, strerror(errno));
         return -1;
     }
-    uint64_t nclusters = b->size / CLUSTER + 1;
-    b->in_overlay = emu_xcalloc((size_t)(nclusters / 64 + 1), sizeof(uint64_t));
     return 0;
 }
 
@@ -185,7 +186,7 @@ void emu_blockdev_close(emu_blockdev *b)
     }
     if (b->overlay_fd >= 0)
         close(b->overlay_fd);
-    free(b->in_overlay);
+    free(b->written);
     free(b->name);
     free(b->path);
     free(b);
@@ -213,9 +214,53 @@ static bool in_range(const emu_blockdev *b, uint64_t offset, size_t len)
     return len <= b->size && offset <= b->size - len;
 }
 
+/* ---- the set of written clusters ---- */
+
+#define NO_CLUSTER UINT64_MAX    /* an empty slot (cluster numbers are below 2^52) */
+
+static size_t slot_of(uint64_t cl, size_t cap)
+{
+    return (size_t)((cl * 0x9e3779b97f4a7c15ull) >> 32) & (cap - 1);
+}
+
 static bool cluster_in_overlay(const emu_blockdev *b, uint64_t cl)
 {
-    return (b->in_overlay[cl / 64] >> (cl % 64)) & 1;
+    if (!b->written_cap)
+        return false;
+    for (size_t i = slot_of(cl, b->written_cap);; i = (i + 1) & (b->written_cap - 1)) {
+        if (b->written[i] == cl)
+            return true;
+        if (b->written[i] == NO_CLUSTER)
+            return false;
+    }
+}
+
+static void insert_slot(uint64_t *slots, size_t cap, uint64_t cl)
+{
+    size_t i = slot_of(cl, cap);
+    while (slots[i] != NO_CLUSTER)
+        i = (i + 1) & (cap - 1);
+    slots[i] = cl;
+}
+
+static void mark_in_overlay(emu_blockdev *b, uint64_t cl)
+{
+    if (cluster_in_overlay(b, cl))
+        return;
+    /* At most 3/4 full, so a probe always ends at an empty slot. */
+    if ((b->written_count + 1) * 4 > b->written_cap * 3) {
+        size_t cap = b->written_cap ? b->written_cap * 2 : 1024;
+        uint64_t *slots = emu_xmalloc(cap * sizeof *slots);
+        memset(slots, 0xff, cap * sizeof *slots);
+        for (size_t i = 0; i < b->written_cap; i++)
+            if (b->written[i] != NO_CLUSTER)
+                insert_slot(slots, cap, b->written[i]);
+        free(b->written);
+        b->written = slots;
+        b->written_cap = cap;
+    }
+    insert_slot(b->written, b->written_cap, cl);
+    b->written_count++;
 }
 
 /* Snapshot read: runs of clusters come from the overlay or the image, whichever holds them. */
@@ -260,7 +305,7 @@ static int snapshot_write(emu_blockdev *b, uint64_t offset, const uint8_t *buf, 
         }
         if (r < 0)
             return r;
-        b->in_overlay[cl / 64] |= 1ull << (cl % 64);
+        mark_in_overlay(b, cl);
         pos = we;
     }
     return 0;
