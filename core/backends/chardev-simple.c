@@ -28,7 +28,7 @@ const chardev_kind emu_chardev_null_kind = {
 static int file_check(const char *arg, emu_error **err)
 {
     if (!*arg) {
-        emu_error_set(err, "chardev 'file:': expected file:PATH (a file to write the output to)");
+        emu_error_set(err, "'file:': expected file:PATH (a file to write the output to)");
         return -1;
     }
     return 0;
@@ -39,7 +39,7 @@ static int file_open(emu_chardev *c, const char *path, emu_error **err)
     /* O_NONBLOCK: a FIFO without a reader must not hang emu at start, nor later. */
     c->out_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0666);
     if (c->out_fd < 0) {
-        emu_error_set(err, "chardev file:%s: cannot open for writing: %s", path, strerror(errno));
+        emu_error_set(err, "chardev '%s': cannot open %s for writing: %s", c->name, path, strerror(errno));
         return -1;
     }
     return 0;

@@ -15,13 +15,13 @@ static int parse_addr(const char *arg, uint16_t *port, emu_error **err)
 {
     const char *colon = strrchr(arg, ':');
     if (!colon) {
-        emu_error_set(err, "chardev 'tcp:%s': expected tcp:127.0.0.1:PORT", arg);
+        emu_error_set(err, "'tcp:%s': expected tcp:127.0.0.1:PORT", arg);
         return -1;
     }
     size_t hlen = (size_t)(colon - arg);
     bool loopback = hlen == 9 && (!strncmp(arg, "127.0.0.1", 9) || !strncmp(arg, "localhost", 9));
     if (!loopback) {
-        emu_error_set(err, "chardev 'tcp:%s': host '%.*s' is not allowed: the server listens on "
+        emu_error_set(err, "'tcp:%s': host '%.*s' is not allowed: the server listens on "
                       "loopback only (write tcp:127.0.0.1:PORT)", arg, (int)hlen, arg);
         return -1;
     }
@@ -30,7 +30,7 @@ static int parse_addr(const char *arg, uint16_t *port, emu_error **err)
     errno = 0;
     unsigned long v = strtoul(p, &end, 10);
     if (*p < '0' || *p > '9' || *end || errno || v > 65535) {   /* digits only: no sign, no space */
-        emu_error_set(err, "chardev 'tcp:%s': port '%s' is not a number from 0 to 65535 "
+        emu_error_set(err, "'tcp:%s': port '%s' is not a number from 0 to 65535 "
                       "(0 picks a free port)", arg, p);
         return -1;
     }
@@ -51,7 +51,7 @@ static int tcp_open(emu_chardev *c, const char *arg, emu_error **err)
         return -1;
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
-        emu_error_set(err, "chardev tcp:%s: socket: %s", arg, strerror(errno));
+        emu_error_set(err, "chardev '%s': socket: %s", c->name, strerror(errno));
         return -1;
     }
     int one = 1;
@@ -64,7 +64,7 @@ static int tcp_open(emu_chardev *c, const char *arg, emu_error **err)
     socklen_t len = sizeof sa;
     if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, 1) < 0 ||
         getsockname(fd, (struct sockaddr *)&sa, &len) < 0) {
-        emu_error_set(err, "chardev tcp:%s: cannot listen: %s", arg, strerror(errno));
+        emu_error_set(err, "chardev '%s': cannot listen on 127.0.0.1:%u: %s", c->name, port, strerror(errno));
         close(fd);
         return -1;
     }

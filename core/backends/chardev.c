@@ -83,12 +83,11 @@ static const chardev_kind *parse_spec(const char *spec, const char **arg, emu_er
         if (strlen(k->name) != nlen || strncmp(spec, k->name, nlen))
             continue;
         if (k->has_arg && spec[nlen] != ':') {
-            emu_error_set(err, "chardev '%s': expected %s", spec, k->usage);
+            emu_error_set(err, "'%s': expected %s", spec, k->usage);
             return NULL;
         }
         if (!k->has_arg && spec[nlen]) {
-            emu_error_set(err, "chardev '%s': '%s' takes no argument (expected %s)", spec, k->name,
-                          k->usage);
+            emu_error_set(err, "'%s': %s takes no argument (expected %s)", spec, k->name, k->usage);
             return NULL;
         }
         *arg = k->has_arg ? spec + nlen + 1 : NULL;

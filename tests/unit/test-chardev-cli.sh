@@ -98,7 +98,7 @@ if command -v bash >/dev/null 2>&1 && bash -c 'exec 3<>/dev/tcp/127.0.0.1/1' 2>&
     err=$("$EMU" --machine "$work/tcpfixed.yaml" </dev/null 2>&1); st=$?
     is "$st" 2 "a port in use: status 2 before the machine runs"
     like "$err" "tcpfixed.yaml:7:" "naming the machine file's line"
-    like "$err" "cannot listen: Address already in use" "and saying why"
+    like "$err" "chardev 'con': cannot listen on 127.0.0.1:$port: Address already in use" "and saying why"
     PORT=$port timeout 10 bash -c 'exec 3<>/dev/tcp/127.0.0.1/$PORT && printf q >&3 && sleep 0.2' 2>/dev/null
     wait $emu_pid; st=$?
     is "$st" 0 "a client's 'q' ends the run"
