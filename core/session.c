@@ -29,16 +29,18 @@ static void on_signal(int sig)
     raise(sig);
 }
 
+/* The signals that end a run cleanly; one ignored when emu started (nohup, a background job of
+   a script) stays ignored. */
 static void install_signals(void)
 {
-    struct sigaction sa;
+    static const int quit_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+    struct sigaction sa, old;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-    sigaction(SIGQUIT, &sa, NULL);
+    for (size_t i = 0; i < EMU_ARRAY_SIZE(quit_signals); i++)
+        if (sigaction(quit_signals[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+            sigaction(quit_signals[i], &sa, NULL);
 }
 
 /* A snapshot option failed before the run: its message, status 2. */

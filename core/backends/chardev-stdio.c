@@ -23,11 +23,20 @@ static bool atexit_registered;
 static bool handlers_installed;
 static bool out_fd_owned;                  /* out_fd is our own reopened descriptor */
 
-/* Signals that end the process: put the terminal back, then let the old action run. */
+/* Signals whose default action ends the process: put the terminal back, then let the old
+   action run.  One ignored when emu started (nohup, a background job) stays ignored. */
 static const int fatal_signals[] = {
-    SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL,
+    SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS,
+    SIGXCPU, SIGXFSZ, SIGALRM, SIGVTALRM, SIGPROF, SIGUSR1, SIGUSR2, SIGIO,
+#ifdef SIGPWR
+    SIGPWR,
+#endif
+#ifdef SIGSTKFLT
+    SIGSTKFLT,
+#endif
 };
 static struct sigaction old_fatal[EMU_ARRAY_SIZE(fatal_signals)];
+static bool fatal_caught[EMU_ARRAY_SIZE(fatal_signals)];
 static struct sigaction old_tstp, old_cont;
 
 void emu_backends_restore_terminal(void)
@@ -132,8 +141,12 @@ static void install_handlers(void)
     sa.sa_handler = on_fatal_signal;
     sa.sa_flags = SA_ONSTACK;
     sigemptyset(&sa.sa_mask);
-    for (size_t i = 0; i < EMU_ARRAY_SIZE(fatal_signals); i++)
-        sigaction(fatal_signals[i], &sa, &old_fatal[i]);
+    for (size_t i = 0; i < EMU_ARRAY_SIZE(fatal_signals); i++) {
+        sigaction(fatal_signals[i], NULL, &old_fatal[i]);
+        fatal_caught[i] = old_fatal[i].sa_handler != SIG_IGN;
+        if (fatal_caught[i])
+            sigaction(fatal_signals[i], &sa, NULL);
+    }
     sigaction(SIGTSTP, NULL, &old_tstp);
     install_stop_handler();
     sa.sa_handler = on_continue;
@@ -154,7 +167,7 @@ static void remove_handlers(void)
         /* Leave a handler someone installed after us (the session's quit handler) alone. */
         struct sigaction cur;
         sigaction(fatal_signals[i], NULL, &cur);
-        if (cur.sa_handler == on_fatal_signal)
+        if (fatal_caught[i] && cur.sa_handler == on_fatal_signal)
             sigaction(fatal_signals[i], &old_fatal[i], NULL);
     }
     sigaction(SIGCONT, &old_cont, NULL);

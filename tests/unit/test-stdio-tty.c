@@ -94,7 +94,7 @@ static char read_report(int fd, double timeout)
  * emu stopped (the shell then takes the terminal back and waits for "C" to resume it, as `fg`
  * does), "X" + the wait status when emu is gone.
  */
-static void shell(const char *slave, char *const argv[], int report, int control)
+static void shell(const char *slave, char *const argv[], int report, int control, bool nohup)
 {
     setsid();
     int fd = open(slave, O_RDWR);
@@ -110,6 +110,7 @@ static void shell(const char *slave, char *const argv[], int report, int control
         signal(SIGTTOU, SIG_DFL);
         signal(SIGTTIN, SIG_DFL);
         signal(SIGTSTP, SIG_DFL);
+        signal(SIGHUP, nohup ? SIG_IGN : SIG_DFL);
         int err = open(errlog, O_WRONLY | O_CREAT | O_TRUNC, 0600);
         dup2(fd, 0);
         dup2(fd, 1);
@@ -143,7 +144,7 @@ static void shell(const char *slave, char *const argv[], int report, int control
 
 enum how {
     LUA_QUIT, LUA_ERROR, LUA_START_ERROR, LOAD_STATE_ERROR,
-    SIG_INT, SIG_TERM, SIG_HUP, SIG_QUIT, SIG_SEGV, SIG_ABRT, CTRL_Z,
+    SIG_INT, SIG_TERM, SIG_HUP, SIG_QUIT, SIG_SEGV, SIG_ABRT, SIG_USR1, SIG_XFSZ, NOHUP, CTRL_Z,
 };
 
 static const struct {
@@ -161,6 +162,9 @@ static const struct {
     [SIG_QUIT] = { "SIGQUIT", "wait", SIGQUIT },
     [SIG_SEGV] = { "SIGSEGV", "wait", SIGSEGV },
     [SIG_ABRT] = { "SIGABRT", "wait", SIGABRT },
+    [SIG_USR1] = { "SIGUSR1", "wait", SIGUSR1 },
+    [SIG_XFSZ] = { "SIGXFSZ", "wait", SIGXFSZ },
+    [NOHUP] = { "SIGHUP ignored from the start (nohup), then emu.quit", "quit", SIGHUP },
     [CTRL_Z] = { "^Z, fg, then emu.quit", "quit", 0 },
 };
 
@@ -212,7 +216,7 @@ static void run_case(enum how how)
         close(ctl[1]);
         close(master);
         close(sfd);
-        shell(slave, argv, rep[1], ctl[0]);
+        shell(slave, argv, rep[1], ctl[0], how == NOHUP);
     }
     close(rep[1]);
     close(ctl[0]);
@@ -226,7 +230,12 @@ static void run_case(enum how how)
         raw = wait_file(upflag, 10);
     bool stop_ok = true;
     if (started && raw) {
-        if (cases[how].sig) {
+        if (how == NOHUP) {
+            kill(pid, SIGHUP);
+            /* Still running, still raw, a while later (the signal stays ignored). */
+            usleep(200000);
+            ok(kill(pid, 0) == 0 && is_raw(sfd), "%s: emu runs on in raw mode", cases[how].name);
+        } else if (cases[how].sig) {
             kill(pid, cases[how].sig);
         } else if (how == CTRL_Z) {
             ssize_t w = write(master, "\x1a", 1);   /* the terminal sends SIGTSTP */
@@ -239,7 +248,7 @@ static void run_case(enum how how)
             ok(raw_again, "fg: emu resumes and puts the terminal in raw mode again");
             stop_ok = stopped && cooked && raw_again;
         }
-        if (how == LUA_QUIT || how == LUA_ERROR || how == CTRL_Z)
+        if (how == LUA_QUIT || how == LUA_ERROR || how == CTRL_Z || how == NOHUP)
             write_file(flag, "go\n");
     }
     char ch = read_report(rep[0], 15);
@@ -261,6 +270,7 @@ static void run_case(enum how how)
     switch (how) {
     case LUA_QUIT:
     case CTRL_Z:
+    case NOHUP:
         ok(ended && stop_ok && WIFEXITED(st) && WEXITSTATUS(st) == 5, "%s: exit status 5 (the script's)",
            cases[how].name);
         break;
@@ -274,6 +284,8 @@ static void run_case(enum how how)
         break;
     case SIG_SEGV:
     case SIG_ABRT:
+    case SIG_USR1:
+    case SIG_XFSZ:
         /* Killed by the signal (a sanitizer build reports and exits instead). */
         ok(ended && (WIFSIGNALED(st) || (WIFEXITED(st) && WEXITSTATUS(st) != 0)),
            "%s: emu dies of it", cases[how].name);
@@ -340,7 +352,7 @@ int main(void)
                "    emu.wait(200000)\n"
                "  end\n"
                "end)\n");
-    tap_plan(2 * (CTRL_Z + 1) + 2);
+    tap_plan(2 * (CTRL_Z + 1) + 3);
     for (int how = LUA_QUIT; how <= CTRL_Z; how++)
         run_case((enum how)how);
     unlink(machine);
