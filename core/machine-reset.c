@@ -12,7 +12,6 @@ void emu_machine_request_reset(emu_machine *m)
 
 void emu_machine_system_reset(emu_machine *m)
 {
-    m->reset_requested = 0;
     emu_log(NULL, EMU_LOG_INFO, "machine reset");
     emu_machine_reset(m);
     emu_exec_reset(m);

@@ -51,6 +51,9 @@ void emu_machine_reset(emu_machine *m)
 {
     for (size_t i = 0; i < m->ndevices; i++)
         emu_device_reset(m->devices[i]);
+    /* This reset answers the requests made before it, and those its devices made while being
+       reset (a reset line they raised and lowered): none is left for the run loop. */
+    m->reset_requested = 0;
 }
 
 void emu_machine_request_quit(emu_machine *m, int code)

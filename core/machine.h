@@ -44,7 +44,7 @@ struct emu_machine {
 emu_machine *emu_machine_new(const char *name, emu_error **err);
 /* Destroy devices (reverse order), then backends, memory, clock. Flushes block devices. */
 void emu_machine_free(emu_machine *m);
-/* Reset every device (creation order) and CPU. */
+/* Reset every device (creation order) and CPU; no reset request is left pending. */
 void emu_machine_reset(emu_machine *m);
 /* Ask the run loop to stop with `code` (safe from signal handlers). */
 void emu_machine_request_quit(emu_machine *m, int code);

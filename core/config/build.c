@@ -195,8 +195,10 @@ static int build_devices(emu_machine *m, const mf_plan *p, emu_error **err)
         for (size_t k = 0; k < d->nwires; k++) {
             const mf_wire_plan *w = &d->wires[k];
             emu_error *e = NULL;
-            if (emu_line_connect(devs[i], w->out, w->out_index, devs[w->target], w->in,
-                                 w->in_index, &e) < 0) {
+            emu_device *dst = w->target == MF_TARGET_MACHINE ? emu_machine_lines(m, &e)
+                                                             : devs[w->target];
+            if (!dst || emu_line_connect(devs[i], w->out, w->out_index, dst, w->in,
+                                         w->in_index, &e) < 0) {
                 fail_at(err, &w->pos, e, "cannot connect the line");
                 goto out;
             }

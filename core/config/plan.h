@@ -2,6 +2,7 @@
 #ifndef EMU_CORE_CONFIG_PLAN_H
 #define EMU_CORE_CONFIG_PLAN_H
 
+#include <stdint.h>
 #include "backends/backends.h"
 #include "config/node.h"
 
@@ -48,10 +49,11 @@ typedef struct mf_region_plan {
 } mf_region_plan;
 
 /* Output `out`[out_index] of this device to input `in`[in_index] of device `target`. */
+#define MF_TARGET_MACHINE SIZE_MAX   /* the machine's own inputs (id "machine") */
 typedef struct mf_wire_plan {
     const char *out;
     unsigned out_index;
-    size_t target;               /* index into mf_plan.devices */
+    size_t target;               /* index into mf_plan.devices, or MF_TARGET_MACHINE */
     const char *in;
     unsigned in_index;
     mf_pos pos;

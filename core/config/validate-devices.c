@@ -62,6 +62,9 @@ static int add_entry(mf_vctx *v, const mf_pair *e, emu_kind kind, entry *ent)
         return -1;
     if (!strcmp(e->key, "board"))
         return mf_error(v->err, &e->key_pos, "the id 'board' is reserved for the machine's board");
+    if (!strcmp(e->key, EMU_MACHINE_ID))
+        return mf_error(v->err, &e->key_pos, "the id '%s' is reserved for the machine's own "
+                        "inputs (machine.reset, machine.poweroff)", EMU_MACHINE_ID);
     int dup = find_device(v, e->key, strlen(e->key));
     if (dup >= 0) {
         char *first = mf_pos_text(&v->plan->devices[dup].pos);
@@ -325,7 +328,62 @@ static int parse_line_ref(const char *s, size_t len, const emu_line_desc *l, boo
     return 0;
 }
 
-/* One target "DEV", "DEV.N", "DEV.LINE" or "DEV.LINE[N]" of output out[oi]. */
+/* "machine.reset, machine.poweroff" */
+static char *machine_targets(void)
+{
+    char *s = emu_xstrdup("");
+    for (const emu_line_desc *l = emu_machine_inputs(); l->name; l++) {
+        char *t = emu_asprintf("%s%s%s.%s", s, *s ? ", " : "", EMU_MACHINE_ID, l->name);
+        free(s);
+        s = t;
+    }
+    return s;
+}
+
+/* Add wire w of d unless the same one is already there. */
+static int push_wire(mf_vctx *v, mf_device_plan *d, const char *what, const mf_wire_plan *w)
+{
+    const char *dst_id = w->target == MF_TARGET_MACHINE ? EMU_MACHINE_ID
+                                                        : v->plan->devices[w->target].id;
+    for (size_t i = 0; i < d->nwires; i++) {
+        const mf_wire_plan *o = &d->wires[i];
+        if (strcmp(o->out, w->out) || o->out_index != w->out_index || o->target != w->target ||
+            strcmp(o->in, w->in) || o->in_index != w->in_index)
+            continue;
+        char *first = mf_pos_text(&o->pos);
+        mf_error(v->err, &w->pos, "%s: irq: output '%s[%u]' is wired to %s.%s[%u] twice "
+                 "(first at %s)", what, w->out, w->out_index, dst_id, w->in, w->in_index, first);
+        free(first);
+        return -1;
+    }
+    EMU_PUSH(d->wires, d->nwires, d->wires_cap, *w);
+    return 0;
+}
+
+/* "machine.LINE": one of the machine's own inputs, named (no default line, no bare index). */
+static int add_machine_wire(mf_vctx *v, mf_device_plan *d, const char *what, const char *out,
+                            unsigned oi, const mf_node *target, const char *line)
+{
+    const emu_line_desc *inputs = emu_machine_inputs();
+    mf_wire_plan w = { out, oi, MF_TARGET_MACHINE, NULL, 0, target->pos };
+    char *why = NULL;
+    if (!line) {
+        char *names = line_names(inputs);
+        why = emu_asprintf("name the input (valid: %s)", names);
+        free(names);
+    } else {
+        parse_line_ref(line, strlen(line), inputs, false, "input", &w.in, &w.in_index, &why);
+    }
+    if (why) {
+        mf_error(v->err, &target->pos, "%s: irq: %s: %s", what, EMU_MACHINE_ID, why);
+        free(why);
+        return -1;
+    }
+    return push_wire(v, d, what, &w);
+}
+
+/* One target "DEV", "DEV.N", "DEV.LINE" or "DEV.LINE[N]" of output out[oi], or
+   "machine.LINE". */
 static int add_wire(mf_vctx *v, mf_device_plan *d, const char *what, const char *out,
                     unsigned oi, const mf_node *target)
 {
@@ -338,11 +396,15 @@ static int add_wire(mf_vctx *v, mf_device_plan *d, const char *what, const char 
     if (!id_len || (dot && !dot[1]))
         return mf_error(v->err, &target->pos, "%s: irq: '%s' is not a target (expected DEVICE, "
                         "DEVICE.N, DEVICE.INPUT or DEVICE.INPUT[N], e.g. pic.4)", what, t);
+    if (id_len == strlen(EMU_MACHINE_ID) && !memcmp(t, EMU_MACHINE_ID, id_len))
+        return add_machine_wire(v, d, what, out, oi, target, dot ? dot + 1 : NULL);
     int dst = find_device(v, t, id_len);
     if (dst < 0) {
         char *ids = device_ids(v->plan);
-        mf_error(v->err, &target->pos, "%s: irq: no cpu or device '%.*s' (ids: %s)", what,
-                 (int)id_len, t, ids);
+        char *inputs = machine_targets();
+        mf_error(v->err, &target->pos, "%s: irq: no cpu or device '%.*s' (ids: %s); the "
+                 "machine's own inputs are %s", what, (int)id_len, t, ids, inputs);
+        free(inputs);
         free(ids);
         return -1;
     }
@@ -359,20 +421,7 @@ static int add_wire(mf_vctx *v, mf_device_plan *d, const char *what, const char 
         free(why);
         return -1;
     }
-    for (size_t i = 0; i < d->nwires; i++) {
-        const mf_wire_plan *o = &d->wires[i];
-        if (strcmp(o->out, w.out) || o->out_index != w.out_index || o->target != w.target ||
-            strcmp(o->in, w.in) || o->in_index != w.in_index)
-            continue;
-        char *first = mf_pos_text(&o->pos);
-        mf_error(v->err, &target->pos, "%s: irq: output '%s[%u]' is wired to %s.%s[%u] twice "
-                 "(first at %s)", what, w.out, w.out_index, v->plan->devices[dst].id, w.in,
-                 w.in_index, first);
-        free(first);
-        return -1;
-    }
-    EMU_PUSH(d->wires, d->nwires, d->wires_cap, w);
-    return 0;
+    return push_wire(v, d, what, &w);
 }
 
 static int add_wires(mf_vctx *v, mf_device_plan *d, const char *what, const char *out,

@@ -36,7 +36,8 @@ static const emu_region_desc systemio_regions[] = {
 };
 
 static const emu_line_desc systemio_outputs[] = {
-    { "soft-reset", 1, "port 0x92 bit 0 (PReP bit 7), level: the CPU's hard reset" },
+    { "soft-reset", 1, "port 0x92 bit 0 (PReP bit 7), as a level: writing 1 raises it, a "
+                       "reset of the device lowers it (for machine.reset)" },
     { "noncontig", 1, "port 0x850 bit 0: 1 selects the non-contiguous I/O map (to the host "
                       "bridge's noncontig input)" },
     { NULL, 0, NULL },

@@ -3,7 +3,8 @@
 # boot and the console, boot text included, must equal forth/NAME.expected, a transcript of
 # qemu-system-ppc made by qemu-capture.py.  The test may set `machine` (a machine file;
 # default machines.d/prep.yaml) and define `setup DIR`, which prints --set arguments (one per
-# line) after making what they name in DIR (sector_images helps).
+# line) after making what they name in DIR (sector_images helps), and `checks FILE`, which makes
+# more TAP checks of the transcript FILE.
 . "$EMU_SRCDIR/tests/tap.sh"
 FW=/usr/share/qemu/openbios-ppc
 [ -r "$FW" ] || skip_all "no OpenBIOS ($FW, Debian package qemu-system-data)"
@@ -42,5 +43,8 @@ if cmp -s "$T/got.txt" "$D/forth/$name.expected"; then
 else
     ok 1 "$name: the session is byte for byte QEMU's"
     diff "$D/forth/$name.expected" "$T/got.txt" | head -20 | sed 's/^/# /'
+fi
+if command -v checks >/dev/null 2>&1; then
+    checks "$T/got.txt"
 fi
 done_testing

@@ -32,14 +32,17 @@ EXTRA_DIST += tests/devices/prep/forth-console.lua tests/devices/prep/console-un
 	tests/devices/prep/forth/ide.in tests/devices/prep/forth/ide.expected \
 	tests/devices/prep/forth/scsi.in tests/devices/prep/forth/scsi.expected \
 	tests/devices/prep/forth/misc.in tests/devices/prep/forth/misc.expected \
+	tests/devices/prep/forth/reset.in tests/devices/prep/forth/reset.expected \
 	tests/devices/prep/ide-machine.yaml tests/devices/prep/scsi-machine.yaml \
-	tests/guests/prep/hello-prep.c tests/guests/prep/prep-uart.h
+	tests/guests/prep/hello-prep.c tests/guests/prep/reset-prep.c tests/guests/prep/prep-uart.h
 dist_noinst_SCRIPTS += tests/devices/prep/test-forth-core.sh tests/devices/prep/test-forth-tree.sh \
 	tests/devices/prep/test-forth-ide.sh tests/devices/prep/test-forth-scsi.sh \
-	tests/devices/prep/test-forth-misc.sh tests/devices/prep/test-kernel.sh
+	tests/devices/prep/test-forth-misc.sh tests/devices/prep/test-forth-reset.sh \
+	tests/devices/prep/test-kernel.sh tests/devices/prep/test-kernel-reset.sh
 TESTS += tests/devices/prep/test-forth-core.sh tests/devices/prep/test-forth-tree.sh \
 	tests/devices/prep/test-forth-ide.sh tests/devices/prep/test-forth-scsi.sh \
-	tests/devices/prep/test-forth-misc.sh tests/devices/prep/test-kernel.sh
+	tests/devices/prep/test-forth-misc.sh tests/devices/prep/test-forth-reset.sh \
+	tests/devices/prep/test-kernel.sh tests/devices/prep/test-kernel-reset.sh
 
 ## Programs loaded from disk and CD images by the firmware (tests/guests/prep/boot-prep.c).
 EXTRA_DIST += tests/devices/prep/boot-console.lua tests/devices/prep/boot-session.sh \
@@ -101,3 +104,8 @@ check_PROGRAMS += tests/devices/prep/test-cmd646
 tests_devices_prep_test_cmd646_SOURCES = tests/devices/prep/test-cmd646.c
 tests_devices_prep_test_cmd646_LDADD = core/libemu.la
 TESTS += tests/devices/prep/test-cmd646
+
+check_PROGRAMS += tests/devices/prep/test-machine-reset
+tests_devices_prep_test_machine_reset_SOURCES = tests/devices/prep/test-machine-reset.c
+tests_devices_prep_test_machine_reset_LDADD = core/libemu.la
+TESTS += tests/devices/prep/test-machine-reset
