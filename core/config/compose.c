@@ -111,6 +111,9 @@ static int read_includes(composer *c, const char *file, const mf_node *inc, mf_n
         if (it->kind != MF_SCALAR || !*it->text)
             return mf_error(c->err, &it->pos, "include: expected a file name, not %s",
                             it->kind == MF_SCALAR ? "an empty string" : mf_kind_name(it->kind));
+        if (strstr(it->text, "${"))
+            return mf_error(c->err, &it->pos, "include: '%s': variables cannot be used in include "
+                            "paths (files are included before variables are known)", it->text);
         char *path = mf_resolve_path(file, it->text);
         mf_node *doc = read_file(c, mf_intern(c->pool, path), &it->pos);
         free(path);
@@ -350,6 +353,8 @@ int mf_apply_set(mf_node *doc, mf_strings *pool, const char *set, emu_error **er
         rc = mf_error(err, &pos, "expected KEY=VALUE");
     else if (!strchr(key, '.'))
         rc = set_variable(doc, &pos, key, eq + 1, err);
+    else if (!strncmp(key, "vars.", 5) && key[5] && !strchr(key + 5, '.')) /* spelled out */
+        rc = set_variable(doc, &pos, key + 5, eq + 1, err);
     else
         rc = set_path(doc, &pos, key, eq + 1, err);
     free(key);

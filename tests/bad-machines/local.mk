@@ -90,6 +90,7 @@ EXTRA_DIST += \
 	tests/bad-machines/include-syntax-error.yaml \
 	tests/bad-machines/include-top-list.yaml \
 	tests/bad-machines/include-undefined-variable.yaml \
+	tests/bad-machines/include-uses-variable.yaml \
 	tests/bad-machines/invalid-utf8-in-value.yaml \
 	tests/bad-machines/invalid-utf8.yaml \
 	tests/bad-machines/irq-bad-input.yaml \
@@ -172,6 +173,7 @@ EXTRA_DIST += \
 	tests/bad-machines/set-into-a-list.yaml \
 	tests/bad-machines/set-into-a-scalar.yaml \
 	tests/bad-machines/set-replaces-a-map.yaml \
+	tests/bad-machines/set-undeclared-variable-dotted.yaml \
 	tests/bad-machines/set-undeclared-variable.yaml \
 	tests/bad-machines/set-unknown-device.yaml \
 	tests/bad-machines/set-unknown-memory.yaml \
