@@ -23,7 +23,7 @@
 #include "../tap.h"
 
 static char dir[] = "/tmp/emu-test-stdio-tty-XXXXXX";
-static char machine[128], script[128], flag[128], upflag[128], errlog[128];
+static char machine[128], busy_machine[128], rom[128], script[128], flag[128], upflag[128], errlog[128];
 static const char *emu;
 
 static double now_s(void)
@@ -144,7 +144,8 @@ static void shell(const char *slave, char *const argv[], int report, int control
 
 enum how {
     LUA_QUIT, LUA_ERROR, LUA_START_ERROR, LOAD_STATE_ERROR,
-    SIG_INT, SIG_TERM, SIG_HUP, SIG_QUIT, SIG_SEGV, SIG_ABRT, SIG_USR1, SIG_XFSZ, NOHUP, CTRL_Z,
+    SIG_INT, SIG_TERM, SIG_HUP, SIG_QUIT, SIG_SEGV, SIG_ABRT, SIG_USR1, SIG_XFSZ, NOHUP, BUSY_INT,
+    CTRL_Z,
 };
 
 static const struct {
@@ -164,6 +165,7 @@ static const struct {
     [SIG_ABRT] = { "SIGABRT", "wait", SIGABRT },
     [SIG_USR1] = { "SIGUSR1", "wait", SIGUSR1 },
     [SIG_XFSZ] = { "SIGXFSZ", "wait", SIGXFSZ },
+    [BUSY_INT] = { "SIGINT with a CPU spinning", "wait", SIGINT },
     [NOHUP] = { "SIGHUP ignored from the start (nohup), then emu.quit", "quit", SIGHUP },
     [CTRL_Z] = { "^Z, fg, then emu.quit", "quit", 0 },
 };
@@ -195,7 +197,7 @@ static void run_case(enum how how)
     argv[n++] = (char *)emu;
     argv[n++] = (char *)"--realtime";
     argv[n++] = (char *)"--machine";
-    argv[n++] = machine;
+    argv[n++] = how == BUSY_INT ? busy_machine : machine;
     argv[n++] = (char *)"--lua";
     argv[n++] = script;
     if (how == LOAD_STATE_ERROR) {
@@ -282,6 +284,10 @@ static void run_case(enum how how)
         ok(ended && WIFEXITED(st) && WEXITSTATUS(st) != 0, "%s: a failure status (%d)", cases[how].name,
            WIFEXITED(st) ? WEXITSTATUS(st) : -1);
         break;
+    case BUSY_INT:
+        ok(ended && WIFEXITED(st) && WEXITSTATUS(st) == 128 + SIGINT, "%s: a clean exit with status 130",
+           cases[how].name);
+        break;
     case SIG_SEGV:
     case SIG_ABRT:
     case SIG_USR1:
@@ -324,6 +330,8 @@ int main(void)
     snprintf(machine, sizeof machine, "%s/tty.yaml", dir);
     snprintf(script, sizeof script, "%s/run.lua", dir);
     snprintf(flag, sizeof flag, "%s/go", dir);
+    snprintf(busy_machine, sizeof busy_machine, "%s/busy.yaml", dir);
+    snprintf(rom, sizeof rom, "%s/spin.rom", dir);
     snprintf(upflag, sizeof upflag, "%s/go.up", dir);
     snprintf(errlog, sizeof errlog, "%s/stderr", dir);
     /* No CPU: the machine waits for terminal input; the script waits in real time for the flag. */
@@ -335,6 +343,28 @@ int main(void)
                "devices:\n"
                "  com1: { type: ns16550, map: system@0x1000, props: { chardev: con } }\n"
                "chardevs: { con: stdio }\n");
+    /* A PowerPC 604 spinning at its reset vector (b . at 0xfff00100), the same UART on stdio. */
+    FILE *f = fopen(rom, "wb");
+    if (f) {
+        static const unsigned char spin[4] = { 0x48, 0x00, 0x00, 0x00 };
+        for (int i = 0; i < 0x100; i++)
+            fputc(0, f);
+        fwrite(spin, 1, sizeof spin, f);
+        fclose(f);
+    }
+    char text[1024];
+    snprintf(text, sizeof text,
+             "emu-machine: 1\n"
+             "name: busy\n"
+             "memory:\n"
+             "  ram: { kind: ram, size: 1M, map: system@0x0 }\n"
+             "  rom: { kind: rom, file: \"%s\", map: system@0xfff00000 }\n"
+             "cpus:\n"
+             "  cpu0: { type: ppc604 }\n"
+             "devices:\n"
+             "  com1: { type: ns16550, map: system@0x80001000, props: { chardev: con } }\n"
+             "chardevs: { con: stdio }\n", rom);
+    write_file(busy_machine, text);
     write_file(script,
                "local mode, flag = os.getenv('MODE'), os.getenv('FLAG')\n"
                "if mode == 'start-error' then error('deliberate error before the run') end\n"
@@ -356,6 +386,8 @@ int main(void)
     for (int how = LUA_QUIT; how <= CTRL_Z; how++)
         run_case((enum how)how);
     unlink(machine);
+    unlink(busy_machine);
+    unlink(rom);
     unlink(script);
     unlink(flag);
     unlink(errlog);
