@@ -143,7 +143,7 @@ static void shell(const char *slave, char *const argv[], int report, int control
 }
 
 enum how {
-    LUA_QUIT, LUA_ERROR, LUA_START_ERROR, LOAD_STATE_ERROR,
+    LUA_QUIT, LUA_ERROR, LUA_OS_EXIT, LUA_START_ERROR, LOAD_STATE_ERROR,
     SIG_INT, SIG_TERM, SIG_HUP, SIG_QUIT, SIG_SEGV, SIG_ABRT, SIG_USR1, SIG_XFSZ, NOHUP, BUSY_INT,
     CTRL_Z,
 };
@@ -155,6 +155,7 @@ static const struct {
 } cases[] = {
     [LUA_QUIT] = { "emu.quit from Lua", "quit", 0 },
     [LUA_ERROR] = { "a Lua error while running", "error", 0 },
+    [LUA_OS_EXIT] = { "os.exit(4) from Lua", "os-exit", 0 },
     [LUA_START_ERROR] = { "a Lua error before the run", "start-error", 0 },
     [LOAD_STATE_ERROR] = { "an error exit (--load-state of a bad file)", "wait", 0 },
     [SIG_INT] = { "SIGINT", "wait", SIGINT },
@@ -250,7 +251,7 @@ static void run_case(enum how how)
             ok(raw_again, "fg: emu resumes and puts the terminal in raw mode again");
             stop_ok = stopped && cooked && raw_again;
         }
-        if (how == LUA_QUIT || how == LUA_ERROR || how == CTRL_Z || how == NOHUP)
+        if (how == LUA_QUIT || how == LUA_ERROR || how == LUA_OS_EXIT || how == CTRL_Z || how == NOHUP)
             write_file(flag, "go\n");
     }
     char ch = read_report(rep[0], 15);
@@ -275,6 +276,9 @@ static void run_case(enum how how)
     case NOHUP:
         ok(ended && stop_ok && WIFEXITED(st) && WEXITSTATUS(st) == 5, "%s: exit status 5 (the script's)",
            cases[how].name);
+        break;
+    case LUA_OS_EXIT:
+        ok(ended && WIFEXITED(st) && WEXITSTATUS(st) == 4, "%s: exit status 4", cases[how].name);
         break;
     case LUA_START_ERROR:
     case LOAD_STATE_ERROR:
@@ -377,6 +381,7 @@ int main(void)
                "    if f then\n"
                "      f:close()\n"
                "      if mode == 'error' then error('deliberate error while running') end\n"
+               "      if mode == 'os-exit' then os.exit(4) end\n"
                "      emu.quit(5)\n"
                "    end\n"
                "    emu.wait(200000)\n"
