@@ -1,5 +1,6 @@
 /* The run loop: CPUs execute until the next timer deadline, timers fire, host input is delivered,
  * machine resets are done between blocks. */
+#include <limits.h>
 #include <stdint.h>
 #include <time.h>
 #include "backends/backends.h"
@@ -40,7 +41,9 @@ int emu_machine_run(emu_machine *m)
                 /* Sleep until the next deadline or host input. */
                 uint64_t host = emu_clock_host_ns(m);
                 uint64_t wait = deadline > host ? deadline - host : 0;
-                int ms = deadline == UINT64_MAX ? -1 : (int)(wait / 1000000u);
+                /* poll() takes an int: a deadline weeks away is waited for in steps. */
+                uint64_t wait_ms = wait / 1000000u;
+                int ms = deadline == UINT64_MAX ? -1 : (int)(wait_ms > INT_MAX ? INT_MAX : wait_ms);
                 emu_backends_poll(m, wait && ms == 0 ? 1 : ms);
             } else {
                 emu_backends_poll(m, 0);
