@@ -183,6 +183,20 @@ static int check_output_file(const char *option, const char *path)
     return r;
 }
 
+/* An argument that is no option's value: say what it probably was meant to be. */
+static int stray_argument(const char *arg)
+{
+    size_t len = strlen(arg);
+    bool yaml = (len > 5 && !strcmp(arg + len - 5, ".yaml")) || (len > 4 && !strcmp(arg + len - 4, ".yml"));
+    if (yaml)
+        return usage_error("unexpected argument '%s' (to run this machine: emu --machine %s)", arg, arg);
+    struct stat st;
+    if (stat(arg, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111))
+        return usage_error("unexpected argument '%s' (to run this program: emu --user %s)", arg, arg);
+    return usage_error("unexpected argument '%s' (a program to run goes after --user; "
+                       "emu's options go before it)", arg);
+}
+
 /* The first option given that only a run (of a machine or a program) uses, or NULL. */
 static const char *first_run_option(const emu_options *o)
 {
@@ -324,8 +338,7 @@ int emu_options_parse(int argc, char **argv, emu_options *o)
         }
     }
     if (optind < argc)
-        return usage_error("unexpected argument '%s' (a program to run goes after --user; "
-                           "emu's options go before it)", argv[optind]);
+        return stray_argument(argv[optind]);
     return check_combination(o, list);
 }
 

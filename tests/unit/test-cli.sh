@@ -103,6 +103,10 @@ usage_error "--list-plugins with --describe" "emu: --list-plugins and --describe
 usage_error "--describe with --user" "emu: --describe: cannot be combined with --user" --describe stub --user /bin/true
 usage_error "a stray argument" "emu: unexpected argument 'stray'" stray
 usage_error "an argument after --" "emu: unexpected argument 'x'" -- x
+usage_error "a machine file without --machine" \
+    "emu: unexpected argument '$work/m.yaml' (to run this machine: emu --machine $work/m.yaml)" "$work/m.yaml"
+usage_error "a program without --user" "emu: unexpected argument '/bin/true' (to run this program: emu --user /bin/true)" \
+    /bin/true
 usage_error "--gdb is not an option (there is no gdb stub yet)" "emu: --gdb: unknown option" --gdb 1234
 
 err=$("$EMU" --machine /nonexistent/m.yaml 2>&1); st=$?
