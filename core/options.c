@@ -88,6 +88,29 @@ static size_t prefix_matches(const char *name, size_t len, char *list, size_t si
     return n;
 }
 
+/* Edit distance of a[0..la) and b, stopping early above 2 (only close names are suggested). */
+static size_t edit_distance(const char *a, size_t la, const char *b)
+{
+    size_t lb = strlen(b);
+    if (la > lb + 2 || lb > la + 2 || lb >= 64)
+        return 3;
+    size_t row[64], prev;
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        prev = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t cur = row[j];
+            size_t sub = prev + (a[i - 1] != b[j - 1] && !(a[i - 1] == '_' && b[j - 1] == '-'));
+            size_t best = row[j] + 1 < row[j - 1] + 1 ? row[j] + 1 : row[j - 1] + 1;
+            row[j] = sub < best ? sub : best;
+            prev = cur;
+        }
+    }
+    return row[lb];
+}
+
 /* getopt failed on argv[optind - 1] (or inside a group of short options): say why, in emu's words. */
 static int option_error(int c, char **argv)
 {
@@ -109,6 +132,17 @@ static int option_error(int c, char **argv)
     char list[512];
     if (prefix_matches(name, len, list, sizeof list) > 1)
         return usage_error("--%.*s: ambiguous (could be %s)", (int)len, name, list);
+    const char *closest = NULL;
+    size_t best = 3;
+    for (size_t i = 0; i < NOPTIONS; i++) {
+        size_t d = edit_distance(name, len, options[i].opt.name);
+        if (d < best) {
+            best = d;
+            closest = options[i].opt.name;
+        }
+    }
+    if (closest)
+        return usage_error("--%.*s: unknown option (did you mean --%s?)", (int)len, name, closest);
     return usage_error("--%.*s: unknown option", (int)len, name);
 }
 

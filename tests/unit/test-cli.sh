@@ -54,6 +54,8 @@ usage_error() {
 
 usage_error "unknown long option" "emu: --frobnicate: unknown option" --frobnicate
 usage_error "unknown long option with a value" "emu: --frob: unknown option" --frob=1
+usage_error "a near miss suggests the option" "emu: --machines: unknown option (did you mean --machine?)" --machines x
+usage_error "_ for - suggests the option" "emu: --save_state: unknown option (did you mean --save-state?)" --save_state x
 usage_error "unknown short option" "emu: -x: unknown option" -x
 usage_error "unknown short option in a group" "emu: -z: unknown option" -zV
 usage_error "ambiguous abbreviation lists the candidates" "emu: --s: ambiguous (could be --set, --sysroot" --s x
