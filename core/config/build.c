@@ -230,7 +230,7 @@ emu_machine *mf_build(const mf_plan *p, emu_error **err)
     emu_error *e = NULL;
     emu_machine *m = emu_machine_new(p->name, &e);
     if (!m) {
-        emu_error_set(err, "%s: %s", p->source, emu_error_message(e));
+        mf_error_text(err, "%s: %s", p->source, emu_error_message(e));
         emu_error_free(e);
         return NULL;
     }

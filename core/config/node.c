@@ -1,4 +1,5 @@
 /* The document tree of a machine file: building, copying, freeing, map access, positioned errors. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "config/node.h"
@@ -262,11 +263,45 @@ const char *mf_note_from(mf_strings *pool, const char *what, const mf_pos *pos)
     return mf_keep(pool, note);
 }
 
+/* `s` with control characters written as escapes (\n, \t, \xNN), so that a value holding a
+   newline or a terminal escape sequence cannot split a message or drive the terminal. */
+static char *printable(const char *s)
+{
+    size_t n = 0;
+    for (const char *p = s; *p; p++)
+        n += (unsigned char)*p < 0x20 || *p == 0x7f ? 4 : 1;
+    char *out = emu_xmalloc(n + 1), *o = out;
+    for (const char *p = s; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c == '\n' || c == '\t' || c == '\r')
+            o += sprintf(o, "\\%c", c == '\n' ? 'n' : c == '\t' ? 't' : 'r');
+        else if (c < 0x20 || c == 0x7f)
+            o += sprintf(o, "\\x%02x", c);
+        else
+            *o++ = (char)c;
+    }
+    *o = 0;
+    return out;
+}
+
+int mf_error_text(emu_error **err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = emu_vasprintf(fmt, ap);
+    va_end(ap);
+    char *shown = printable(msg);
+    emu_error_set(err, "%s", shown);
+    free(shown);
+    free(msg);
+    return -1;
+}
+
 int mf_verror(emu_error **err, const mf_pos *pos, const char *fmt, va_list ap)
 {
     char *msg = emu_vasprintf(fmt, ap);
     char *where = mf_pos_text(pos);
-    emu_error_set(err, "%s%s%s: %s%s%s%s", pos->option ? pos->option : "", pos->option ? ": " : "",
+    mf_error_text(err, "%s%s%s: %s%s%s%s", pos->option ? pos->option : "", pos->option ? ": " : "",
                   where, msg, pos->note ? " (" : "", pos->note ? pos->note : "",
                   pos->note ? ")" : "");
     free(where);

@@ -106,6 +106,10 @@ const char *mf_kind_name(mf_kind k);
    value the option set through a variable.  Returns -1. */
 int mf_error(emu_error **err, const mf_pos *pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int mf_verror(emu_error **err, const mf_pos *pos, const char *fmt, va_list ap);
+/* Set *err to the message, with control characters (a newline, a terminal
+   escape) in it written as escapes, as mf_error does: every message is one
+   printable line.  Returns -1. */
+int mf_error_text(emu_error **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* "FILE:LINE:COL" (or the option) as a new string, for "first at ..." notes. */
 char *mf_pos_text(const mf_pos *pos);
 /* A note for values read from `pos` onwards: "WHAT FILE:LINE:COL", followed

@@ -293,7 +293,7 @@ static void file_error(emu_error **err, const char *path, const mf_pos *from, co
     if (from)
         mf_error(err, from, "include '%s': %s", path, problem);
     else
-        emu_error_set(err, "%s: %s", path, problem);
+        mf_error_text(err, "%s: %s", path, problem);
 }
 
 /* Read the whole file, refusing what is not a regular file and anything over the size cap.
@@ -305,7 +305,7 @@ static unsigned char *slurp(const char *path, const mf_pos *from, size_t *len, e
         if (from)
             mf_error(err, from, "cannot open include '%s': %s", path, strerror(errno));
         else
-            emu_error_set(err, "%s: cannot open: %s", path, strerror(errno));
+            mf_error_text(err, "%s: cannot open: %s", path, strerror(errno));
         return NULL;
     }
     struct stat st;
@@ -413,7 +413,7 @@ mf_node *mf_read_yaml(const char *file, const mf_pos *included_from, const char 
                  .err = err };
     if (!yaml_parser_initialize(&r.parser)) {
         free(buf);
-        emu_error_set(err, "%s: cannot initialize the YAML parser", file);
+        mf_error_text(err, "%s: cannot initialize the YAML parser", file);
         return NULL;
     }
     yaml_parser_set_input_string(&r.parser, buf, len);

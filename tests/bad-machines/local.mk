@@ -36,6 +36,7 @@ EXTRA_DIST += \
 	tests/bad-machines/chardev-tcp-port-range.yaml \
 	tests/bad-machines/chardevs-a-list.yaml \
 	tests/bad-machines/comments-only.yaml \
+	tests/bad-machines/control-characters.yaml \
 	tests/bad-machines/cpu-type-is-device.yaml \
 	tests/bad-machines/crlf-then-error.yaml \
 	tests/bad-machines/declare-system.yaml \
