@@ -440,6 +440,45 @@ static void test_elcr(void)
 
 /* Random commands, lines and acknowledges: INT always agrees with what a poll finds,
    and nothing crashes. */
+
+/* Special fully nested mode (ICW4.SFNM on the master): a higher slave request nests. */
+static void test_sfnm(void)
+{
+    init_pc(0x01);
+    irq(12, 1);
+    is_u64(iack(), 0x74, "slave IRQ 12 in service");
+    irq(9, 1);
+    ok(!cpu_int(), "fully nested: the master's cascade input in service blocks slave IRQ 9");
+    eoi(0xa0);
+    eoi(0x20);
+    is_u64(iack(), 0x71, "taken once both EOIs are done");
+    eoi(0xa0);
+    eoi(0x20);
+    all_low();
+
+    static const uint8_t master[] = { 0x11, 0x08, 0x04, 0x11 }, slave[] = { 0x11, 0x70, 0x02, 0x01 };
+    for (int i = 0; i < 4; i++) {
+        dt_out(io, i ? 0x21 : 0x20, master[i]);
+        dt_out(io, i ? 0xa1 : 0xa0, slave[i]);
+    }
+    irq(12, 1);
+    is_u64(iack(), 0x74, "SFNM: slave IRQ 12 in service");
+    irq(9, 1);
+    ok(cpu_int(), "a higher-priority request of the same slave reaches the CPU");
+    is_u64(iack(), 0x71, "slave IRQ 9 nests");
+    is_u64(isr(0xa0), 0x12, "both in service on the slave");
+    irq(13, 1);
+    ok(!cpu_int(), "a lower one of the slave still waits");
+    dt_out(io, 0xa0, 0x20);
+    dt_out(io, 0xa0, 0x20);
+    dt_out(io, 0x20, 0x20);
+    is_u64(iack(), 0x75, "after the EOIs, IRQ 13");
+    dt_out(io, 0xa0, 0x20);
+    dt_out(io, 0x20, 0x20);
+    all_low();
+    init_pc(0x01);
+}
+
 static void test_random(void)
 {
     static const uint16_t ports[] = { 0x20, 0x21, 0xa0, 0xa1, 0x4d0, 0x4d1 };
@@ -513,6 +552,7 @@ int main(void)
     test_ocw3();
     test_spurious();
     test_elcr();
+    test_sfnm();
     test_random();
     test_intack_interface();
 
