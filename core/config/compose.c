@@ -186,7 +186,8 @@ fail:
 
 mf_node *mf_compose(mf_strings *pool, const char *file, emu_error **err)
 {
-    composer c = { .pool = pool, .budget = { MF_MAX_NODES, MF_MAX_TEXT_BYTES }, .err = err };
+    composer c = { .pool = pool, .budget = { MF_MAX_NODES, MF_MAX_TEXT_BYTES, MF_MAX_LOAD_BYTES },
+                   .err = err };
     mf_node *doc = read_file(&c, mf_intern(pool, file), NULL);
     free(c.chain);
     return doc;

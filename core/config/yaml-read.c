@@ -409,6 +409,15 @@ mf_node *mf_read_yaml(const char *file, const mf_pos *included_from, const char 
     unsigned char *buf = slurp(file, included_from, &len, err);
     if (!buf)
         return NULL;
+    if (len > budget->file_bytes) {
+        free(buf);
+        char *why = emu_asprintf("the files of this machine hold more than %u bytes in all",
+                                 MF_MAX_LOAD_BYTES);
+        file_error(err, file, included_from, why);
+        free(why);
+        return NULL;
+    }
+    budget->file_bytes -= len;
     reader r = { .file = file, .buf = buf, .len = len, .note = note, .budget = budget,
                  .err = err };
     if (!yaml_parser_initialize(&r.parser)) {

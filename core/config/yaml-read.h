@@ -9,10 +9,12 @@
 #define MF_MAX_NODES 100000u           /* values in all files of one load, aliases expanded */
 #define MF_MAX_TEXT_BYTES (16u << 20)  /* text of keys and values in all files of one load,
                                           aliases and variables expanded */
+#define MF_MAX_LOAD_BYTES (4u << 20)   /* bytes of all files of one load */
 
-/* What one load may still read: alias and variable bombs run out of it. */
+/* What one load may still read: alias and variable bombs run out of it, and so do 64
+   includes of 1 MiB files. */
 typedef struct mf_budget {
-    size_t nodes, bytes;
+    size_t nodes, bytes, file_bytes;
 } mf_budget;
 
 /*

@@ -86,11 +86,20 @@ awk 'BEGIN { print "# expect: variables nested deeper than 64 levels"; print "# 
              for (i = 0; i < 20000; i++) printf "  v%d: \"${v%d}\"\n", i, i + 1
              print "  v20000: x" }' > "$tmp/many-variables.yaml"
 
+# 64 includes of a 1 MiB file: more than the 4 MiB one machine may read.
+{ printf 'emu-machine: 1\n'; i=0; while [ $i -lt 1000 ]; do printf '#%01040d\n' 0; i=$((i + 1)); done; } \
+    > "$tmp/one-mib.yaml"
+{ printf '# expect: the files of this machine hold more than 4194304 bytes\n# at: 5:67\n'
+  printf 'emu-machine: 1\nname: wide\ninclude: ['
+  i=0; while [ $i -lt 63 ]; do printf 'one-mib.yaml, '; i=$((i + 1)); done; printf ']\n'; } \
+    > "$tmp/too-many-bytes.yaml"
+
 cases=$(ls "$here"/*.yaml | sort)
 generated="$big $tmp/fifo.yaml $tmp/include-fifo.yaml $tmp/include-dev-zero.yaml $tmp/folder.yaml
 $tmp/include-folder.yaml $tmp/include-link-loop.yaml $tmp/include-self-link.yaml
 $tmp/long-line.yaml $tmp/string-alias-bomb.yaml $tmp/nothing-created.yaml
-$tmp/many-devices.yaml $tmp/many-spaces.yaml $tmp/many-memory.yaml $tmp/many-variables.yaml"
+$tmp/many-devices.yaml $tmp/many-spaces.yaml $tmp/many-memory.yaml $tmp/many-variables.yaml
+$tmp/too-many-bytes.yaml"
 n=1
 for f in $cases $generated; do n=$((n + 1)); done
 echo "1..$n"
