@@ -504,7 +504,8 @@ static const emu_region_desc i8259_regions[] = {
     { "slave", "slave 8259A command/data ports (PC: 0xa0-0xa1)" },
     { "elcr", "edge/level control registers, 1 = level (PC: 0x4d0-0x4d1)" },
     { "iack", "interrupt acknowledge: reading offset 0 returns the vector and acknowledges "
-              "(PReP: 0xbffffff0)" },
+              "(for boards whose bridge does not decode the acknowledge cycle itself; on PReP "
+              "the raven's intack does)" },
     { NULL, NULL },
 };
 

@@ -88,11 +88,12 @@ static const emu_type stub_type = {
     .struct_size = sizeof(emu_type),
     .kind = EMU_KIND_DEVICE,
     .name = "stub",
-    .summary = "placeholder for an unmodelled address range (reads a fixed byte, ignores writes)",
+    .summary = "unmodelled address range: reads a fixed byte, ignores writes",
     .instance_size = sizeof(stub),
     .props = stub_props,
     .regions = stub_regions,
     .realize = stub_realize,
+    .save = emu_state_none,   /* nothing to keep: snapshots of machines with stubs work */
 };
 
 static const emu_type *const types[] = { &stub_type, NULL };

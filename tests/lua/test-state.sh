@@ -19,6 +19,12 @@ printf '%s\n' "emu-machine: 1" "name: uart-only" "memory:" \
     "  ram: { kind: ram, size: 64K, map: system@0x0 }" "spaces:" "  io: { size: 64K }" "devices:" \
     "  uart: { type: ns16550, map: io@0x3f8 }" > "$work/other.yaml"
 sed 's/size: 64K, map/size: 128K, map/' "$work/regs.yaml" > "$work/bigger.yaml"
+# tp-widget (a test plugin) keeps state it cannot save.
+widget_dir="$EMU_BUILDDIR/tests/plugins/good"
+printf '%s\n' "emu-machine: 1" "name: with-widget" "memory:" \
+    "  ram: { kind: ram, size: 64K, map: system@0x0 }" "devices:" \
+    "  hole: { type: tp-widget }" > "$work/widget.yaml"
+# A stub holds nothing: machines with one can be snapshotted.
 printf '%s\n' "emu-machine: 1" "name: with-stub" "memory:" \
     "  ram: { kind: ram, size: 64K, map: system@0x0 }" "devices:" \
     "  hole: { type: stub, map: system@0x10000, props: { size: 4K } }" > "$work/stub.yaml"
@@ -114,16 +120,20 @@ run --machine "$work/regs.yaml" --lua "$work/show.lua,load=$work/junk.state"
 is "$st" 2 "emu.load_state of a bad file stops the run with status 2"
 like "$err" "emu.load_state: $work/junk.state: not an emu state snapshot" "naming the function and the file"
 
-run --machine "$work/stub.yaml" --save-state "$work/stub.state"
+run --plugin-dir "$widget_dir" --machine "$work/widget.yaml" --save-state "$work/widget.state"
 is "$st" 2 "a machine with a device that cannot save: refused before running"
-like "$err" "cannot snapshot this machine: device hole (stub) has no state support" "naming the device and its type"
-ok "$([ ! -e "$work/stub.state" ]; echo $?)" "and no file is written"
+like "$err" "cannot snapshot this machine: device hole (tp-widget) has no state support" "naming the device and its type"
+ok "$([ ! -e "$work/widget.state" ]; echo $?)" "and no file is written"
 
-printf 'emu.save_state("%s")\n' "$work/stub2.state" > "$work/stub.lua"
-run --machine "$work/stub.yaml" --lua "$work/stub.lua"
+run --machine "$work/stub.yaml" --save-state "$work/stub.state"
+is "$st" 0 "a machine with a stub saves its state"
+ok "$([ -s "$work/stub.state" ]; echo $?)" "and writes the file"
+
+printf 'emu.save_state("%s")\n' "$work/widget2.state" > "$work/widget.lua"
+run --plugin-dir "$widget_dir" --machine "$work/widget.yaml" --lua "$work/widget.lua"
 is "$st" 2 "emu.save_state on that machine: status 2"
-like "$err" "emu.save_state: $work/stub2.state: cannot snapshot this machine: device hole (stub)" "with the same message"
-ok "$([ ! -e "$work/stub2.state" ]; echo $?)" "no file written"
+like "$err" "emu.save_state: $work/widget2.state: cannot snapshot this machine: device hole (tp-widget)" "with the same message"
+ok "$([ ! -e "$work/widget2.state" ]; echo $?)" "no file written"
 
 run --machine "$work/regs.yaml" --lua "$work/save.lua" --save-state "$work/no/such/dir/x.state"
 is "$st" 2 "a snapshot that cannot be written at stop: status 2"
