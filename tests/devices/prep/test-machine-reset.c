@@ -146,6 +146,23 @@ static void test_three_boots(void)
     emu_machine_free(m);
 }
 
+/* The 8042 raises its A20 output when it is reset: wired to machine.reset, the power-on reset
+   itself makes a rising edge, which that reset answers (no second reset when the run starts). */
+static void test_request_during_reset(void)
+{
+    write_file("a20.yaml", machine_fmt, "soft-reset: machine.reset", "reset: machine.reset",
+               "a20: machine.reset");
+    emu_error *err = NULL;
+    emu_machine *m = emu_machine_load("a20.yaml", NULL, 0, &err);
+    ok(m && !m->reset_requested, "a reset request made while the machine is being reset is "
+       "answered by that reset");
+    if (!m)
+        tap_diag("  %s", emu_error_message(err));
+    emu_error_free(err);
+    emu_machine_free(m);
+    unlink("a20.yaml");
+}
+
 /* `wire` on the system I/O's soft-reset output (or the whole devices section in `devices`)
    is refused at FILE:LINE:COL with a message containing `fragment`. */
 static void refused(const char *devices, const char *wire, const char *where, const char *fragment,
@@ -193,6 +210,7 @@ int main(void)
         return 0;
     }
     test_three_boots();
+    test_request_during_reset();
     test_errors();
     unlink("rom.bin");
     unlink("reset.yaml");
