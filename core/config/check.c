@@ -68,7 +68,7 @@ static int parse_u64(const mf_node *n, const char *what, bool size, uint64_t *ou
         return 0;
     if (n->text[0] == '-')
         return mf_error(err, &n->pos, "%s: '%s': must not be negative", what, n->text);
-    if (size && (n->text[0] < '0' || n->text[0] > '9'))
+    if (size && !strstr(why, "too large"))
         return mf_error(err, &n->pos, "%s: '%s': not a size (expected a number with an "
                         "optional K, M, G or T suffix, e.g. 64K)", what, n->text);
     return mf_error(err, &n->pos, "%s: '%s': %s", what, n->text, why);
