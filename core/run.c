@@ -13,6 +13,7 @@
 
 int emu_machine_run(emu_machine *m)
 {
+    emu_backends_start(m);
     while (!m->quit_requested) {
         /* A reset asked for by a device, line or script since the last turn: the CPUs are
            between blocks here.  Guest time goes on. */

@@ -102,6 +102,13 @@ void emu_backends_flush_all(emu_machine *m)
             emu_chardev_flush_output(b->chardevs[i]);
 }
 
+void emu_backends_start(emu_machine *m)
+{
+    struct emu_backends *b = m->backends;
+    for (size_t i = 0; b && i < b->nchardevs; i++)
+        emu_chardev_start(b->chardevs[i]);
+}
+
 /* ---- polling ---- */
 
 static void add_pollfd(struct emu_backends *b, size_t *n, emu_chardev *c, int fd, short events)

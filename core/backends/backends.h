@@ -57,6 +57,9 @@ int emu_backends_add_blockdev(emu_machine *m, const char *name, const char *path
                               emu_block_mode mode, emu_error **err);
 emu_blockdev *emu_backends_blockdev(emu_machine *m, const char *name);
 
+/* The machine starts running: host files the backends write are created or emptied now, not
+   while the machine is built (a machine refused then changes no file).  Idempotent. */
+void emu_backends_start(emu_machine *m);
 /* Deliver pending host input to devices; wait up to timeout_ms (0 = just
    poll, -1 = until input arrives) when nothing is pending. */
 void emu_backends_poll(emu_machine *m, int timeout_ms);

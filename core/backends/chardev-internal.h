@@ -43,6 +43,7 @@ struct emu_chardev {
     bool tapped;                  /* a script reads the output: record it in `tap` too */
     byte_queue tap;               /* output recorded for the tap, not yet consumed */
     size_t tap_dropped;           /* tap bytes dropped because the reader fell behind */
+    char *start_path;             /* file: created or emptied when output starts (see below) */
 };
 
 /* One kind of chardev, chosen by the spec's prefix. */
@@ -63,10 +64,16 @@ struct chardev_kind {
     void (*hangup)(emu_chardev *c);
     /* optional: listen_fd is readable (tcp: a client is knocking) */
     void (*accept)(emu_chardev *c);
+    /* optional: the machine starts running or the first output comes; changes to host files
+       wait for this, so a machine refused while it is built changes none (file: truncates) */
+    void (*start)(emu_chardev *c);
 };
 
 extern const chardev_kind emu_chardev_stdio_kind, emu_chardev_null_kind, emu_chardev_file_kind,
     emu_chardev_tcp_kind, emu_chardev_pty_kind, emu_chardev_buffer_kind;
+
+/* The machine starts running: every chardev takes over its host side (idempotent). */
+void emu_chardev_start(emu_chardev *c);
 
 /* Create and open a chardev from its spec (the registry owns the result). */
 emu_chardev *emu_chardev_open(emu_machine *m, const char *name, const char *spec, emu_error **err);

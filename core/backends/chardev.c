@@ -149,6 +149,7 @@ void emu_chardev_close(emu_chardev *c)
     byte_queue_free(&c->out);
     byte_queue_free(&c->captured);
     byte_queue_free(&c->tap);
+    free(c->start_path);
     free(c->name);
     free(c);
 }
@@ -200,10 +201,17 @@ int emu_chardev_flush_output(emu_chardev *c)
 
 static void tap_record(emu_chardev *c, const void *buf, size_t len);
 
+void emu_chardev_start(emu_chardev *c)
+{
+    if (c && c->start_path && c->kind->start)
+        c->kind->start(c);
+}
+
 size_t emu_chardev_write(emu_chardev *c, const void *buf, size_t len)
 {
     if (!c || !len)
         return 0;
+    emu_chardev_start(c);
     if (c->tapped)
         tap_record(c, buf, len);
     if (c->kind->write) {

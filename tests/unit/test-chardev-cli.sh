@@ -3,7 +3,8 @@
 # script drives (echoing what it receives, or writing lines).  stdin as a byte stream (every byte
 # value, CR/LF unchanged); output into a pipe whose reader left; a tcp server on port 0 (port
 # printed, a client served, a second one after the first leaves, the port in use refused with
-# status 2); a pty (path printed, opened later, closed and reopened); file: truncates.
+# status 2); a pty (path printed, opened later, closed and reopened); file: truncates when the
+# run starts, and a machine refused while it is built changes no file.
 . "$EMU_SRCDIR/tests/tap.sh"
 work=$(mktemp -d) || skip_all "cannot create a temporary directory"
 pids=
@@ -135,6 +136,25 @@ printf 'OLD CONTENT THAT IS LONGER\n' > "$work/log.txt"
 "$EMU" --machine "$work/file.yaml" --lua "$work/lines.lua,count=2" </dev/null 2>/dev/null; st=$?
 is "$st" 7 "file: the run ends as the script says"
 is "$(wc -c < "$work/log.txt" | tr -d ' ')" 200 "the file was truncated, then holds exactly the output"
+# A machine refused while it is built (here: an image of 1000 bytes) changes no file: the
+# chardev's existing file keeps its content, a new one is not created.
+head -c 1000 /dev/zero > "$work/odd.img"
+printf 'PRECIOUS\n' > "$work/keep.txt"
+cat > "$work/refused.yaml" <<EOF
+emu-machine: 1
+name: refused
+memory:
+  ram: { kind: ram, size: 64K, map: system@0x0 }
+blockdevs:
+  hd: { file: "$work/odd.img", mode: ro }
+devices:
+  com1: { type: ns16550, map: system@0x1000, props: { chardev: log } }
+chardevs: { log: "file:$work/keep.txt", log2: "file:$work/new.txt" }
+EOF
+err=$("$EMU" --machine "$work/refused.yaml" </dev/null 2>&1); st=$?
+is "$st" 2 "a machine refused while built (a 1000-byte image): status 2"
+is "$(cat "$work/keep.txt")" "PRECIOUS" "its file: chardev's existing file is not emptied"
+ok "$([ ! -e "$work/new.txt" ]; echo $?)" "and a new one is not created"
 machine badfile "file:$work/none/log.txt"
 err=$("$EMU" --machine "$work/badfile.yaml" </dev/null 2>&1); st=$?
 is "$st" 2 "file: in a missing directory: status 2"
