@@ -28,6 +28,11 @@ cat > "$work/echo.lua" <<'EOF'
 local args = ...
 local n = tonumber(args.n or "0")
 local m = emu.memory()
+if args.pidfile then   -- emu's own pid, for the test to look at its CPU time
+  local f = io.open(args.pidfile, "w")
+  f:write(io.open("/proc/self/stat"):read("l"):match("^%d+"))
+  f:close()
+end
 emu.spawn(function()
   local got = {}
   while true do
@@ -80,7 +85,8 @@ like "$(cat "$work/err")" "chardev con: output failed (Broken pipe); further out
 # ---- tcp ----
 if command -v bash >/dev/null 2>&1 && bash -c 'exec 3<>/dev/tcp/127.0.0.1/1' 2>&1 | grep -q 'Connection refused'; then
     machine tcp "tcp:127.0.0.1:0"
-    "$EMU" --realtime --machine "$work/tcp.yaml" --lua "$work/echo.lua,realtime" </dev/null 2>"$work/tcp.err" &
+    timeout 60 "$EMU" --realtime --machine "$work/tcp.yaml" --lua "$work/echo.lua,realtime" \
+        </dev/null 2>"$work/tcp.err" &
     emu_pid=$!
     pids="$pids $emu_pid"
     wait_for "$work/tcp.err" "listening on tcp:127.0.0.1:[0-9]"
@@ -109,26 +115,33 @@ fi
 
 # ---- pty ----
 machine pty pty
-"$EMU" --realtime --machine "$work/pty.yaml" --lua "$work/echo.lua,realtime" </dev/null 2>"$work/pty.err" &
+timeout 60 "$EMU" --realtime --machine "$work/pty.yaml" --lua "$work/echo.lua,realtime,pidfile=$work/pid" \
+    </dev/null 2>"$work/pty.err" &
 emu_pid=$!
 pids="$pids $emu_pid"
-wait_for "$work/pty.err" "chardev con: /dev/"
-ok $? "pty: its path is printed"
-path=$(sed -n 's/.*chardev con: \(\/dev\/.*\)$/\1/p' "$work/pty.err")
-# pty_talk TEXT: open the pty, send TEXT, print the echo, close it.
-pty_talk() {
-    TEXT=$1 P=$path timeout 10 sh -c 'exec 3<>"$P" && printf %s "$TEXT" >&3 && timeout 5 head -c ${#TEXT} <&3'
-}
-sleep 0.2   # opened later than emu started
-is "$(pty_talk ping)" "ping" "a terminal opened later gets the echo"
-is "$(pty_talk pong)" "pong" "closed and opened again, it still works"
-cpu=$(awk '{ print $14 + $15 }' /proc/$emu_pid/stat 2>/dev/null)
-sleep 0.5
-cpu2=$(awk '{ print $14 + $15 }' /proc/$emu_pid/stat 2>/dev/null)
-ok "$([ -n "$cpu" ] && [ $((cpu2 - cpu)) -le 20 ]; echo $?)" "with the pty closed emu does not spin (${cpu:-?} -> ${cpu2:-?} ticks in 0.5 s)"
-P=$path timeout 10 sh -c 'exec 3<>"$P" && printf q >&3'
-wait $emu_pid; st=$?
-is "$st" 0 "a 'q' typed on the pty ends the run"
+if ! wait_for "$work/pty.err" "chardev con: /dev/" && grep -q "pseudo-terminal" "$work/pty.err"; then
+    wait $emu_pid
+    for t in 1 2 3 4 5 6; do tap_n=$((tap_n + 1)); echo "ok $tap_n # SKIP no pseudo-terminals here"; done
+else
+    ok "$(grep -q "chardev con: /dev/" "$work/pty.err"; echo $?)" "pty: its path is printed"
+    path=$(sed -n 's/.*chardev con: \(\/dev\/.*\)$/\1/p' "$work/pty.err")
+    # pty_talk TEXT: open the pty, send TEXT, print the echo, close it.
+    pty_talk() {
+        TEXT=$1 P=$path timeout 10 sh -c 'exec 3<>"$P" && printf %s "$TEXT" >&3 && timeout 5 head -c ${#TEXT} <&3'
+    }
+    sleep 0.2   # opened later than emu started
+    is "$(pty_talk ping)" "ping" "a terminal opened later gets the echo"
+    is "$(pty_talk pong)" "pong" "closed and opened again, it still works"
+    pid=$(cat "$work/pid" 2>/dev/null)
+    cpu=$(awk '{ print $14 + $15 }' /proc/${pid:-0}/stat 2>/dev/null)
+    sleep 0.5
+    cpu2=$(awk '{ print $14 + $15 }' /proc/${pid:-0}/stat 2>/dev/null)
+    ok "$([ -n "$cpu" ] && [ -n "$cpu2" ] && [ $((cpu2 - cpu)) -le 20 ]; echo $?)" \
+        "with the pty closed emu does not spin (${cpu:-?} -> ${cpu2:-?} ticks in 0.5 s)"
+    P=$path timeout 10 sh -c 'exec 3<>"$P" && printf q >&3'
+    wait $emu_pid; st=$?
+    is "$st" 0 "a 'q' typed on the pty ends the run"
+fi
 
 # ---- file ----
 machine file "file:$work/log.txt"
