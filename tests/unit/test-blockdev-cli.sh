@@ -63,7 +63,7 @@ fi
 # run MODE HOW: emu on a fresh copy of the image (under strace when there is one).
 run() {
     cp "$work/orig.img" "$work/$1.img"
-    set -- "$EMU" --realtime --machine "$work/ide.yaml" --set disk="$work/$1.img" --set mode="$1" \
+    set -- timeout 60 "$EMU" --realtime --machine "$work/ide.yaml" --set disk="$work/$1.img" --set mode="$1" \
         --lua "$work/ide.lua,how=$2,flag=$work/flag"
     if [ "$have_strace" = yes ]; then
         # LeakSanitizer cannot run under ptrace: leaks are checked by the other tests.
