@@ -1,8 +1,8 @@
 /*
  * Fuzz test of the machine file loader: seeded mutations (byte changes, line deletions and
  * duplications, token swaps, truncations, splices) of every machines.d/ and
- * tests/machines/ YAML file, each read and validated in-process (emu_machine_check: nothing is
- * built).  Each case must be accepted or refused with a one-line message carrying
+ * tests/machines/ YAML file (and the files they include), some with a random --set, each read
+ * and validated in-process (emu_machine_check: nothing is built).  Each case must be accepted or refused with a one-line message carrying
  * FILE:LINE:COL; a crash or sanitizer report fails the test.
  *
  * EMU_FUZZ_SEED chooses the seed (printed, so a failure can be replayed), EMU_FUZZ_CASES the
@@ -196,6 +196,37 @@ static void mutate(text *t, char *what, size_t what_len)
     }
 }
 
+/* A --set KEY=VALUE made of words machine files use, joined at random. */
+static char *random_set(void)
+{
+    static const char *const keys[] = {
+        "devices", "cpus", "memory", "spaces", "vars", "chardevs", "blockdevs", "board",
+        "scripts", "include", "props", "type", "map", "irq", "size", "kind", "ram", "com1",
+        "pic", "cpu0", "0", "7", "", "x", "name", "emu-machine", "null", "${ram}",
+    };
+    static const char *const values[] = {
+        "", "1", "0x10", "16M", "-1", "null", "~", "abc", "system@0x0", "pic.4", "${ram}",
+        "${nosuch}", "$${x}", "stdio", "file:", "ns16550", "[1, 2]", "{a: 1}", "99999999999999999999",
+    };
+    size_t n = 1 + below(5);
+    char *key = emu_xstrdup(keys[below(EMU_ARRAY_SIZE(keys))]);
+    for (size_t i = 1; i < n; i++) {
+        char *k = emu_asprintf("%s.%s", key, keys[below(EMU_ARRAY_SIZE(keys))]);
+        free(key);
+        key = k;
+    }
+    char *set = emu_asprintf("%s=%s", key, values[below(EMU_ARRAY_SIZE(values))]);
+    free(key);
+    return set;
+}
+
+/* "--set KEY=VALUE: " at the start (an error in a value from the command line). */
+static bool from_option(const char *msg, const char *set)
+{
+    return set && !strncmp(msg, "--set ", 6) && !strncmp(msg + 6, set, strlen(set)) &&
+           !strncmp(msg + 6 + strlen(set), ": ", 2);
+}
+
 /* "PATH:LINE:COL: " at the start (an error in the case or in a file it includes). */
 static bool positioned(const char *msg)
 {
@@ -261,32 +292,40 @@ static void fuzz_file(const char *src_dir, const char *name, const char *work, u
         memcpy(t.b, orig.b, orig.n);
         char what[4][96];
         unsigned nmut = 1 + (unsigned)below(4);
+        /* A quarter of the cases also get a --set; half of those keep the file as it is. */
+        char *set = below(4) ? NULL : random_set();
+        if (set && below(2))
+            nmut = 0;
         for (unsigned k = 0; k < nmut; k++)
             mutate(&t, what[k], sizeof what[k]);
         write_all(path, &t);
         if (verbose) {
-            tap_diag("%s case %u: %u mutations", name, i, nmut);
+            tap_diag("%s case %u: %u mutations%s%s", name, i, nmut, set ? ", --set " : "",
+                     set ? set : "");
             for (unsigned k = 0; k < nmut; k++)
                 tap_diag("  %s", what[k]);
         }
         emu_error *err = NULL;
-        if (emu_machine_check(path, NULL, 0, &err) == 0) {
+        const char *sets[1] = { set };
+        if (emu_machine_check(path, sets, set ? 1 : 0, &err) == 0) {
             accepted++;
         } else {
             const char *msg = emu_error_message(err);
             /* An empty file has no line to name.  Every message is one printable line. */
-            bool fine = (positioned(msg) || (t.n == 0 && strstr(msg, "empty file"))) &&
-                        printable_line(msg);
+            bool fine = (positioned(msg) || from_option(msg, set) ||
+                         (t.n == 0 && nmut && strstr(msg, "empty file"))) && printable_line(msg);
             if (fine) {
                 refused++;
             } else if (bad++ < 5) {
-                tap_diag("%s case %u (%u mutations, first: %s): %s", name, i, nmut, what[0], msg);
+                tap_diag("%s case %u (%u mutations, first: %s; --set %s): %s", name, i, nmut,
+                         nmut ? what[0] : "none", set ? set : "none", msg);
             }
         }
         emu_error_free(err);
+        free(set);
         free(t.b);
     }
-    ok(bad == 0, "%s: %u mutated cases, %u accepted, %u refused with FILE:LINE:COL, %u not so",
+    ok(bad == 0, "%s: %u mutated cases, %u accepted, %u refused naming FILE:LINE:COL or the --set, %u not so",
        src, cases, accepted, refused, bad);
     unlink(path);
     free(path);
@@ -340,10 +379,13 @@ int main(void)
         return 1;
     char *machines = emu_asprintf("%s/machines.d", srcdir);
     char *tests = emu_asprintf("%s/tests/machines", srcdir);
+    char *common = emu_asprintf("%s/tests/machines/common", srcdir);
     fuzz_dir(machines, work, cases, v && *v == '1');
     fuzz_dir(tests, work, cases, v && *v == '1');
+    fuzz_dir(common, work, cases / 3, v && *v == '1');
     free(machines);
     free(tests);
+    free(common);
     emu_plugins_shutdown();
     char *rm = emu_asprintf("rm -rf '%s'", work);
     if (system(rm) != 0)
