@@ -198,6 +198,10 @@ static int check_output_file(const char *option, const char *path)
     struct stat st;
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
         return usage_error("--%s %s: a directory, expected a file name", option, path);
+    /* The file is written under a temporary name and renamed over PATH: a device or a FIFO
+       there (/dev/null) would be replaced by a regular file. */
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return usage_error("--%s %s: not a regular file (the snapshot would replace it)", option, path);
     char *dir = emu_xstrdup(path);
     char *slash = strrchr(dir, '/');
     if (!slash)

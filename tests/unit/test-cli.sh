@@ -91,6 +91,11 @@ usage_error "--save-state into a missing directory is refused before the run" \
     --machine "$work/m.yaml" --lua "$work/quit.lua" --save-state "$work/no/x.state"
 usage_error "--save-state naming a directory" "emu: --save-state $work: a directory, expected a file name" \
     --machine "$work/m.yaml" --save-state "$work"
+mkfifo "$work/fifo" 2>/dev/null &&
+usage_error "--save-state naming a FIFO (it would be replaced by a file)" \
+    "emu: --save-state $work/fifo: not a regular file (the snapshot would replace it)" \
+    --machine "$work/m.yaml" --save-state "$work/fifo"
+ok "$([ -p "$work/fifo" ]; echo $?)" "and the FIFO is still there"
 usage_error "--machine with --user" "emu: --user and --machine: give one of them" --machine "$work/m.yaml" --user /bin/true
 usage_error "--realtime in user mode" "emu: --realtime: applies to machines, not to user mode" --realtime --user /bin/true
 usage_error "--set in user mode" "emu: --set: applies to machines, not to user mode" --set a=b --user /bin/true
