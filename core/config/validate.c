@@ -138,14 +138,20 @@ int mf_check_place(mf_vctx *v, const mf_place *pl, uint64_t size, const char *wh
     return 0;
 }
 
-/* No space contains itself, directly or through others.  Each space is walked up its
-   parents once: a walk stops at a space already known to end in `system`. */
+/* Spaces inside spaces inside spaces...: the memory system renders containers and aliases
+   32 levels deep at most, and every window adds two. */
+#define MF_MAX_SPACE_DEPTH 8u
+
+/* No space contains itself, directly or through others, and windows nest at most
+   MF_MAX_SPACE_DEPTH deep.  Each space is walked up its parents once: a walk stops at a
+   space whose depth is already known. */
 static int check_space_cycles(mf_vctx *v)
 {
-    enum { UNSEEN, ON_WALK, ENDS_IN_SYSTEM };
+    enum { UNSEEN, ON_WALK, KNOWN };
     size_t n = v->plan->nspaces;
     unsigned char *state = emu_xcalloc(n + 1, 1);
     long *walk = emu_xcalloc(n + 1, sizeof *walk);
+    unsigned *depth = emu_xcalloc(n + 1, sizeof *depth);   /* windows above the space's root */
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         size_t len = 0;
@@ -159,12 +165,25 @@ static int check_space_cycles(mf_vctx *v)
             const mf_space_plan *sp = &v->plan->spaces[at];
             rc = mf_error(v->err, &sp->place.pos, "space '%s' is mapped into itself (through "
                           "'%s')", sp->name, v->plan->spaces[walk[len - 1]].name);
+            break;
         }
-        for (size_t k = 0; k < len; k++)
-            state[walk[k]] = ENDS_IN_SYSTEM;
+        /* The walk ended at system, at an unmapped space, or at a space already known. */
+        for (size_t k = len; k-- > 0 && rc == 0;) {
+            const mf_space_plan *sp = &v->plan->spaces[walk[k]];
+            if (k + 1 < len)
+                depth[walk[k]] = depth[walk[k + 1]] + 1;
+            else
+                depth[walk[k]] = at >= 0 ? depth[at] + 1 : sp->mapped ? 1 : 0;
+            state[walk[k]] = KNOWN;
+            if (depth[walk[k]] > MF_MAX_SPACE_DEPTH)
+                rc = mf_error(v->err, &sp->place.pos, "space '%s' is a window %u spaces deep "
+                              "(spaces inside spaces nest at most %u deep)", sp->name,
+                              depth[walk[k]], MF_MAX_SPACE_DEPTH);
+        }
     }
     free(state);
     free(walk);
+    free(depth);
     return rc;
 }
 

@@ -187,6 +187,7 @@ EXTRA_DIST += \
 	tests/bad-machines/space-cycle.yaml \
 	tests/bad-machines/space-into-missing.yaml \
 	tests/bad-machines/space-map-without-size.yaml \
+	tests/bad-machines/space-nesting.yaml \
 	tests/bad-machines/space-size-huge.yaml \
 	tests/bad-machines/space-size-zero.yaml \
 	tests/bad-machines/space-too-small.yaml \
