@@ -75,6 +75,7 @@ EXTRA_DIST += \
 	tests/bad-machines/inc/unclosed.yaml \
 	tests/bad-machines/inc/uses-undefined.yaml \
 	tests/bad-machines/inc/version-3.yaml \
+	tests/bad-machines/inc/version-only.yaml \
 	tests/bad-machines/include-a-map.yaml \
 	tests/bad-machines/include-chain-error.yaml \
 	tests/bad-machines/include-cycle.yaml \
@@ -89,6 +90,7 @@ EXTRA_DIST += \
 	tests/bad-machines/include-null-item.yaml \
 	tests/bad-machines/include-self.yaml \
 	tests/bad-machines/include-syntax-error.yaml \
+	tests/bad-machines/include-too-many.yaml \
 	tests/bad-machines/include-top-list.yaml \
 	tests/bad-machines/include-undefined-variable.yaml \
 	tests/bad-machines/include-uses-variable.yaml \
