@@ -62,6 +62,15 @@ static void enter_raw(void)
         raw_active = 1;
 }
 
+/* Raw mode may be set now: emu is in the terminal's foreground process group, or the terminal is
+   not emu's controlling terminal at all (a harness's pty as stdin: no job control applies).
+   From the background, touching the terminal would stop emu with SIGTTOU. */
+static bool may_set_terminal(int fd)
+{
+    pid_t fg = tcgetpgrp(fd);
+    return fg == getpgrp() || (fg < 0 && errno == ENOTTY);
+}
+
 static void on_fatal_signal(int sig)
 {
     int saved_errno = errno;
@@ -96,7 +105,7 @@ static void on_continue(int sig)
     int saved_errno = errno;
     /* Back in the foreground after Ctrl-Z / fg: raw again (never from the background,
        where changing the terminal would stop us with SIGTTOU). */
-    if (raw_wanted && tcgetpgrp(STDIN_FILENO) == getpgrp())
+    if (raw_wanted && may_set_terminal(STDIN_FILENO))
         enter_raw();
     install_stop_handler();
     errno = saved_errno;
@@ -217,7 +226,7 @@ static int stdio_open(emu_chardev *c, const char *arg, emu_error **err)
         raw_wanted = 1;
         install_handlers();
         /* From the background, touching the terminal would stop us: start raw on `fg` instead. */
-        if (tcgetpgrp(c->in_fd) == getpgrp())
+        if (may_set_terminal(c->in_fd))
             enter_raw();
     }
     return 0;

@@ -94,11 +94,13 @@ static char read_report(int fd, double timeout)
  * emu stopped (the shell then takes the terminal back and waits for "C" to resume it, as `fg`
  * does), "X" + the wait status when emu is gone.
  */
-static void shell(const char *slave, char *const argv[], int report, int control, bool nohup)
+static void shell(const char *slave, char *const argv[], int report, int control, bool nohup,
+                  bool ctty)
 {
     setsid();
-    int fd = open(slave, O_RDWR);
-    if (fd < 0 || ioctl(fd, TIOCSCTTY, 0) < 0)
+    /* Without ctty: a terminal emu merely has as stdin (a harness's pty), no session around it. */
+    int fd = open(slave, ctty ? O_RDWR : O_RDWR | O_NOCTTY);
+    if (fd < 0 || (ctty && ioctl(fd, TIOCSCTTY, 0) < 0))
         _exit(90);
     signal(SIGTTOU, SIG_IGN);
     signal(SIGTTIN, SIG_IGN);
@@ -145,7 +147,7 @@ static void shell(const char *slave, char *const argv[], int report, int control
 enum how {
     LUA_QUIT, LUA_ERROR, LUA_OS_EXIT, LUA_START_ERROR, LOAD_STATE_ERROR,
     SIG_INT, SIG_TERM, SIG_HUP, SIG_QUIT, SIG_SEGV, SIG_ABRT, SIG_USR1, SIG_XFSZ, NOHUP, BUSY_INT,
-    CTRL_Z,
+    NOT_CTTY, CTRL_Z,
 };
 
 static const struct {
@@ -167,6 +169,7 @@ static const struct {
     [SIG_USR1] = { "SIGUSR1", "wait", SIGUSR1 },
     [SIG_XFSZ] = { "SIGXFSZ", "wait", SIGXFSZ },
     [BUSY_INT] = { "SIGINT with a CPU spinning", "wait", SIGINT },
+    [NOT_CTTY] = { "SIGTERM on a terminal that is not emu's controlling one", "wait", SIGTERM },
     [NOHUP] = { "SIGHUP ignored from the start (nohup), then emu.quit", "quit", SIGHUP },
     [CTRL_Z] = { "^Z, fg, then emu.quit", "quit", 0 },
 };
@@ -219,7 +222,7 @@ static void run_case(enum how how)
         close(ctl[1]);
         close(master);
         close(sfd);
-        shell(slave, argv, rep[1], ctl[0], how == NOHUP);
+        shell(slave, argv, rep[1], ctl[0], how == NOHUP, how != NOT_CTTY);
     }
     close(rep[1]);
     close(ctl[0]);
