@@ -332,10 +332,9 @@ int emu_block_write(emu_blockdev *b, uint64_t offset, const void *buf, size_t le
         return 0;
     if (b->mode == EMU_BLOCK_SNAPSHOT)
         return snapshot_write(b, offset, buf, len);
-    int r = pwrite_full(b->fd, buf, len, offset);
-    if (r == 0)
-        b->dirty = true;
-    return r;
+    /* Dirty even when the write fails part way: what did reach the file is synced too. */
+    b->dirty = true;
+    return pwrite_full(b->fd, buf, len, offset);
 }
 
 int emu_block_flush(emu_blockdev *b)
