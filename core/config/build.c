@@ -165,6 +165,23 @@ static int map_regions(emu_machine *m, emu_device *dev, const mf_device_plan *d,
     return 0;
 }
 
+/* Where a realize failure is reported: at the value of the property its message starts with
+   ("TYPE 'ID': PROP: ..."), so that a value from a variable or --set is traced back to it;
+   else at the entry. */
+static const mf_pos *realize_failure_pos(const mf_device_plan *d, const emu_error *e)
+{
+    const char *msg = e ? emu_error_message(e) : "";
+    char *prefix = emu_asprintf("%s '%s': ", d->type->name, d->id);
+    size_t skip = strncmp(msg, prefix, strlen(prefix)) ? 0 : strlen(prefix);
+    free(prefix);
+    for (size_t i = 0; i < d->nprops; i++) {
+        size_t n = strlen(d->props[i].name);
+        if (!strncmp(msg + skip, d->props[i].name, n) && msg[skip + n] == ':')
+            return &d->props[i].pos;
+    }
+    return &d->pos;
+}
+
 static int build_devices(emu_machine *m, const mf_plan *p, emu_error **err)
 {
     emu_device **devs = emu_xcalloc(p->ndevices + 1, sizeof *devs);
@@ -183,7 +200,7 @@ static int build_devices(emu_machine *m, const mf_plan *p, emu_error **err)
     for (size_t i = 0; i < p->ndevices; i++) {
         emu_error *e = NULL;
         if (emu_device_realize(devs[i], &e) < 0) {
-            fail_at(err, &p->devices[i].pos, e, "realize failed");
+            fail_at(err, realize_failure_pos(&p->devices[i], e), e, "realize failed");
             goto out;
         }
     }
@@ -221,7 +238,7 @@ static int build_board(emu_machine *m, const mf_plan *p, emu_error **err)
     if (set_props(board, &p->board, err) < 0)
         return -1;
     if (emu_device_realize(board, &e) < 0)
-        return fail_at(err, &p->board.pos, e, "realize failed");
+        return fail_at(err, realize_failure_pos(&p->board, e), e, "realize failed");
     return 0;
 }
 

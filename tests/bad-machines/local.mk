@@ -23,6 +23,7 @@ EXTRA_DIST += \
 	tests/bad-machines/blockdev-shared.yaml \
 	tests/bad-machines/blockdev-unknown.yaml \
 	tests/bad-machines/board-a-list.yaml \
+	tests/bad-machines/board-realize-names-set.yaml \
 	tests/bad-machines/board-unknown-key.yaml \
 	tests/bad-machines/board-wrong-kind.yaml \
 	tests/bad-machines/bom-then-error.yaml \
