@@ -33,9 +33,12 @@ static int map_at(emu_machine *m, const mf_place *pl, emu_region *r, emu_error *
 static int build_spaces(emu_machine *m, const mf_plan *p, emu_error **err)
 {
     for (size_t i = 0; i < p->nspaces; i++) {
+        const mf_space_plan *sp = &p->spaces[i];
         emu_error *e = NULL;
-        if (!emu_space_new(m, p->spaces[i].name, p->spaces[i].size, &e))
-            return fail_at(err, &p->spaces[i].pos, e, "cannot create the space");
+        if (!sp->is_system && !emu_space_new(m, sp->name, sp->size, &e))
+            return fail_at(err, &sp->pos, e, "cannot create the space");
+        if (sp->has_unassigned)
+            emu_space_set_unassigned_value(emu_machine_space(m, sp->name), sp->unassigned);
     }
     for (size_t i = 0; i < p->nspaces; i++) {
         const mf_space_plan *sp = &p->spaces[i];

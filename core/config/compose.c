@@ -308,6 +308,8 @@ static int check_new_entry(const mf_node *sec, const char *section, const char *
         const struct collection *c = &collections[i];
         if (strcmp(c->section, section) || !strcmp(rest, c->defining))
             continue;
+        if (!strcmp(section, "spaces") && !strcmp(id, "system") && !strcmp(rest, "unassigned"))
+            continue;   /* `system` always exists: its unassigned value can be set */
         char *names = declared_names(sec);
         mf_error(err, pos, "the machine has no %s '%s' (%s: %s; to add one, set %s.%s.%s first)",
                  c->what, id, section, *names ? names : "none", section, id, c->defining);

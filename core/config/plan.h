@@ -20,6 +20,9 @@ typedef struct mf_space_plan {
     uint64_t size;               /* 0 = the whole 64-bit range */
     bool mapped;
     mf_place place;              /* the window in the parent space */
+    bool is_system;              /* the `system` entry: only its unassigned value is set */
+    bool has_unassigned;
+    uint64_t unassigned;         /* what reads of nothing answer (default all ones) */
 } mf_space_plan;
 
 typedef enum mf_mem_kind { MF_MEM_RAM, MF_MEM_ROM, MF_MEM_ALIAS } mf_mem_kind;

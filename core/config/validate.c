@@ -122,7 +122,8 @@ int mf_check_place(mf_vctx *v, const mf_place *pl, uint64_t size, const char *wh
         size_t count = 0;
         mf_list_add(&names, &count, "system", 6);
         for (size_t i = 0; i < v->plan->nspaces; i++)
-            mf_list_add(&names, &count, v->plan->spaces[i].name, strlen(v->plan->spaces[i].name));
+            if (!v->plan->spaces[i].is_system)
+                mf_list_add(&names, &count, v->plan->spaces[i].name, strlen(v->plan->spaces[i].name));
         mf_error(v->err, &pl->pos, "%s: no address space '%s' (spaces: %s)", what, pl->space, names);
         free(names);
         return -1;
@@ -189,7 +190,8 @@ static int check_space_cycles(mf_vctx *v)
 
 static int check_spaces(mf_vctx *v, const mf_node *spaces)
 {
-    static const char *const keys[] = { "size", "map", NULL };
+    static const char *const keys[] = { "size", "map", "unassigned", NULL };
+    static const char *const system_keys[] = { "unassigned", NULL };
     if (mf_expect_map(spaces, "spaces", v->err) < 0)
         return -1;
     for (size_t i = 0; i < spaces->npairs; i++) {
@@ -197,13 +199,23 @@ static int check_spaces(mf_vctx *v, const mf_node *spaces)
         char *what = emu_asprintf("space '%s'", e->key);
         mf_space_plan sp = { .name = e->key, .pos = e->key_pos };
         int rc = -1;
+        sp.is_system = !strcmp(e->key, "system");
         if (mf_check_name(e->key, &e->key_pos, "space", v->err) < 0 ||
-            mf_expect_map(e->value, what, v->err) < 0 || mf_check_keys(e->value, keys, what, v->err) < 0)
+            mf_expect_map(e->value, what, v->err) < 0)
             goto next;
-        if (!strcmp(e->key, "system")) {
-            mf_error(v->err, &e->key_pos, "space 'system' always exists and cannot be declared");
+        if (sp.is_system && (mf_map_get(e->value, "size") || mf_map_get(e->value, "map"))) {
+            const mf_node *bad = mf_map_get(e->value, "size") ? mf_map_get(e->value, "size")
+                                                                : mf_map_get(e->value, "map");
+            mf_error(v->err, &bad->pos, "space 'system' always exists and covers the whole 64-bit "
+                     "range: only its 'unassigned' value can be set");
             goto next;
         }
+        if (mf_check_keys(e->value, sp.is_system ? system_keys : keys, what, v->err) < 0)
+            goto next;
+        const mf_node *unassigned = mf_map_get(e->value, "unassigned");
+        if (unassigned && mf_parse_number(unassigned, what, &sp.unassigned, v->err) < 0)
+            goto next;
+        sp.has_unassigned = unassigned != NULL;
         const mf_node *size = mf_map_get(e->value, "size");
         const mf_node *map = mf_map_get(e->value, "map");
         if (size && mf_parse_size(size, what, &sp.size, v->err) < 0)

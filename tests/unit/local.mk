@@ -9,8 +9,8 @@ tests_unit_test_object_SOURCES = tests/unit/test-object.c
 tests_unit_test_object_LDADD = core/libemu.la
 TESTS += tests/unit/test-object
 
-dist_noinst_SCRIPTS += tests/unit/test-cli.sh tests/unit/test-readme.sh
-TESTS += tests/unit/test-cli.sh tests/unit/test-readme.sh
+dist_noinst_SCRIPTS += tests/unit/test-cli.sh tests/unit/test-readme.sh tests/unit/test-space-unassigned.sh
+TESTS += tests/unit/test-cli.sh tests/unit/test-readme.sh tests/unit/test-space-unassigned.sh
 
 dist_noinst_SCRIPTS += tests/unit/test-devices-doc.sh
 TESTS += tests/unit/test-devices-doc.sh

@@ -37,7 +37,6 @@ typedef struct prep_board {
     int boot;
     char *kernel, *initrd, *cmdline;
     int64_t width, height, depth, tb_freq;
-    char *zero_spaces;
     /* what the board puts in RAM, again at every reset */
     emu_space *sys;
     uint8_t *kernel_data, *initrd_data;
@@ -75,9 +74,6 @@ static const emu_prop_desc prep_props[] = {
     EMU_PROP_INT_DEF("graphic-depth", prep_board, depth, "32", 1, 65535, "display depth in bits"),
     EMU_PROP_INT_DEF("tb-frequency", prep_board, tb_freq, "1000000000", 1, 4000000000,
                      "time base frequency told to the firmware (QEMU tells 1 GHz whatever the CPU's)"),
-    EMU_PROP_STRING_DEF("zero-unassigned", prep_board, zero_spaces, "system,pci-io,pci-mem",
-                        "spaces whose unassigned reads answer 0, as on QEMU's 40p (OpenBIOS "
-                        "polls ports nothing decodes)"),
     EMU_PROP_END,
 };
 
@@ -223,26 +219,6 @@ static int write_nvram(prep_board *b, emu_error **err)
     return 0;
 }
 
-static int zero_unassigned(prep_board *b, emu_error **err)
-{
-    char *list = strdup(b->zero_spaces), *save = NULL;
-    if (!list) {
-        emu_error_set(err, "out of memory");
-        return -1;
-    }
-    for (char *name = strtok_r(list, ", ", &save); name; name = strtok_r(NULL, ", ", &save)) {
-        emu_space *s = emu_machine_space(b->dev.machine, name);
-        if (!s) {
-            emu_error_set(err, "zero-unassigned: the machine has no address space '%s'", name);
-            free(list);
-            return -1;
-        }
-        emu_space_set_unassigned_value(s, 0);
-    }
-    free(list);
-    return 0;
-}
-
 static int prep_realize(emu_device *dev, emu_error **err)
 {
     prep_board *b = (prep_board *)dev;
@@ -270,8 +246,7 @@ static int prep_realize(emu_device *dev, emu_error **err)
     }
     if (firmware_load(b->sys, b->firmware, b->format == 0 ? FW_ELF : FW_RAW, b->rom_base,
                       b->rom_size, err) < 0 ||
-        load_kernel(b, err) < 0 || fill_fw_cfg(b, fw, err) < 0 || write_nvram(b, err) < 0 ||
-        zero_unassigned(b, err) < 0)
+        load_kernel(b, err) < 0 || fill_fw_cfg(b, fw, err) < 0 || write_nvram(b, err) < 0)
         return -1;
     return 0;
 }
