@@ -49,7 +49,7 @@ EXTRA_DIST += tests/devices/prep/boot-console.lua tests/devices/prep/boot-sessio
 	tests/guests/prep/boot-prep.c \
 	tests/devices/prep/boot/disk-prep.expected tests/devices/prep/boot/disk-ext2.expected \
 	tests/devices/prep/boot/cd-elf.expected tests/devices/prep/boot/cd-prep.expected
-dist_noinst_SCRIPTS += tests/devices/prep/prep-boot-image.sh \
+dist_noinst_SCRIPTS += tests/devices/prep/prep-boot-image.sh tests/devices/prep/kernel-image.sh \
 	tests/devices/prep/test-boot-disk.sh tests/devices/prep/test-boot-cdrom.sh \
 	tests/devices/prep/test-boot-pci-ide.sh
 TESTS += tests/devices/prep/test-boot-disk.sh tests/devices/prep/test-boot-cdrom.sh \

@@ -6,14 +6,10 @@
 FW=/usr/share/qemu/openbios-ppc
 [ -r "$FW" ] || skip_all "no OpenBIOS ($FW, Debian package qemu-system-data)"
 [ -n "$PPC_CC" ] || skip_all "no PowerPC cross compiler (gcc-powerpc-linux-gnu)"
-OBJCOPY=${PPC_CC%gcc}objcopy
 T=$(mktemp -d) || exit 1
 trap 'rm -rf "$T"' EXIT
 
-"$PPC_CC" -O2 -fno-toplevel-reorder -ffreestanding -nostdlib -static -fno-asynchronous-unwind-tables \
-    -Wl,-N -Wl,-Ttext=0x01000000 -Wl,--build-id=none -Wl,--no-warn-rwx-segments \
-    -o "$T/hello.elf" "$EMU_SRCDIR/tests/guests/prep/hello-prep.c" &&
-    "$OBJCOPY" -O binary -j .text -j .rodata -j .got2 "$T/hello.elf" "$T/hello.bin"
+sh "$EMU_SRCDIR/tests/devices/prep/kernel-image.sh" "$EMU_SRCDIR/tests/guests/prep/hello-prep.c" "$T/hello.bin"
 ok $? "guest program built"
 printf 'initrd-contents!' > "$T/initrd.img"
 CMDLINE="root=/dev/hda console=ttyS0"
