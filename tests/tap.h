@@ -58,6 +58,21 @@ static inline int tap_ok(int cond, const char *fmt, ...)
     } while (0)
 
 /* Call last: with no plan yet, prints one from the count. */
+/* Write a test's input file from a format; a file that cannot be written ends the test. */
+static inline void tap_write_file(const char *name, const char *fmt, ...)
+{
+    va_list ap;
+    FILE *f = fopen(name, "w");
+    if (!f) {
+        printf("Bail out! cannot write %s\n", name);
+        exit(1);
+    }
+    va_start(ap, fmt);
+    vfprintf(f, fmt, ap);
+    va_end(ap);
+    fclose(f);
+}
+
 static inline int tap_done(void)
 {
     if (!tap_planned)

@@ -10,20 +10,6 @@
 
 static char *last_error;
 
-static void write_file(const char *name, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    FILE *f = fopen(name, "w");
-    if (!f) {
-        perror(name);
-        exit(1);
-    }
-    vfprintf(f, fmt, ap);
-    fclose(f);
-    va_end(ap);
-}
-
 /* Load `file` with the --set values given (NULL-terminated); keeps the error text. */
 static emu_machine *load(const char *file, ...)
 {
@@ -76,9 +62,9 @@ static void wr(emu_machine *m, const char *space, uint64_t addr, unsigned size, 
 
 static void test_full_machine(void)
 {
-    write_file("rom.bin", "ROMDATA!");
-    write_file("s.lua", "-- nothing\n");
-    write_file("full.yaml",
+    tap_write_file("rom.bin", "ROMDATA!");
+    tap_write_file("s.lua", "-- nothing\n");
+    tap_write_file("full.yaml",
                "emu-machine: 1\n"
                "name: full\n"
                "vars: { ram: 1M, io: isa-io, lbl: \"x-${io}\" }\n"
@@ -150,7 +136,7 @@ static void test_full_machine(void)
 
 static void test_merge(void)
 {
-    write_file("base.yaml",
+    tap_write_file("base.yaml",
                "emu-machine: 1\n"
                "name: base\n"
                "devices:\n"
@@ -158,17 +144,17 @@ static void test_merge(void)
                "  gone: { type: mft-dev }\n"
                "  over: { type: mft-dev, props: { label: base, mode: off } }\n"
                "scripts: [ s.lua, s.lua ]\n");
-    write_file("second.yaml",
+    tap_write_file("second.yaml",
                "emu-machine: 1\n"
                "devices:\n"
                "  keep: { props: { count: 2 } }\n");
     mkdir("sub", 0700);
-    write_file("sub/inc.yaml",
+    tap_write_file("sub/inc.yaml",
                "emu-machine: 1\n"
                "include: ../second.yaml\n"
                "devices:\n"
                "  keep: { props: { mode: fast } }\n");
-    write_file("top.yaml",
+    tap_write_file("top.yaml",
                "emu-machine: 1\n"
                "include: [ base.yaml, sub/inc.yaml ]\n"
                "name: top\n"
@@ -195,13 +181,13 @@ static void test_merge(void)
 /* Relative paths: from the file that wrote them, or from where a lone variable's value was written. */
 static void test_paths(void)
 {
-    write_file("sub/rom2.bin", "SUB!");
-    write_file("sub/paths.yaml",
+    tap_write_file("sub/rom2.bin", "SUB!");
+    tap_write_file("sub/paths.yaml",
                "emu-machine: 1\n"
                "vars: { image: rom2.bin }\n"
                "memory:\n"
                "  direct: { kind: rom, file: rom2.bin, size: 8, map: system@0x2000 }\n");
-    write_file("paths.yaml",
+    tap_write_file("paths.yaml",
                "emu-machine: 1\n"
                "include: sub/paths.yaml\n"
                "name: paths\n"
@@ -220,7 +206,7 @@ static void test_paths(void)
 
 static void test_vars_and_sets(void)
 {
-    write_file("vars.yaml",
+    tap_write_file("vars.yaml",
                "emu-machine: 1\n"
                "name: vars\n"
                "vars: { a: A, b: \"${a}${a}\", lbl: \"${b}-$${b}-$x\" }\n"
@@ -252,7 +238,7 @@ static void test_vars_and_sets(void)
     fails_with("vars.yaml", "devices.d.props.count=99", "--set devices.d.props.count=99: ",
                "out of range", "a bad --set value names the option");
     fails_with("vars.yaml", "name.x=1", "--set name.x=1: ", "not a map", "--set into a scalar");
-    write_file("undef.yaml",
+    tap_write_file("undef.yaml",
                "emu-machine: 1\n"
                "name: undef\n"
                "vars: { a: A }\n"
@@ -260,7 +246,7 @@ static void test_vars_and_sets(void)
                "  d: { type: mft-dev, props: { label: \"pre-${nope}\" } }\n");
     fails_with("undef.yaml", NULL, "undef.yaml:5:39: ", "undefined variable 'nope' (declared under vars: a)",
                "undefined variable, at the value using it");
-    write_file("cycle.yaml",
+    tap_write_file("cycle.yaml",
                "emu-machine: 1\n"
                "name: cycle\n"
                "vars:\n"
@@ -273,20 +259,20 @@ static void test_vars_and_sets(void)
 
 static void test_positions(void)
 {
-    write_file("pos.yaml",
+    tap_write_file("pos.yaml",
                "emu-machine: 1\n"
                "name: pos\n"
                "devices:\n"
                "  d: { type: mft-dev, props: { colour: red } }\n");
     fails_with("pos.yaml", NULL, "pos.yaml:4:32: ", "no property 'colour' (valid: size, log,",
                "unknown property at its key");
-    write_file("dup.yaml",
+    tap_write_file("dup.yaml",
                "emu-machine: 1\n"
                "name: dup\n"
                "name: again\n");
     fails_with("dup.yaml", NULL, "dup.yaml:3:1: ", "duplicate key 'name' (first at dup.yaml:2:1)",
                "duplicate key");
-    write_file("type.yaml",
+    tap_write_file("type.yaml",
                "emu-machine: 1\n"
                "name: type\n"
                "devices:\n"
@@ -294,28 +280,28 @@ static void test_positions(void)
                "    type: mft-nope\n");
     fails_with("type.yaml", NULL, "type.yaml:5:11: ", "mft-dev, mft-needy",
                "unknown device type lists the valid device types");
-    write_file("sub/bad.yaml",
+    tap_write_file("sub/bad.yaml",
                "emu-machine: 1\n"
                "devices:\n"
                "  d: { type: mft-dev, size: 12Q }\n");
-    write_file("incbad.yaml",
+    tap_write_file("incbad.yaml",
                "emu-machine: 1\n"
                "include: [ sub/bad.yaml ]\n"
                "name: incbad\n");
     fails_with("incbad.yaml", NULL, "sub/bad.yaml:3:29: ", "not a size",
                "an error in an included file points into that file");
-    write_file("incmiss.yaml",
+    tap_write_file("incmiss.yaml",
                "emu-machine: 1\n"
                "name: incmiss\n"
                "include:\n"
                "  - sub/nothere.yaml\n");
     fails_with("incmiss.yaml", NULL, "incmiss.yaml:4:5: ", "cannot open include 'sub/nothere.yaml'",
                "a missing include is reported at the include line");
-    write_file("c1.yaml", "emu-machine: 1\nname: c1\ninclude: c2.yaml\n");
-    write_file("c2.yaml", "emu-machine: 1\ninclude: [ c1.yaml ]\n");
+    tap_write_file("c1.yaml", "emu-machine: 1\nname: c1\ninclude: c2.yaml\n");
+    tap_write_file("c2.yaml", "emu-machine: 1\ninclude: [ c1.yaml ]\n");
     fails_with("c1.yaml", NULL, "c2.yaml:2:12: ", "include cycle: c1.yaml -> c2.yaml -> c1.yaml",
                "include cycle names the chain");
-    write_file("fail.yaml",
+    tap_write_file("fail.yaml",
                "emu-machine: 1\n"
                "name: fail\n"
                "devices:\n"
@@ -323,7 +309,7 @@ static void test_positions(void)
                "  bad: { type: mft-dev, props: { fail: true } }\n");
     fails_with("fail.yaml", NULL, "fail.yaml:5:3: ", "refusing to start",
                "a realize failure is reported at the entry, nothing is left built");
-    write_file("ovl.yaml",
+    tap_write_file("ovl.yaml",
                "emu-machine: 1\n"
                "name: ovl\n"
                "memory:\n"
@@ -332,7 +318,7 @@ static void test_positions(void)
                "  d: { type: mft-dev, map: { buf: system@0x1000 } }\n");
     fails_with("ovl.yaml", NULL, "ovl.yaml:6:35: ", "overlaps",
                "a region map refused while building is reported at the map");
-    write_file("need.yaml",
+    tap_write_file("need.yaml",
                "emu-machine: 1\n"
                "name: need\n"
                "devices:\n"
@@ -346,13 +332,13 @@ static void test_positions(void)
 /* Where a value came from: includes, variables, --set; and checking without building. */
 static void test_origins_and_check(void)
 {
-    write_file("sub/inner.yaml", "emu-machine: 1\nvars: { sz: 12Q }\nmemory:\n  r: { kind: ram, size: 0 }\n");
-    write_file("sub/outer.yaml", "emu-machine: 1\ninclude: inner.yaml\n");
-    write_file("notes.yaml", "emu-machine: 1\nname: notes\ninclude: sub/outer.yaml\n");
+    tap_write_file("sub/inner.yaml", "emu-machine: 1\nvars: { sz: 12Q }\nmemory:\n  r: { kind: ram, size: 0 }\n");
+    tap_write_file("sub/outer.yaml", "emu-machine: 1\ninclude: inner.yaml\n");
+    tap_write_file("notes.yaml", "emu-machine: 1\nname: notes\ninclude: sub/outer.yaml\n");
     fails_with("notes.yaml", NULL, "sub/inner.yaml:4:25: ", "size must not be 0 (included from "
                "sub/outer.yaml:2:10, included from notes.yaml:3:10)",
                "an error two includes down names both include entries");
-    write_file("usevar.yaml", "emu-machine: 1\nname: usevar\ninclude: sub/outer.yaml\n"
+    tap_write_file("usevar.yaml", "emu-machine: 1\nname: usevar\ninclude: sub/outer.yaml\n"
                "memory:\n  r: { size: \"${sz}\" }\n");
     fails_with("usevar.yaml", NULL, "usevar.yaml:5:14: ", "'12Q': not a size",
                "an error through a variable is at the value using it");
@@ -360,7 +346,7 @@ static void test_origins_and_check(void)
                "included from sub/outer.yaml:2:10", "and names where the variable is defined");
     fails_with("usevar.yaml", "sz=abc", "--set sz=abc: usevar.yaml:5:14: ", "'abc': not a size",
                "a bad variable value from --set starts with the option");
-    write_file("two.yaml", "emu-machine: 1\nname: two\ndevices:\n  a: { type: mft-dev }\n"
+    tap_write_file("two.yaml", "emu-machine: 1\nname: two\ndevices:\n  a: { type: mft-dev }\n"
                "  b: { type: mft-dev }\n");
     fails_with("two.yaml", "devices.c.props.count=1", "--set devices.c.props.count=1: ",
                "the machine has no device 'c' (devices: a, b; to add one, set devices.c.type first)",
@@ -369,7 +355,7 @@ static void test_origins_and_check(void)
     ok(m && emu_machine_device(m, "c"), "--set devices.ID.type adds a device");
     emu_machine_free(m);
 
-    write_file("check.yaml", "emu-machine: 1\nname: check\nchardevs: { out: \"file:made.log\" }\n"
+    tap_write_file("check.yaml", "emu-machine: 1\nname: check\nchardevs: { out: \"file:made.log\" }\n"
                "devices:\n  a: { type: mft-dev, props: { chardev: out } }\n");
     emu_error *err = NULL;
     ok(emu_machine_check("check.yaml", NULL, 0, &err) == 0 && access("made.log", F_OK) < 0,

@@ -47,20 +47,6 @@ static const uint32_t program[] = {
     /* 30 */ LI(9, 0xfe), STB(9, 0x64, 6), B(0),
 };
 
-static void write_file(const char *name, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    FILE *f = fopen(name, "w");
-    if (!f) {
-        perror(name);
-        exit(1);
-    }
-    vfprintf(f, fmt, ap);
-    fclose(f);
-    va_end(ap);
-}
-
 static void write_rom(const char *name)
 {
     uint8_t rom[0x100 + sizeof program] = { 0 };
@@ -111,7 +97,7 @@ static uint32_t ram32(emu_machine *m, uint64_t addr)
 static void test_three_boots(void)
 {
     write_rom("rom.bin");
-    write_file("reset.yaml", machine_fmt, "soft-reset: machine.reset", "reset: machine.reset",
+    tap_write_file("reset.yaml", machine_fmt, "soft-reset: machine.reset", "reset: machine.reset",
                "reset: machine.poweroff");
     emu_error *err = NULL;
     emu_machine *m = emu_machine_load("reset.yaml", NULL, 0, &err);
@@ -150,7 +136,7 @@ static void test_three_boots(void)
    itself makes a rising edge, which that reset answers (no second reset when the run starts). */
 static void test_request_during_reset(void)
 {
-    write_file("a20.yaml", machine_fmt, "soft-reset: machine.reset", "reset: machine.reset",
+    tap_write_file("a20.yaml", machine_fmt, "soft-reset: machine.reset", "reset: machine.reset",
                "a20: machine.reset");
     emu_error *err = NULL;
     emu_machine *m = emu_machine_load("a20.yaml", NULL, 0, &err);
@@ -169,9 +155,9 @@ static void refused(const char *devices, const char *wire, const char *where, co
                     const char *what)
 {
     if (devices)
-        write_file("bad.yaml", "emu-machine: 1\nname: bad\ndevices:\n%s", devices);
+        tap_write_file("bad.yaml", "emu-machine: 1\nname: bad\ndevices:\n%s", devices);
     else
-        write_file("bad.yaml", machine_fmt, wire, "irq: machine.reset", "kbd-irq: sysio");
+        tap_write_file("bad.yaml", machine_fmt, wire, "irq: machine.reset", "kbd-irq: sysio");
     emu_error *err = NULL;
     int rc = emu_machine_check("bad.yaml", NULL, 0, &err);
     const char *msg = err ? emu_error_message(err) : "(accepted)";
