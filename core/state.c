@@ -352,6 +352,13 @@ int emu_machine_save_state_file(emu_machine *m, const char *path, emu_error **er
 {
     if (emu_machine_state_check(m, err) < 0)
         return -1;
+    /* The file is written beside PATH and renamed over it: a device or FIFO there (/dev/null)
+       would be replaced by a regular file. */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        emu_error_set(err, "not a regular file (the snapshot would replace it)");
+        return -1;
+    }
     emu_snapshot machine = { 0 }, devices;
     if (emu_machine_save_state(m, &devices, err) < 0)
         return -1;

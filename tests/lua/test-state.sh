@@ -129,6 +129,13 @@ run --machine "$work/stub.yaml" --save-state "$work/stub.state"
 is "$st" 0 "a machine with a stub saves its state"
 ok "$([ -s "$work/stub.state" ]; echo $?)" "and writes the file"
 
+mkfifo "$work/fifo"
+printf 'emu.save_state("%s")\n' "$work/fifo" > "$work/fifo.lua"
+run --machine "$work/regs.yaml" --lua "$work/fifo.lua"
+is "$st" 2 "emu.save_state onto a FIFO: status 2"
+like "$err" "not a regular file (the snapshot would replace it)" "saying why"
+ok "$([ -p "$work/fifo" ]; echo $?)" "and the FIFO is still there"
+
 printf 'emu.save_state("%s")\n' "$work/widget2.state" > "$work/widget.lua"
 run --plugin-dir "$widget_dir" --machine "$work/widget.yaml" --lua "$work/widget.lua"
 is "$st" 2 "emu.save_state on that machine: status 2"
