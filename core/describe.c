@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "describe.h"
+#include "machine.h"
 #include "object.h"
 #include "plugins.h"
 
@@ -98,13 +99,20 @@ int emu_describe_type(const char *name, FILE *out)
 {
     emu_error *err = NULL;
     const emu_type *t = emu_plugins_find_type(name, 0, &err);
+    const char *from = t ? emu_plugins_type_file(t) : NULL;
+    if (!t && !strcmp(name, EMU_MACHINE_ID)) {
+        /* Not a plugin type: the machine's own inputs, wired as machine.reset etc. */
+        emu_error_free(err);
+        t = emu_machine_lines_type();
+        from = "emu itself: wire a device's output to machine.LINE in a machine file";
+    }
     if (!t) {
         fprintf(stderr, "emu: --describe: %s\n", emu_error_message(err));
         emu_error_free(err);
         return 2;
     }
     fprintf(out, "%s (%s): %s\nfrom %s\n", t->name, emu_kind_name(t->kind),
-            t->summary ? t->summary : "", emu_plugins_type_file(t));
+            t->summary ? t->summary : "", from);
     if (t->props && t->props->name)
         describe_props(out, t->props);
     if (t->regions && t->regions->name) {

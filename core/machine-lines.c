@@ -36,6 +36,11 @@ static const emu_type machine_lines_type = {
     .save = emu_state_none,
 };
 
+const emu_type *emu_machine_lines_type(void)
+{
+    return &machine_lines_type;
+}
+
 const emu_line_desc *emu_machine_inputs(void)
 {
     return machine_inputs;

@@ -129,6 +129,9 @@ is "$st:$out" "0:script ran" "short options -m and -l"
 out=$("$EMU" --describe stub --plugin-dir "$work" --log guest); st=$?
 is "$st" 0 "--describe with --plugin-dir and --log"
 like "$out" "stub (device)" "describes the type"
+out=$("$EMU" --describe machine 2>&1); st=$?
+is "$st" 0 "--describe machine (the machine's own inputs, not a plugin type)"
+like "$out" "poweroff" "lists its inputs"
 out=$("$EMU" --log help); st=$?
 is "$st" 0 "--log help exits 0"
 like "$out" "guest" "and lists the categories on stdout"
