@@ -200,16 +200,17 @@ static int build_devices(emu_machine *m, const mf_plan *p, emu_error **err)
     for (size_t i = 0; i < p->ndevices; i++)
         if (set_props(devs[i], &p->devices[i], err) < 0)
             goto out;
+    /* Each device's regions are placed right after it is realized, so a device realized later
+       (a controller taking over a channel's registers) sees what the file mapped. */
     for (size_t i = 0; i < p->ndevices; i++) {
         emu_error *e = NULL;
         if (emu_device_realize(devs[i], &e) < 0) {
             fail_at(err, realize_failure_pos(&p->devices[i], e), e, "realize failed");
             goto out;
         }
-    }
-    for (size_t i = 0; i < p->ndevices; i++)
         if (map_regions(m, devs[i], &p->devices[i], err) < 0)
             goto out;
+    }
     for (size_t i = 0; i < p->ndevices; i++) {
         const mf_device_plan *d = &p->devices[i];
         for (size_t k = 0; k < d->nwires; k++) {

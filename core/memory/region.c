@@ -170,6 +170,11 @@ const char *emu_region_name(const emu_region *r)
     return r ? r->name : NULL;
 }
 
+bool emu_region_is_mapped(const emu_region *r)
+{
+    return r && r->parent;
+}
+
 uint8_t *emu_region_ram_ptr(emu_region *r)
 {
     return r ? r->host : NULL;

@@ -28,6 +28,7 @@ EXTRA_DIST += \
 	tests/bad-machines/board-wrong-kind.yaml \
 	tests/bad-machines/bom-then-error.yaml \
 	tests/bad-machines/bom-then-error.yaml.meta \
+	tests/bad-machines/cmd646-channel-mapped.yaml \
 	tests/bad-machines/chardev-a-map.yaml \
 	tests/bad-machines/chardev-bad-spec.yaml \
 	tests/bad-machines/chardev-file-no-folder.yaml \

@@ -306,6 +306,13 @@ static int channel_bars(cmd646 *s, unsigned ch, emu_error **err)
                       "machine file)", link, ide->id, s->dev.id);
         return -1;
     }
+    /* Its registers appear where the guest puts the BARs; mapped elsewhere too, they could
+       never be placed there. */
+    if (emu_region_is_mapped(cmd) || emu_region_is_mapped(ctl)) {
+        emu_error_set(err, "%s: channel '%s' has its registers mapped by the machine file; the "
+                      "controller's BARs place them (remove its map:)", link, ide->id);
+        return -1;
+    }
     /* The control block BAR is 4 ports; the channel's one register sits at +2. */
     char name[96];
     snprintf(name, sizeof name, "%s.ctl%u", s->dev.id, ch);

@@ -129,6 +129,8 @@ EMU_API void emu_region_set_enabled(emu_region *r, bool enabled);
 /* Its size and name. */
 EMU_API uint64_t emu_region_size(const emu_region *r);
 EMU_API const char *emu_region_name(const emu_region *r);
+/* Since ABI 1.2: whether it is mapped in a container (by a machine file, a device or a bus). */
+EMU_API bool emu_region_is_mapped(const emu_region *r);
 /* RAM/ROM host memory of the region (NULL for others).  Writes through the
    pointer bypass dirty and code tracking: use emu_space_write_bytes, or
    call emu_machine_invalidate_code after patching guest code. */
