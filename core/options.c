@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "log.h"
 #include "options.h"
+#include "state.h"
 #include "plugins.h"
 #include "util.h"
 
@@ -195,13 +196,13 @@ static int check_lua(const char *spec)
 /* A file to be written when the machine stops: its directory must be there now, not then. */
 static int check_output_file(const char *option, const char *path)
 {
+    emu_error *err = NULL;
+    if (emu_state_file_target_check(path, &err) < 0) {
+        int r = usage_error("--%s %s: %s", option, path, emu_error_message(err));
+        emu_error_free(err);
+        return r;
+    }
     struct stat st;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-        return usage_error("--%s %s: a directory, expected a file name", option, path);
-    /* The file is written under a temporary name and renamed over PATH: a device or a FIFO
-       there (/dev/null) would be replaced by a regular file. */
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
-        return usage_error("--%s %s: not a regular file (the snapshot would replace it)", option, path);
     char *dir = emu_xstrdup(path);
     char *slash = strrchr(dir, '/');
     if (!slash)

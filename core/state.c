@@ -348,17 +348,22 @@ static int write_part(int fd, const emu_snapshot *part)
     return write_all(fd, (const uint8_t *)&len, sizeof len) < 0 ? -1 : write_all(fd, part->data, part->len);
 }
 
-int emu_machine_save_state_file(emu_machine *m, const char *path, emu_error **err)
+int emu_state_file_target_check(const char *path, emu_error **err)
 {
-    if (emu_machine_state_check(m, err) < 0)
-        return -1;
     /* The file is written beside PATH and renamed over it: a device or FIFO there (/dev/null)
        would be replaced by a regular file. */
     struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        emu_error_set(err, "not a regular file (the snapshot would replace it)");
+    if (stat(path, &st) < 0 || S_ISREG(st.st_mode))
+        return 0;
+    emu_error_set(err, S_ISDIR(st.st_mode) ? "a directory, expected a file name"
+                                           : "not a regular file (the snapshot would replace it)");
+    return -1;
+}
+
+int emu_machine_save_state_file(emu_machine *m, const char *path, emu_error **err)
+{
+    if (emu_machine_state_check(m, err) < 0 || emu_state_file_target_check(path, err) < 0)
         return -1;
-    }
     emu_snapshot machine = { 0 }, devices;
     if (emu_machine_save_state(m, &devices, err) < 0)
         return -1;

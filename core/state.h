@@ -20,6 +20,9 @@ void emu_snapshot_free(emu_snapshot *s);
    A machine can be saved only when every device (CPUs included) supports
    snapshots; otherwise -1 with one message naming the devices that do not. */
 int emu_machine_state_check(emu_machine *m, emu_error **err);
+/* Whether a snapshot may be written at `path`: absent or a regular file (it is renamed over
+   it, so a directory, FIFO or device there is refused with why). */
+int emu_state_file_target_check(const char *path, emu_error **err);
 /* Save to `path`: written to a temporary file beside it and renamed into
    place, so `path` is either left as it was or holds the whole snapshot. */
 int emu_machine_save_state_file(emu_machine *m, const char *path, emu_error **err);
