@@ -41,11 +41,6 @@ const emu_type *emu_machine_lines_type(void)
     return &machine_lines_type;
 }
 
-const emu_line_desc *emu_machine_inputs(void)
-{
-    return machine_inputs;
-}
-
 emu_device *emu_machine_lines(emu_machine *m, emu_error **err)
 {
     emu_device *dev = emu_machine_device(m, EMU_MACHINE_ID);

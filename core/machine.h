@@ -56,9 +56,8 @@ void emu_machine_system_reset(emu_machine *m);
 
 /* The machine's own input lines (machine-lines.c), reserved id "machine" in machine files. */
 #define EMU_MACHINE_ID "machine"
-/* Its type (for --describe machine) and input table: "reset", "poweroff". */
+/* Its type: --describe machine, and the input table ("reset", "poweroff") validation checks. */
 const emu_type *emu_machine_lines_type(void);
-const emu_line_desc *emu_machine_inputs(void);
 /* The device that owns them, created (after the others) on first use. */
 emu_device *emu_machine_lines(emu_machine *m, emu_error **err);
 

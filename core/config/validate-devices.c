@@ -332,7 +332,7 @@ static int parse_line_ref(const char *s, size_t len, const emu_line_desc *l, boo
 static char *machine_targets(void)
 {
     char *s = emu_xstrdup("");
-    for (const emu_line_desc *l = emu_machine_inputs(); l->name; l++) {
+    for (const emu_line_desc *l = emu_machine_lines_type()->inputs; l->name; l++) {
         char *t = emu_asprintf("%s%s%s.%s", s, *s ? ", " : "", EMU_MACHINE_ID, l->name);
         free(s);
         s = t;
@@ -364,7 +364,7 @@ static int push_wire(mf_vctx *v, mf_device_plan *d, const char *what, const mf_w
 static int add_machine_wire(mf_vctx *v, mf_device_plan *d, const char *what, const char *out,
                             unsigned oi, const mf_node *target, const char *line)
 {
-    const emu_line_desc *inputs = emu_machine_inputs();
+    const emu_line_desc *inputs = emu_machine_lines_type()->inputs;
     mf_wire_plan w = { out, oi, MF_TARGET_MACHINE, NULL, 0, target->pos };
     char *why = NULL;
     if (!line) {
